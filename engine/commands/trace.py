@@ -1,0 +1,35 @@
+"""python -m engine trace --model NAME --text TEXT [--pair TEXT] [--json] [--npz FILE]"""
+from __future__ import annotations
+
+import json
+
+NAME = "trace"
+HELP = "run a model on a text and print every recorded step with its shape"
+
+
+def add_arguments(parser) -> None:
+    parser.add_argument("--model", required=True, help="preset name, 'minilm', or a checkpoint folder")
+    parser.add_argument("--text", required=True)
+    parser.add_argument("--pair", default=None, help="second sentence (BERT pairs) or target text (T5)")
+    parser.add_argument("--device", default="cpu")
+    parser.add_argument("--json", action="store_true", help="print JSON: {tokens, steps: [{name, shape, dims}]}")
+    parser.add_argument("--npz", default=None, help="also save every recorded tensor to this .npz file")
+
+
+def run(args) -> int:
+    import engine
+
+    loaded = engine.load(args.model, device=args.device)
+    trace = loaded.trace(text=args.text, text_pair=args.pair)
+    if args.npz:
+        trace.save_npz(args.npz)
+    if args.json:
+        print(json.dumps(trace.to_json(), ensure_ascii=False))
+        return 0
+    print(f"{loaded.name}: {loaded.family.title}, {loaded.weights} weights on {loaded.device}")
+    print("tokens:", " ".join(trace.tokens))
+    width = max(len(s.name) for s in trace.cache.steps())
+    for index, step in enumerate(trace.cache.steps()):
+        shape = "x".join(map(str, step.shape))
+        print(f"{index:4d}  {step.name:<{width}}  {shape:<16} ({', '.join(step.dims)})")
+    return 0

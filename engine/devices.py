@@ -1,0 +1,35 @@
+"""Which devices torch can use here, and a clear message for one that is not there."""
+from __future__ import annotations
+
+import torch
+
+from engine.errors import DeviceError
+
+
+def available_devices() -> list[str]:
+    devices = ["cpu"]
+    if torch.cuda.is_available():
+        devices += [f"cuda:{i}" for i in range(torch.cuda.device_count())]
+    mps = getattr(torch.backends, "mps", None)
+    if mps is not None and mps.is_available():
+        devices.append("mps")
+    return devices
+
+
+def describe_device(name: str) -> str:
+    if name.startswith("cuda"):
+        index = int(name.split(":")[1]) if ":" in name else 0
+        props = torch.cuda.get_device_properties(index)
+        return f"{name}: {props.name} ({props.total_memory / 2**30:.0f} GiB)"
+    return {"cpu": "cpu: the processor", "mps": "mps: Apple GPU"}.get(name, name)
+
+
+def resolve_device(device: str | torch.device | None) -> torch.device:
+    device = torch.device(device or "cpu")
+    available = available_devices()
+    name = str(device)
+    if device.type == "cuda" and device.index is None:
+        name = "cuda:0"
+    if name not in available:
+        raise DeviceError(f"Device {str(device)!r} is not available here. Available: {', '.join(available)}.")
+    return torch.device(name)

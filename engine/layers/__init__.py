@@ -1,0 +1,1 @@
+"""Small pieces shared by the model families: attention core, masks, norms, activations."""

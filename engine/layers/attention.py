@@ -1,0 +1,91 @@
+"""The scaled dot-product core every family shares, with a hook point at each step of the seed's recipe:
+
+    scores = Q K^T -> scaled = scores / sqrt(d_k) (+ bias) -> masked -> softmax -> weights @ V
+
+Families subclass `Attention` and do their own projections (BERT query/key/value, T5 q/k/v/o, GPT-2's fused
+c_attn, LLaMA's rotary q/k and repeat_kv), then call `attend`. While a recorder is active `attend` takes the explicit
+path so the probability matrix exists; otherwise it calls the fused `scaled_dot_product_attention`.
+"""
+from __future__ import annotations
+
+import torch
+import torch.nn.functional as F
+from torch import nn
+
+from engine.hooks import HookPoint, is_recording
+from engine.layers.masks import to_additive
+
+QK = ("batch", "head", "q_pos", "k_pos")
+
+
+class Attention(nn.Module):
+    def __init__(self) -> None:
+        super().__init__()
+        self.hook_q = HookPoint(("batch", "head", "q_pos", "head_dim"), "attn.q")
+        self.hook_k = HookPoint(("batch", "head", "k_pos", "head_dim"), "attn.k")
+        self.hook_v = HookPoint(("batch", "head", "k_pos", "head_dim"), "attn.v")
+        self.hook_scores = HookPoint(QK, "attn.scores")
+        self.hook_scaled = HookPoint(QK, "attn.scaled")
+        self.hook_mask = HookPoint(QK, "attn.mask")
+        self.hook_masked = HookPoint(QK, "attn.masked")
+        self.hook_pattern = HookPoint(QK, "attn.pattern")
+        self.hook_z = HookPoint(("batch", "head", "q_pos", "head_dim"), "attn.z")
+        self.hook_out = HookPoint(("batch", "pos", "hidden"), "attn.out")
+
+    def attend(
+        self,
+        query_states: torch.Tensor,        # (B, nh, Tq, hs)
+        key_states: torch.Tensor,          # (B, nh, Tk, hs)
+        value_states: torch.Tensor,        # (B, nh, Tk, hs)
+        allowed: torch.Tensor | None,      # bool, broadcastable to (B, nh, Tq, Tk); True = may attend
+        scale: float | None,               # None: no scaling at all (T5 folds it into the weights)
+        bias: torch.Tensor | None = None,  # additive, broadcastable to (B, nh, Tq, Tk): T5's position bias
+    ) -> torch.Tensor:                     # (B, nh, Tq, hs)
+        query_states = self.hook_q(query_states)
+        key_states = self.hook_k(key_states)
+        value_states = self.hook_v(value_states)
+        if not is_recording():
+            return self._fused(query_states, key_states, value_states, allowed, scale, bias)
+
+        attn_scores = self.hook_scores(query_states @ key_states.transpose(-1, -2))  # (B, nh, Tq, Tk)
+        if scale is not None:
+            attn_scores = self.hook_scaled(attn_scores * scale)
+        if bias is not None:
+            attn_scores = attn_scores + bias
+        if allowed is not None:
+            self.hook_mask(allowed.expand(attn_scores.shape[0], -1, attn_scores.shape[2], attn_scores.shape[3]))
+            attn_scores = attn_scores + to_additive(allowed, attn_scores.dtype)
+        attn_scores = self.hook_masked(attn_scores)
+        attn_weights = torch.softmax(attn_scores.float(), dim=-1).to(value_states.dtype)
+        attn_weights = self.hook_pattern(attn_weights)
+        return self.hook_z(attn_weights @ value_states)  # (B, nh, Tq, hs)
+
+    @staticmethod
+    def _fused(query_states, key_states, value_states, allowed, scale, bias):
+        additive = bias
+        if allowed is not None:
+            mask = to_additive(allowed, query_states.dtype)
+            additive = mask if additive is None else additive + mask
+        return F.scaled_dot_product_attention(
+            query_states, key_states, value_states, attn_mask=additive, scale=1.0 if scale is None else scale
+        )
+
+
+def split_heads(x: torch.Tensor, num_heads: int) -> torch.Tensor:
+    """(B, T, nh*hs) -> (B, nh, T, hs)"""
+    batch, length, _ = x.shape
+    return x.view(batch, length, num_heads, -1).transpose(1, 2)
+
+
+def merge_heads(x: torch.Tensor) -> torch.Tensor:
+    """(B, nh, T, hs) -> (B, T, nh*hs)"""
+    batch, _, length, _ = x.shape
+    return x.transpose(1, 2).reshape(batch, length, -1)
+
+
+def repeat_kv(x: torch.Tensor, n_rep: int) -> torch.Tensor:
+    """Grouped-query attention: (B, n_kv, T, hs) -> (B, n_kv*n_rep, T, hs), each key/value head shared by n_rep query heads."""
+    if n_rep == 1:
+        return x
+    batch, n_kv, length, head_dim = x.shape
+    return x[:, :, None].expand(batch, n_kv, n_rep, length, head_dim).reshape(batch, n_kv * n_rep, length, head_dim)

@@ -1,0 +1,258 @@
+"""BERT (Devlin et al., 2018): a stack of post-norm Transformer encoder layers with MLM, NSP and classifier heads.
+
+    hidden_states = LayerNorm(token + position + segment)            # seed: three embeddings summed
+    for each layer:
+        hidden_states = LayerNorm(hidden_states + Attention(hidden_states))   # Add & Norm
+        hidden_states = LayerNorm(hidden_states + FFN(hidden_states))         # Add & Norm
+"""
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+import torch
+from torch import nn
+
+from engine.hooks import HookPoint
+from engine.layers.activations import activation
+from engine.layers.attention import Attention, merge_heads, split_heads
+from engine.layers.masks import padding_mask
+from engine.models.base import ConfigMixin, encoder_inputs
+
+BTH = ("batch", "pos", "hidden")
+
+
+@dataclass
+class BertConfig(ConfigMixin):
+    vocab_size: int = 30522
+    hidden_size: int = 768
+    num_hidden_layers: int = 12
+    num_attention_heads: int = 12
+    intermediate_size: int = 3072
+    hidden_act: str = "gelu"
+    max_position_embeddings: int = 512
+    type_vocab_size: int = 2
+    layer_norm_eps: float = 1e-12
+    pad_token_id: int = 0
+    num_labels: int = 2
+    heads: tuple[str, ...] = ("mlm", "nsp", "classifier")   # which heads the model carries
+
+    @property
+    def head_dim(self) -> int:
+        return self.hidden_size // self.num_attention_heads
+
+    @property
+    def max_length(self) -> int:
+        return self.max_position_embeddings
+
+
+class BertEmbeddings(nn.Module):
+    """token + position + segment, then LayerNorm; each component recorded on its own."""
+
+    def __init__(self, config: BertConfig, embedding_size: int | None = None):
+        super().__init__()
+        size = embedding_size or config.hidden_size   # ALBERT embeds in a smaller E
+        self.token = nn.Embedding(config.vocab_size, size, padding_idx=config.pad_token_id)
+        self.position = nn.Embedding(config.max_position_embeddings, size)
+        self.segment = nn.Embedding(config.type_vocab_size, size)
+        self.norm = nn.LayerNorm(size, eps=config.layer_norm_eps)
+        dims = ("batch", "pos", "embed")
+        self.hook_token = HookPoint(dims, "embed.token")
+        self.hook_position = HookPoint(dims, "embed.position")
+        self.hook_segment = HookPoint(dims, "embed.segment")
+        self.hook_sum = HookPoint(dims, "embed.sum")
+        self.hook_norm = HookPoint(dims, "embed.norm")
+
+    def forward(self, input_ids, token_type_ids, position_ids):
+        token = self.hook_token(self.token(input_ids))               # (B, T, E)
+        position = self.hook_position(self.position(position_ids))   # (B or 1, T, E)
+        segment = self.hook_segment(self.segment(token_type_ids))    # (B, T, E)
+        total = self.hook_sum(token + segment + position)
+        return self.hook_norm(self.norm(total))
+
+
+class BertSelfAttention(Attention):
+    def __init__(self, config: BertConfig):
+        super().__init__()
+        self.num_heads = config.num_attention_heads
+        inner = config.num_attention_heads * config.head_dim
+        self.query = nn.Linear(config.hidden_size, inner)
+        self.key = nn.Linear(config.hidden_size, inner)
+        self.value = nn.Linear(config.hidden_size, inner)
+        self.output = nn.Linear(inner, config.hidden_size)
+        self.scale = 1.0 / math.sqrt(config.head_dim)
+
+    def forward(self, hidden_states, allowed):
+        query_states = split_heads(self.query(hidden_states), self.num_heads)  # (B, nh, T, hs)
+        key_states = split_heads(self.key(hidden_states), self.num_heads)
+        value_states = split_heads(self.value(hidden_states), self.num_heads)
+        context = self.attend(query_states, key_states, value_states, allowed, self.scale)
+        return self.hook_out(self.output(merge_heads(context)))             # (B, T, H)
+
+
+class BertMLP(nn.Module):
+    """The "intermediate" feed-forward: Linear(H -> I), GELU, Linear(I -> H), applied to each token alone."""
+
+    def __init__(self, config: BertConfig):
+        super().__init__()
+        self.intermediate = nn.Linear(config.hidden_size, config.intermediate_size)
+        self.act = activation(config.hidden_act)
+        self.output = nn.Linear(config.intermediate_size, config.hidden_size)
+        self.hook_pre = HookPoint(("batch", "pos", "ffn"), "mlp.pre")
+        self.hook_post = HookPoint(("batch", "pos", "ffn"), "mlp.post")
+        self.hook_out = HookPoint(BTH, "mlp.out")
+
+    def forward(self, hidden_states):
+        pre = self.hook_pre(self.intermediate(hidden_states))
+        post = self.hook_post(self.act(pre))
+        return self.hook_out(self.output(post))
+
+
+class BertBlock(nn.Module):
+    """One encoder layer, post-norm: Add & Norm after attention and after the feed-forward."""
+
+    def __init__(self, config: BertConfig):
+        super().__init__()
+        self.attn = BertSelfAttention(config)
+        self.attn_norm = nn.LayerNorm(config.hidden_size, eps=config.layer_norm_eps)
+        self.mlp = BertMLP(config)
+        self.mlp_norm = nn.LayerNorm(config.hidden_size, eps=config.layer_norm_eps)
+        self.hook_attn_add = HookPoint(BTH, "block.attn_add")
+        self.hook_attn_norm = HookPoint(BTH, "block.attn_norm_post")
+        self.hook_mlp_add = HookPoint(BTH, "block.mlp_add")
+        self.hook_out = HookPoint(BTH, "block.out")
+
+    def forward(self, hidden_states, allowed):
+        residual = self.hook_attn_add(hidden_states + self.attn(hidden_states, allowed))
+        hidden_states = self.hook_attn_norm(self.attn_norm(residual))
+        residual = self.hook_mlp_add(hidden_states + self.mlp(hidden_states))
+        return self.hook_out(self.mlp_norm(residual))
+
+
+class Pooler(nn.Module):
+    """tanh(W h_[CLS] + b): the sentence vector the NSP head and the classifier read."""
+
+    def __init__(self, hidden_size: int):
+        super().__init__()
+        self.dense = nn.Linear(hidden_size, hidden_size)
+        self.hook_out = HookPoint(("batch", "hidden"), "pooler.out")
+
+    def forward(self, hidden_states):
+        return self.hook_out(torch.tanh(self.dense(hidden_states[:, 0])))
+
+
+class MLMHead(nn.Module):
+    """The seed's prediction head: Linear -> GELU -> LayerNorm -> Linear to the vocabulary (tied to the token
+    embeddings) + bias."""
+
+    def __init__(self, hidden_size: int, embedding_size: int, vocab_size: int, act: str, eps: float):
+        super().__init__()
+        self.dense = nn.Linear(hidden_size, embedding_size)
+        self.act = activation(act)
+        self.norm = nn.LayerNorm(embedding_size, eps=eps)
+        self.decoder = nn.Linear(embedding_size, vocab_size, bias=False)   # weight tied by the model
+        self.bias = nn.Parameter(torch.zeros(vocab_size))
+        self.hook_transform = HookPoint(("batch", "pos", "embed"), "mlm.transform")
+        self.hook_logits = HookPoint(("batch", "pos", "vocab"), "mlm.logits")
+
+    def forward(self, hidden_states):
+        transformed = self.hook_transform(self.norm(self.act(self.dense(hidden_states))))
+        return self.hook_logits(self.decoder(transformed) + self.bias)
+
+
+class SentenceHead(nn.Module):
+    """A linear classifier on the pooled [CLS] vector: NSP / SOP (2 labels) or the fine-tuned "small classifier"."""
+
+    def __init__(self, hidden_size: int, num_labels: int, key: str):
+        super().__init__()
+        self.classifier = nn.Linear(hidden_size, num_labels)
+        self.hook_logits = HookPoint(("batch", "label"), key)
+
+    def forward(self, pooled):
+        return self.hook_logits(self.classifier(pooled))
+
+
+class Bert(nn.Module):
+    primary_head = "mlm"
+
+    def __init__(self, config: BertConfig):
+        super().__init__()
+        self.config = config
+        self.embeddings = BertEmbeddings(config)
+        self.blocks = nn.ModuleList(BertBlock(config) for _ in range(config.num_hidden_layers))
+        self.pooler = Pooler(config.hidden_size)
+        add_encoder_heads(self, config, config.hidden_size)
+
+    def forward(self, input_ids, attention_mask=None, token_type_ids=None, position_ids=None):
+        batch, length = input_ids.shape
+        if attention_mask is None:
+            attention_mask = torch.ones_like(input_ids)
+        if token_type_ids is None:
+            token_type_ids = torch.zeros_like(input_ids)
+        if position_ids is None:
+            position_ids = torch.arange(length, device=input_ids.device)[None]
+        allowed = padding_mask(attention_mask)                                   # (B, 1, 1, T)
+        hidden_states = self.embeddings(input_ids, token_type_ids, position_ids)  # (B, T, H)
+        for block in self.blocks:
+            hidden_states = block(hidden_states, allowed)
+        return encoder_heads(self, hidden_states)
+
+
+def add_encoder_heads(model: nn.Module, config, embedding_size: int) -> None:
+    """The heads BERT-like encoders carry; which ones exist is `config.heads` (a real checkpoint may have none)."""
+    if "mlm" in config.heads:
+        model.mlm_head = MLMHead(config.hidden_size, embedding_size, config.vocab_size, config.hidden_act,
+                                 config.layer_norm_eps)
+        model.mlm_head.decoder.weight = model.embeddings.token.weight   # tied
+    for head, key, labels in (("nsp", "nsp.logits", 2), ("sop", "sop.logits", 2),
+                              ("classifier", "classifier.logits", config.num_labels)):
+        if head in config.heads:
+            setattr(model, f"{head}_head", SentenceHead(config.hidden_size, labels, key))
+
+
+def encoder_heads(model: nn.Module, hidden_states: torch.Tensor) -> dict[str, torch.Tensor]:
+    outputs = {"last_hidden_state": hidden_states}
+    pooled = model.pooler(hidden_states) if hasattr(model, "pooler") else None
+    if pooled is not None:
+        outputs["pooled"] = pooled
+    if hasattr(model, "mlm_head"):
+        outputs["mlm"] = model.mlm_head(hidden_states)
+    for head in ("nsp", "sop", "classifier"):
+        if hasattr(model, f"{head}_head"):
+            outputs[head] = getattr(model, f"{head}_head")(pooled)
+    return outputs
+
+
+_LAYER = r"^(?:bert\.)?encoder\.layer\.(\d+)\."
+
+# Hugging Face name -> ours. A replacement of None drops the tensor on purpose (buffers some files carry).
+HF_RENAMES = [
+    (r"^(?:bert\.)?embeddings\.word_embeddings\.", "embeddings.token."),
+    (r"^(?:bert\.)?embeddings\.position_embeddings\.", "embeddings.position."),
+    (r"^(?:bert\.)?embeddings\.token_type_embeddings\.", "embeddings.segment."),
+    (r"^(?:bert\.)?embeddings\.LayerNorm\.", "embeddings.norm."),
+    (r"^(?:bert\.)?embeddings\.position_ids$", None),
+    (_LAYER + r"attention\.self\.(query|key|value)\.", r"blocks.\1.attn.\2."),
+    (_LAYER + r"attention\.output\.dense\.", r"blocks.\1.attn.output."),
+    (_LAYER + r"attention\.output\.LayerNorm\.", r"blocks.\1.attn_norm."),
+    (_LAYER + r"intermediate\.dense\.", r"blocks.\1.mlp.intermediate."),
+    (_LAYER + r"output\.dense\.", r"blocks.\1.mlp.output."),
+    (_LAYER + r"output\.LayerNorm\.", r"blocks.\1.mlp_norm."),
+    (r"^(?:bert\.)?pooler\.dense\.", "pooler.dense."),
+    (r"^cls\.predictions\.transform\.dense\.", "mlm_head.dense."),
+    (r"^cls\.predictions\.transform\.LayerNorm\.", "mlm_head.norm."),
+    (r"^cls\.predictions\.(?:decoder\.)?bias$", "mlm_head.bias"),
+    (r"^cls\.predictions\.decoder\.weight$", "mlm_head.decoder.weight"),   # tied to embeddings.token.weight
+    (r"^cls\.seq_relationship\.", "nsp_head.classifier."),
+    (r"^classifier\.", "classifier_head.classifier."),
+]
+
+
+def prepare_inputs(tokenizer, text: str, text_pair: str | None = None):
+    return encoder_inputs(tokenizer, text, text_pair)
+
+
+TINY_PRESETS = {
+    "bert-tiny": dict(hidden_size=64, num_hidden_layers=4, num_attention_heads=4, intermediate_size=256,
+                      max_position_embeddings=256),
+}

@@ -1,0 +1,1 @@
+"""The PySide6 GUI of PLM Explorer. Everything computed comes from the Qt-free engine."""
