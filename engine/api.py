@@ -90,6 +90,8 @@ class LoadedModel:
         else:
             if text is None or not text.strip():
                 raise InputError("The text is empty: type a sentence first.")
+            if self.tokenizer is None:
+                raise InputError(f"{self.name} came without tokenizer files: run it on token ids instead.")
             prepared = self.family.module.prepare_inputs(self.tokenizer, text, text_pair, **options)
         limit = self.max_length
         for key, tensor in prepared.inputs.items():
@@ -101,6 +103,8 @@ class LoadedModel:
         return prepared
 
     def tokens_of(self, ids) -> list[str]:
+        if self.tokenizer is None:
+            return [f"<{int(i)}>" for i in ids]
         return [self.tokenizer.id_to_token(int(i)) or f"<{int(i)}>" for i in ids]
 
     @torch.no_grad()
@@ -139,7 +143,7 @@ def init_weights(module: nn.Module, seed: int = 0, std: float = 0.02) -> None:
                 param.copy_(torch.randn(param.shape, generator=generator) * std)
             elif name.endswith("bias"):
                 param.zero_()
-            elif "norm" in name or name.endswith("ln.weight") or "layernorm" in name.lower():
+            elif name.endswith("weight"):   # every 1-D weight in these models is a norm's gain
                 param.fill_(1.0)
             else:
                 param.copy_(torch.randn(param.shape, generator=generator) * std)

@@ -33,3 +33,27 @@ def resolve_device(device: str | torch.device | None) -> torch.device:
     if name not in available:
         raise DeviceError(f"Device {str(device)!r} is not available here. Available: {', '.join(available)}.")
     return torch.device(name)
+
+
+def free_bytes(device: torch.device) -> int | None:
+    """Memory that can still be allocated on `device`, or None when it cannot be told."""
+    if device.type == "cuda":
+        free, _total = torch.cuda.mem_get_info(device)
+        return free
+    if device.type == "cpu":
+        try:
+            with open("/proc/meminfo") as meminfo:
+                for line in meminfo:
+                    if line.startswith("MemAvailable:"):
+                        return int(line.split()[1]) * 1024
+        except OSError:
+            return None
+    return None
+
+
+def check_fits(n_bytes: int, device: torch.device, headroom: float = 1.2) -> None:
+    """Refuse, with the numbers, a model whose weights alone would not fit in the device's free memory."""
+    free = free_bytes(device)
+    if free is not None and n_bytes * headroom > free:
+        raise DeviceError(f"The weights need {n_bytes / 2**30:.1f} GiB but only {free / 2**30:.1f} GiB is free "
+                          f"on {device}. Pick a smaller model or another device.")

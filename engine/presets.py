@@ -32,7 +32,12 @@ class Preset:
 def all_presets() -> dict[str, Preset]:
     presets: dict[str, Preset] = {}
     for family in FAMILIES.values():
-        tiny = getattr(family.module, "TINY_PRESETS", {})
+        try:
+            tiny = getattr(family.module, "TINY_PRESETS", {})
+        except ModuleNotFoundError as error:
+            if error.name != family.module_name:   # a real missing dependency, not a family yet to be written
+                raise
+            continue
         for name, config in tiny.items():
             if name in presets:   # a module holding several generations lists each tiny preset once
                 continue

@@ -17,6 +17,7 @@ from torch import nn
 from engine.hooks import HookPoint, renamed
 from engine.layers.masks import padding_mask
 from engine.models.base import encoder_inputs
+from engine.models import bert
 from engine.models.bert import BertBlock, BertConfig, BertEmbeddings, Pooler, add_encoder_heads, encoder_heads
 
 
@@ -60,7 +61,8 @@ class Albert(nn.Module):
         self.layer_groups = nn.ModuleList(
             nn.ModuleList(BertBlock(config) for _ in range(config.inner_group_num))
             for _ in range(config.num_hidden_groups))
-        self.pooler = Pooler(config.hidden_size)
+        if config.add_pooler:
+            self.pooler = Pooler(config.hidden_size)
         add_encoder_heads(self, config, config.embedding_size)
 
     def forward(self, input_ids, attention_mask=None, token_type_ids=None, position_ids=None):
@@ -107,6 +109,11 @@ HF_RENAMES = [
     (r"^sop_classifier\.classifier\.", "sop_head.classifier."),
     (r"^classifier\.", "classifier_head.classifier."),
 ]
+
+
+def configure_from_keys(config, state_dict):
+    return bert.configure_from_keys(config, state_dict, {"mlm": r"^predictions\.", "sop": r"^sop_classifier\.",
+                                                         "classifier": r"^classifier\."})
 
 
 def prepare_inputs(tokenizer, text: str, text_pair: str | None = None):

@@ -8,6 +8,7 @@
 from __future__ import annotations
 
 import math
+import re
 from dataclasses import dataclass
 
 import torch
@@ -36,6 +37,7 @@ class BertConfig(ConfigMixin):
     pad_token_id: int = 0
     num_labels: int = 2
     heads: tuple[str, ...] = ("mlm", "nsp", "classifier")   # which heads the model carries
+    add_pooler: bool = True                                   # BertForMaskedLM-style files have no pooler
 
     @property
     def head_dim(self) -> int:
@@ -180,7 +182,8 @@ class Bert(nn.Module):
         self.config = config
         self.embeddings = BertEmbeddings(config)
         self.blocks = nn.ModuleList(BertBlock(config) for _ in range(config.num_hidden_layers))
-        self.pooler = Pooler(config.hidden_size)
+        if config.add_pooler:
+            self.pooler = Pooler(config.hidden_size)
         add_encoder_heads(self, config, config.hidden_size)
 
     def forward(self, input_ids, attention_mask=None, token_type_ids=None, position_ids=None):
@@ -246,6 +249,19 @@ HF_RENAMES = [
     (r"^cls\.seq_relationship\.", "nsp_head.classifier."),
     (r"^classifier\.", "classifier_head.classifier."),
 ]
+
+
+HEAD_PREFIXES = {"mlm": r"^cls\.predictions\.", "nsp": r"^cls\.seq_relationship\.", "classifier": r"^classifier\."}
+
+
+def configure_from_keys(config, state_dict, head_prefixes=HEAD_PREFIXES, pooler=r"pooler\."):
+    """A real file decides which heads exist: MiniLM carries none, bert-base-uncased carries MLM + NSP."""
+    heads = tuple(head for head, prefix in head_prefixes.items() if any(re.search(prefix, k) for k in state_dict))
+    changes = {"heads": heads, "add_pooler": any(re.search(pooler, k) for k in state_dict)}
+    for key, tensor in state_dict.items():
+        if "classifier" in heads and re.search(head_prefixes["classifier"] + "weight$", key):
+            changes["num_labels"] = tensor.shape[0]
+    return config.replace(**changes)
 
 
 def prepare_inputs(tokenizer, text: str, text_pair: str | None = None):

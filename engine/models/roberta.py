@@ -12,6 +12,7 @@ from torch import nn
 
 from engine.layers.masks import padding_mask
 from engine.models.base import encoder_inputs
+from engine.models import bert
 from engine.models.bert import HF_RENAMES as BERT_RENAMES
 from engine.models.bert import BertBlock, BertConfig, BertEmbeddings, MLMHead
 
@@ -77,6 +78,10 @@ HF_RENAMES = [(pattern.replace(r"(?:bert\.)?", r"(?:roberta\.)?"), *rest)
     (r"^lm_head\.(?:decoder\.)?bias$", "mlm_head.bias"),
     (r"^lm_head\.decoder\.weight$", "mlm_head.decoder.weight"),   # tied to embeddings.token.weight
 ]
+
+
+def configure_from_keys(config, state_dict):
+    return bert.configure_from_keys(config, state_dict, {"mlm": r"^lm_head\."})
 
 
 def prepare_inputs(tokenizer, text: str, text_pair: str | None = None):
