@@ -30,6 +30,16 @@ def tiny_reference(kind):
         config = transformers.AlbertConfig(embedding_size=8, hidden_size=24, num_hidden_layers=3,
                                            num_attention_heads=3, intermediate_size=32, **common)
         return transformers.AlbertForPreTraining(config), "prediction_logits", "mlm"
+    if kind == "gpt1":
+        config = transformers.OpenAIGPTConfig(n_embd=24, n_layer=2, n_head=3, n_positions=32, **common)
+        return transformers.OpenAIGPTLMHeadModel(config), "logits", "lm"
+    if kind == "gpt2":
+        config = transformers.GPT2Config(n_embd=24, n_layer=2, n_head=3, n_positions=32, **common)
+        return transformers.GPT2LMHeadModel(config), "logits", "lm"
+    if kind == "llama":
+        config = transformers.LlamaConfig(hidden_size=24, intermediate_size=40, num_hidden_layers=2,
+                                          num_attention_heads=4, num_key_value_heads=2, **common)
+        return transformers.LlamaForCausalLM(config), "logits", "lm"
     raise KeyError(kind)
 
 
@@ -45,7 +55,7 @@ class NotATensor:
     """Stands for any pickled object a malicious .bin could carry."""
 
 
-@pytest.mark.parametrize("kind", ["bert", "roberta", "albert"])
+@pytest.mark.parametrize("kind", ["bert", "roberta", "albert", "gpt1", "gpt2", "llama"])
 def test_a_saved_transformers_model_loads_and_matches(kind, tmp_path):
     reference, ref_key, our_key = tiny_reference(kind)
     loaded = engine.load(save(reference.eval(), tmp_path / kind))
