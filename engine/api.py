@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import difflib
+import inspect
 import json
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -92,7 +93,10 @@ class LoadedModel:
                 raise InputError("The text is empty: type a sentence first.")
             if self.tokenizer is None:
                 raise InputError(f"{self.name} came without tokenizer files: run it on token ids instead.")
-            prepared = self.family.module.prepare_inputs(self.tokenizer, text, text_pair, **options)
+            prepare_inputs = self.family.module.prepare_inputs
+            if "family" in inspect.signature(prepare_inputs).parameters:   # glm.py serves GLM and ChatGLM
+                options.setdefault("family", self.family.name)
+            prepared = prepare_inputs(self.tokenizer, text, text_pair, **options)
         limit = self.max_length
         for key, tensor in prepared.inputs.items():
             if key.endswith("input_ids") and limit is not None and tensor.shape[-1] > limit:

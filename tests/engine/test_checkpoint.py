@@ -44,6 +44,10 @@ def tiny_reference(kind):
         config = transformers.T5Config(d_model=24, d_kv=8, d_ff=40, num_layers=2, num_heads=3,
                                        decoder_start_token_id=0, **common)
         return transformers.T5ForConditionalGeneration(config), "logits", "lm"
+    if kind == "chatglm":
+        config = transformers.GlmConfig(hidden_size=24, intermediate_size=40, num_hidden_layers=2, head_dim=8,
+                                        num_attention_heads=3, num_key_value_heads=1, pad_token_id=0, **common)
+        return transformers.GlmForCausalLM(config), "logits", "lm"
     raise KeyError(kind)
 
 
@@ -59,7 +63,7 @@ class NotATensor:
     """Stands for any pickled object a malicious .bin could carry."""
 
 
-@pytest.mark.parametrize("kind", ["bert", "roberta", "albert", "t5", "gpt1", "gpt2", "llama"])
+@pytest.mark.parametrize("kind", ["bert", "roberta", "albert", "t5", "gpt1", "gpt2", "llama", "chatglm"])
 def test_a_saved_transformers_model_loads_and_matches(kind, tmp_path):
     reference, ref_key, our_key = tiny_reference(kind)
     loaded = engine.load(save(reference.eval(), tmp_path / kind))

@@ -1,0 +1,773 @@
+"""GLM (Du et al., 2022, "GLM: General Language Model Pretraining with Autoregressive Blank Infilling") and its
+ChatGLM2/3 generation (transformers' `GlmForCausalLM`).
+
+GLM: one Transformer stack that is bidirectional over the given text and autoregressive over the blanks.
+    Part A = the text, each blanked span replaced by one [MASK];  Part B = the spans, each opened by [START]
+    input  = Part A + Part B;   Part B predicts its spans shifted by one: [S] x5 x6 -> x5 x6 [E]
+    hidden_states = token(input) + position_a(row 1) + position_b(row 2)       # 2D positions, two tables
+        row 1: the position in Part A (a Part B token takes the position of its span's [MASK])
+        row 2: 0 in Part A, 1 .. len(span) + 1 inside a span of Part B
+    mask: Part A sees all of Part A; Part B sees Part A and the earlier Part B tokens; Part A never sees Part B
+    for each layer, by `norm_style`:
+        "pre"       (the paper and its code, Megatron-LM order):
+                    hidden_states = hidden_states + Attention(LN(hidden_states))
+                    hidden_states = hidden_states + MLP(LN(hidden_states))            ... then a final LN
+        "post"      (the seed's reading):   hidden_states = LN(hidden_states + F(hidden_states))
+        "deepnorm"  (GLM-130B, DeepNet):    hidden_states = LN(alpha * hidden_states + F(hidden_states)),
+                    alpha = (2N)^0.5 for N layers
+    MLP = Linear(H -> 4H), GeLU, Linear(4H -> H);  logits = hidden_states @ token^T (one linear layer, tied)
+
+ChatGLM2/3: GLM's name on a LLaMA-like decoder (the seed: RoPE, SwiGLU, multi-query attention).
+    hidden_states = embed_tokens(input_ids)
+    for each layer (pre-norm, RMSNorm):
+        q, k = RoPE(x W_q + b_q), RoPE(x W_k + b_k)   with x = RMSNorm(hidden_states)
+               RoPE turns only the first half of each head (partial_rotary_factor 0.5), in interleaved pairs
+        hidden_states = hidden_states + W_o Attention(q, repeat_kv(k), repeat_kv(x W_v + b_v))   # 2 kv groups
+        gate, up = chunk(gate_up_proj(RMSNorm(hidden_states)), 2)
+        hidden_states = hidden_states + down_proj(SiLU(gate) * up)
+    logits = lm_head(RMSNorm(hidden_states))
+"""
+from __future__ import annotations
+
+import math
+import re
+from dataclasses import dataclass
+
+import torch
+from torch import nn
+
+from engine.errors import InputError
+from engine.hooks import HookPoint
+from engine.layers.activations import activation
+from engine.layers.attention import Attention, merge_heads, repeat_kv, split_heads
+from engine.layers.masks import causal_mask, combine, padding_mask
+from engine.layers.norms import RMSNorm
+from engine.layers.rope import RotaryEmbedding, apply_rotary
+from engine.models.base import ConfigMixin, Prepared
+
+BTH = ("batch", "pos", "hidden")
+BTF = ("batch", "pos", "ffn")
+KV = ("batch", "kv_head", "k_pos", "head_dim")
+IGNORE = -100   # target of a position that predicts nothing (all of Part A)
+
+
+# --- autoregressive blank infilling: the data layout ---------------------------------------------------------------
+
+def glm_mask(part_a_length, q_len: int, k_len: int, device=None) -> torch.Tensor:
+    """GLM's 2D mixed mask, (B, q_pos, k_pos) bool: key j is visible to query i when j lies in Part A
+    (j < part_a_length) or j <= i. Queries are the last q_len of k_len positions (earlier keys come from a cache)."""
+    sep = torch.as_tensor(part_a_length, device=device).reshape(-1, 1, 1)   # (B, 1, 1)
+    in_part_a = torch.arange(k_len, device=device)[None, None, :] < sep     # (B, 1, Tk)
+    return causal_mask(q_len, k_len, device)[0] | in_part_a                 # (B, Tq, Tk)
+
+
+def _assemble(part_a: list[int], blanks: list[tuple[int, list[int] | None]], start_id: int, end_id: int) -> dict:
+    """Part A followed by one Part B piece per blank, in the order given. A blank is (index of its [MASK] in
+    Part A, the span's token ids); ids None: the content is unknown (only [START] is added, nothing to predict)."""
+    input_ids, targets = list(part_a), [IGNORE] * len(part_a)
+    position_a, position_b = list(range(len(part_a))), [0] * len(part_a)
+    for mask_index, span in blanks:
+        piece = [] if span is None else list(span)
+        input_ids += [start_id] + piece                                   # [S] x5 x6
+        targets += (piece + [end_id]) if span is not None else [IGNORE]   # x5 x6 [E]
+        position_a += [mask_index] * (len(piece) + 1)
+        position_b += list(range(1, len(piece) + 2))
+    length = len(input_ids)
+    return {
+        "input_ids": torch.tensor(input_ids),
+        "position_ids": torch.tensor([position_a, position_b]),    # (2, T)
+        "attention_mask": glm_mask(len(part_a), length, length)[0],  # (T, T) bool
+        "targets": torch.tensor(targets),
+        "part_a_length": len(part_a),
+    }
+
+
+def blank_infilling(token_ids, spans, mask_id: int, start_id: int, end_id: int) -> dict:
+    """The paper's Figure 2 for one text.
+
+    token_ids: the text's ids. spans: (start, end) half-open index ranges of token_ids to blank; they may not
+    overlap. Part A keeps the text order; Part B lists the spans in the order given (the paper shuffles them:
+    pass [(4, 6), (2, 3)] for x1..x6 to get its figure's [S] x5 x6 [S] x3).
+
+    Returns input_ids (T,), position_ids (2, T), attention_mask (T, T) bool (True = may attend),
+    targets (T,) (IGNORE = -100 on Part A) and part_a_length.
+    """
+    token_ids = [int(i) for i in token_ids]
+    spans = [(int(s), int(e)) for s, e in spans]
+    previous_end = 0
+    for start, end in sorted(spans):
+        if not 0 <= start < end <= len(token_ids):
+            raise InputError(f"span ({start}, {end}) is empty or outside the {len(token_ids)} tokens")
+        if start < previous_end:
+            raise InputError(f"span ({start}, {end}) overlaps another span")
+        previous_end = end
+    part_a, mask_index, cursor = [], {}, 0
+    for start, end in sorted(spans):
+        part_a += token_ids[cursor:start]
+        mask_index[(start, end)] = len(part_a)
+        part_a.append(mask_id)                     # the whole span becomes one [MASK]
+        cursor = end
+    part_a += token_ids[cursor:]
+    blanks = [(mask_index[(s, e)], token_ids[s:e]) for s, e in spans]
+    return _assemble(part_a, blanks, start_id, end_id)
+
+
+# --- GLM ------------------------------------------------------------------------------------------------------------
+
+NORM_NOTES = {
+    "pre": "Pre-norm, as the GLM paper says (it rearranges LayerNorm and the residual the way Megatron-LM does) "
+           "and as its released code runs: LayerNorm before attention and before the MLP, plus a final LayerNorm.",
+    "post": "Post-norm, as the seed reads GLM: LayerNorm after each residual sum (Add & Norm), like BERT and "
+            "GPT-1. The released GLM code does not do this.",
+    "deepnorm": "DeepNorm (GLM-130B, after Wang et al. 2022 'DeepNet'): post-norm with the residual scaled up, "
+                "LayerNorm(alpha * x + F(x)), alpha = (2N)^0.5, so very deep stacks train stably. (DeepNet also "
+                "scales some initial weights down by beta = (8N)^-0.25; a random model here uses the common init.)",
+}
+
+
+@dataclass
+class GLMConfig(ConfigMixin):
+    """Field names of the released GLM config.json (THUDM/glm-10b); the defaults are GLM-10B."""
+    vocab_size: int = 50048
+    hidden_size: int = 4096
+    num_layers: int = 48
+    num_attention_heads: int = 64
+    max_sequence_length: int = 1024
+    block_position_encoding: bool = True   # the 2D positions; False: row 1 only
+    intermediate_size: int | None = None   # None: 4 * hidden_size (GLM's MLP is always 4H)
+    hidden_act: str = "gelu_new"           # Megatron-LM's gelu is the tanh approximation
+    layernorm_epsilon: float = 1e-5
+    norm_style: str = "pre"                # "pre" | "post" | "deepnorm": see NORM_NOTES
+    pad_token_id: int | None = None
+    eos_token_id: int | None = None
+
+    def __post_init__(self):
+        if self.norm_style not in NORM_NOTES:
+            raise ValueError(f"norm_style must be one of {', '.join(NORM_NOTES)}, not {self.norm_style!r}")
+        if self.intermediate_size is None:
+            self.intermediate_size = 4 * self.hidden_size
+
+    @property
+    def head_dim(self) -> int:
+        return self.hidden_size // self.num_attention_heads
+
+    @property
+    def max_length(self) -> int:
+        return self.max_sequence_length
+
+    @property
+    def residual_alpha(self) -> float:
+        """The residual's scale: (2N)^0.5 for DeepNorm, 1 otherwise."""
+        return math.sqrt(2 * self.num_layers) if self.norm_style == "deepnorm" else 1.0
+
+    @property
+    def norm_note(self) -> str:
+        """Which norm placement this configuration uses, and why."""
+        return NORM_NOTES[self.norm_style]
+
+
+class GLMEmbeddings(nn.Module):
+    """token + position_a(row 1) + position_b(row 2): two learned position tables, each recorded on its own.
+    The tables have max_sequence_length + 1 rows, as in GLM's code when block positions are on."""
+
+    def __init__(self, config: GLMConfig):
+        super().__init__()
+        rows = config.max_sequence_length + (1 if config.block_position_encoding else 0)
+        self.token = nn.Embedding(config.vocab_size, config.hidden_size)
+        self.position = nn.Embedding(rows, config.hidden_size)
+        self.block_position = nn.Embedding(rows, config.hidden_size) if config.block_position_encoding else None
+        dims = ("batch", "pos", "embed")
+        self.hook_token = HookPoint(dims, "embed.token")
+        self.hook_position_a = HookPoint(dims, "glm.position_a")
+        if self.block_position is not None:
+            self.hook_position_b = HookPoint(dims, "glm.position_b")
+        self.hook_sum = HookPoint(dims, "embed.sum")
+
+    def forward(self, input_ids, position_ids):   # position_ids (B, 2, T)
+        if int(position_ids.max()) >= self.position.num_embeddings:
+            raise InputError(f"position {int(position_ids.max())} is beyond this model's "
+                             f"{self.position.num_embeddings} positions; shorten the text.")
+        hidden_states = self.hook_token(self.token(input_ids))                           # (B, T, E)
+        hidden_states = hidden_states + self.hook_position_a(self.position(position_ids[:, 0]))
+        if self.block_position is not None:
+            hidden_states = hidden_states + self.hook_position_b(self.block_position(position_ids[:, 1]))
+        return self.hook_sum(hidden_states)
+
+
+class GLMAttention(Attention):
+    """Multi-head self-attention with GLM's fused query_key_value projection and its output `dense`."""
+
+    def __init__(self, config: GLMConfig):
+        super().__init__()
+        self.num_heads = config.num_attention_heads
+        self.query_key_value = nn.Linear(config.hidden_size, 3 * config.hidden_size)
+        self.dense = nn.Linear(config.hidden_size, config.hidden_size)
+        self.scale = 1.0 / math.sqrt(config.head_dim)
+
+    def forward(self, hidden_states, allowed, layer_past=None):
+        query_states, key_states, value_states = self.query_key_value(hidden_states).chunk(3, dim=-1)  # 3 x (B, T, H)
+        query_states = split_heads(query_states, self.num_heads)    # (B, nh, T, hs)
+        key_states = split_heads(key_states, self.num_heads)
+        value_states = split_heads(value_states, self.num_heads)
+        if layer_past is not None:
+            key_states = torch.cat((layer_past[0], key_states), dim=2)       # (B, nh, T_past + T, hs)
+            value_states = torch.cat((layer_past[1], value_states), dim=2)
+        present = (key_states, value_states)
+        context = self.attend(query_states, key_states, value_states, allowed, self.scale)   # (B, nh, T, hs)
+        return self.hook_out(self.dense(merge_heads(context))), present                      # (B, T, H)
+
+
+class GLMMLP(nn.Module):
+    """Linear(H -> 4H), GeLU, Linear(4H -> H), GLM's (Megatron's) names."""
+
+    def __init__(self, config: GLMConfig):
+        super().__init__()
+        self.dense_h_to_4h = nn.Linear(config.hidden_size, config.intermediate_size)
+        self.act = activation(config.hidden_act)
+        self.dense_4h_to_h = nn.Linear(config.intermediate_size, config.hidden_size)
+        self.hook_pre = HookPoint(BTF, "mlp.pre")
+        self.hook_post = HookPoint(BTF, "mlp.post")
+        self.hook_out = HookPoint(BTH, "mlp.out")
+
+    def forward(self, hidden_states):
+        pre = self.hook_pre(self.dense_h_to_4h(hidden_states))
+        post = self.hook_post(self.act(pre))
+        return self.hook_out(self.dense_4h_to_h(post))
+
+
+class GLMPreNormBlock(nn.Module):
+    """norm_style "pre": each sub-layer reads a normalised copy; the residual stream is never normalised."""
+
+    def __init__(self, config: GLMConfig):
+        super().__init__()
+        self.input_layernorm = nn.LayerNorm(config.hidden_size, eps=config.layernorm_epsilon)
+        self.attn = GLMAttention(config)
+        self.post_attention_layernorm = nn.LayerNorm(config.hidden_size, eps=config.layernorm_epsilon)
+        self.mlp = GLMMLP(config)
+        self.hook_attn_norm = HookPoint(BTH, "glm.attn_norm_pre")
+        self.hook_attn_add = HookPoint(BTH, "block.attn_add")
+        self.hook_mlp_norm = HookPoint(BTH, "glm.mlp_norm_pre")
+        self.hook_out = HookPoint(BTH, "block.out")
+
+    def forward(self, hidden_states, allowed, layer_past=None):
+        attn_output, present = self.attn(self.hook_attn_norm(self.input_layernorm(hidden_states)), allowed,
+                                         layer_past)
+        hidden_states = self.hook_attn_add(hidden_states + attn_output)
+        mlp_output = self.mlp(self.hook_mlp_norm(self.post_attention_layernorm(hidden_states)))
+        return self.hook_out(hidden_states + mlp_output), present
+
+
+class GLMPostNormBlock(nn.Module):
+    """norm_style "post" (alpha = 1) and "deepnorm" (alpha = (2N)^0.5): LayerNorm(alpha * x + F(x))."""
+
+    def __init__(self, config: GLMConfig):
+        super().__init__()
+        self.alpha = config.residual_alpha
+        self.attn = GLMAttention(config)
+        self.post_attention_layernorm = nn.LayerNorm(config.hidden_size, eps=config.layernorm_epsilon)
+        self.mlp = GLMMLP(config)
+        self.post_mlp_layernorm = nn.LayerNorm(config.hidden_size, eps=config.layernorm_epsilon)
+        add_key = "glm.deepnorm_add" if config.norm_style == "deepnorm" else None
+        self.hook_attn_add = HookPoint(BTH, add_key or "block.attn_add")
+        self.hook_attn_norm = HookPoint(BTH, "block.attn_norm_post")
+        self.hook_mlp_add = HookPoint(BTH, add_key or "block.mlp_add")
+        self.hook_out = HookPoint(BTH, "block.out")
+
+    def forward(self, hidden_states, allowed, layer_past=None):
+        attn_output, present = self.attn(hidden_states, allowed, layer_past)
+        residual = self.hook_attn_add(self.alpha * hidden_states + attn_output)
+        hidden_states = self.hook_attn_norm(self.post_attention_layernorm(residual))
+        residual = self.hook_mlp_add(self.alpha * hidden_states + self.mlp(hidden_states))
+        return self.hook_out(self.post_mlp_layernorm(residual)), present
+
+
+class LMHead(nn.Linear):
+    """hidden -> one score per vocabulary token, no bias (GLM: the token embedding matrix itself, tied)."""
+
+    def __init__(self, hidden_size: int, vocab_size: int, key: str):
+        super().__init__(hidden_size, vocab_size, bias=False)
+        self.hook_logits = HookPoint(("batch", "pos", "vocab"), key)
+
+    def forward(self, hidden_states):
+        return self.hook_logits(super().forward(hidden_states))
+
+
+class GLM(nn.Module):
+    """forward(input_ids, attention_mask=None, position_ids=None, part_a_length=None, past_key_values=None,
+    use_cache=False).
+
+    position_ids (B, 2, T) and part_a_length (int or (B,)) give the blank-infilling layout (see `blank_infilling`
+    and `prepare_inputs`). Without them the whole input is Part B: plain left-to-right, positions counting on
+    from any cached tokens, which is how the generic greedy decoder drives it.
+    """
+    primary_head = "lm"
+
+    def __init__(self, config: GLMConfig):
+        super().__init__()
+        self.config = config
+        self.hook_position_ids = HookPoint(("batch", "row", "pos"), "glm.position_ids")
+        self.hook_glm_mask = HookPoint(("batch", "q_pos", "k_pos"), "glm.mask")
+        self.embeddings = GLMEmbeddings(config)
+        block = GLMPreNormBlock if config.norm_style == "pre" else GLMPostNormBlock
+        self.blocks = nn.ModuleList(block(config) for _ in range(config.num_layers))
+        if config.norm_style == "pre":   # post-norm blocks end normalised already
+            self.final_layernorm = nn.LayerNorm(config.hidden_size, eps=config.layernorm_epsilon)
+            self.hook_final_norm = HookPoint(BTH, "glm.final_norm")
+        self.lm_head = LMHead(config.hidden_size, config.vocab_size, "glm.logits")
+        self.lm_head.weight = self.embeddings.token.weight   # "a single linear output layer", tied
+
+    def forward(self, input_ids, attention_mask=None, position_ids=None, part_a_length=None, past_key_values=None,
+                use_cache=False):
+        batch, length = input_ids.shape
+        device = input_ids.device
+        past_length = past_key_values[0][0].shape[2] if past_key_values else 0
+        total = past_length + length
+        if position_ids is None:   # row 1 counts on, row 2 stays 0
+            position_a = torch.arange(past_length, total, device=device)
+            position_ids = torch.stack((position_a, torch.zeros_like(position_a)))   # (2, T)
+        position_ids = position_ids.to(device).expand(batch, 2, length)           # (B, 2, T)
+        part_a_length = torch.as_tensor(0 if part_a_length is None else part_a_length, device=device)
+        part_a_length = part_a_length.reshape(-1).expand(batch)                   # (B,)
+
+        self.hook_position_ids(position_ids)
+        mixed = self.hook_glm_mask(glm_mask(part_a_length, length, total, device))   # (B, T, T_total)
+        padding = None if attention_mask is None else padding_mask(attention_mask)   # (B, 1, 1, T_total)
+        allowed = combine(mixed[:, None], padding)                                   # (B, 1, T, T_total)
+
+        hidden_states = self.embeddings(input_ids, position_ids)   # (B, T, H)
+        presents = []
+        for i, block in enumerate(self.blocks):
+            hidden_states, present = block(hidden_states, allowed, past_key_values[i] if past_key_values else None)
+            presents.append(present)
+        if self.config.norm_style == "pre":
+            hidden_states = self.hook_final_norm(self.final_layernorm(hidden_states))
+        outputs = {"last_hidden_state": hidden_states, "lm": self.lm_head(hidden_states)}
+        if use_cache:
+            outputs["past_key_values"] = presents
+        return outputs
+
+
+@torch.no_grad()
+def fill_blank(module: GLM, input_ids, position_ids, part_a_length, max_new_tokens: int = 16,
+               end_id: int | None = None, use_cache: bool = True) -> torch.Tensor:
+    """GLM's own decoding: continue the last Part B piece (one batch row), each new token at its span's [MASK]
+    position (row 1) and one step further inside the span (row 2). Returns the new ids (<= max_new_tokens)."""
+    sequence, positions = input_ids, position_ids.reshape(1, 2, -1)
+    past, new = None, []
+    for _ in range(max_new_tokens):
+        if use_cache and past is not None:
+            outputs = module(sequence[:, -1:], position_ids=positions[:, :, -1:], part_a_length=part_a_length,
+                             past_key_values=past, use_cache=True)
+        else:
+            outputs = module(sequence, position_ids=positions, part_a_length=part_a_length, use_cache=use_cache)
+        past = outputs.get("past_key_values")
+        next_token = outputs["lm"][:, -1].argmax(-1, keepdim=True)                     # (1, 1)
+        new.append(int(next_token))
+        if end_id is not None and int(next_token) == end_id:
+            break
+        sequence = torch.cat((sequence, next_token), dim=1)
+        step = positions[:, :, -1:] + torch.tensor([0, 1], device=positions.device).view(1, 2, 1)
+        positions = torch.cat((positions, step), dim=2)                                 # (1, 2, T + 1)
+    return torch.tensor([new], dtype=torch.long)
+
+
+# --- ChatGLM2/3 -----------------------------------------------------------------------------------------------------
+
+@dataclass
+class ChatGLMConfig(ConfigMixin):
+    """transformers' GlmConfig field names (model_type "glm"); the defaults are ChatGLM2-6B / ChatGLM3-6B as
+    released by THUDM (28 layers, hidden 4096, FFN 13696, 32 query heads sharing 2 key/value groups of 128
+    dims, 32K context, padded vocabulary 65024)."""
+    vocab_size: int = 65024
+    hidden_size: int = 4096
+    intermediate_size: int = 13696
+    num_hidden_layers: int = 28
+    num_attention_heads: int = 32
+    num_key_value_heads: int = 2             # ChatGLM2's multi_query_group_num
+    head_dim: int | None = 128               # ChatGLM2's kv_channels; None: hidden_size // num_attention_heads
+    hidden_act: str = "silu"
+    max_position_embeddings: int = 32768
+    rms_norm_eps: float = 1e-5
+    attention_bias: bool = True              # q, k, v carry a bias (ChatGLM2's add_qkv_bias); o_proj does not
+    tie_word_embeddings: bool = False
+    rope_theta: float = 10000.0
+    partial_rotary_factor: float = 0.5       # RoPE turns the first half of each head only
+    rope_parameters: dict | None = None      # transformers 5 keeps rope_theta / partial_rotary_factor in here
+    pad_token_id: int | None = None
+    bos_token_id: int | None = None
+    eos_token_id: int | tuple[int, ...] | None = None
+
+    def __post_init__(self):
+        if self.head_dim is None:
+            self.head_dim = self.hidden_size // self.num_attention_heads
+        if self.num_attention_heads % self.num_key_value_heads:
+            raise ValueError(f"num_attention_heads ({self.num_attention_heads}) must be a multiple of "
+                             f"num_key_value_heads ({self.num_key_value_heads})")
+        params = dict(self.rope_parameters or {})
+        self.rope_theta = float(params.pop("rope_theta", self.rope_theta))
+        self.partial_rotary_factor = float(params.pop("partial_rotary_factor", self.partial_rotary_factor))
+        if params.get("rope_type", "default") != "default":
+            raise ValueError(f"ChatGLM: RoPE type {params['rope_type']!r} is not supported (only the default)")
+        self.rope_parameters = None
+
+    @property
+    def rotary_dim(self) -> int:
+        return int(self.head_dim * self.partial_rotary_factor)
+
+    @property
+    def max_length(self) -> int:
+        return self.max_position_embeddings
+
+
+class ChatGLMEmbeddings(nn.Module):
+    """Token embeddings only: position enters inside attention, by RoPE."""
+
+    def __init__(self, config: ChatGLMConfig):
+        super().__init__()
+        self.token = nn.Embedding(config.vocab_size, config.hidden_size)
+        self.hook_token = HookPoint(("batch", "pos", "embed"), "embed.token")
+
+    def forward(self, input_ids):
+        return self.hook_token(self.token(input_ids))   # (B, T, H)
+
+
+class ChatGLMAttention(Attention):
+    """Causal self-attention: q/k/v with bias, partial interleaved RoPE, grouped key/value heads.
+
+    Recorded beyond the shared steps: q and k before the rotation (`hook_q_pre_rope`, `hook_k_pre_rope`), the
+    rotated keys and the values per key/value group before `repeat_kv` (`hook_k_grouped`, `hook_v_grouped`:
+    what the KV cache stores). The shared `hook_q` / `hook_k` / `hook_v` are after the rotation and `repeat_kv`.
+    """
+
+    def __init__(self, config: ChatGLMConfig):
+        super().__init__()
+        self.num_heads = config.num_attention_heads
+        self.num_key_value_heads = config.num_key_value_heads
+        self.num_key_value_groups = config.num_attention_heads // config.num_key_value_heads
+        self.head_dim = config.head_dim
+        bias = config.attention_bias
+        self.q_proj = nn.Linear(config.hidden_size, self.num_heads * self.head_dim, bias=bias)
+        self.k_proj = nn.Linear(config.hidden_size, self.num_key_value_heads * self.head_dim, bias=bias)
+        self.v_proj = nn.Linear(config.hidden_size, self.num_key_value_heads * self.head_dim, bias=bias)
+        self.o_proj = nn.Linear(self.num_heads * self.head_dim, config.hidden_size, bias=False)
+        self.scale = self.head_dim ** -0.5
+        self.hook_q_pre_rope = HookPoint(("batch", "head", "q_pos", "head_dim"), "attn.q_pre_rope")
+        self.hook_k_pre_rope = HookPoint(KV, "attn.k_pre_rope")
+        self.hook_k_grouped = HookPoint(KV, "chatglm.k_grouped")
+        self.hook_v_grouped = HookPoint(KV, "attn.v_grouped")
+        self.hook_q.key, self.hook_k.key, self.hook_v.key = "chatglm.q_rope", "attn.k_rope_repeated", "attn.v_repeated"
+
+    def forward(self, hidden_states, cos, sin, allowed, past_key_value=None):
+        query_states = split_heads(self.q_proj(hidden_states), self.num_heads)          # (B, nh, T, hs)
+        key_states = split_heads(self.k_proj(hidden_states), self.num_key_value_heads)  # (B, n_kv, T, hs)
+        value_states = split_heads(self.v_proj(hidden_states), self.num_key_value_heads)
+        query_states = self.hook_q_pre_rope(query_states)
+        key_states = self.hook_k_pre_rope(key_states)
+
+        cos, sin = cos[:, None], sin[:, None]                              # (B or 1, 1, T, rot_dim)
+        query_states = apply_rotary(query_states, cos, sin, interleaved=True)   # first rot_dim dims turn
+        key_states = apply_rotary(key_states, cos, sin, interleaved=True)
+        if past_key_value is not None:   # keys are cached already rotated
+            key_states = torch.cat((past_key_value[0], key_states), dim=2)     # (B, n_kv, T_past + T, hs)
+            value_states = torch.cat((past_key_value[1], value_states), dim=2)
+        present = (key_states, value_states)
+        key_states = self.hook_k_grouped(key_states)
+        value_states = self.hook_v_grouped(value_states)
+
+        key_states = repeat_kv(key_states, self.num_key_value_groups)          # (B, nh, Tk, hs)
+        value_states = repeat_kv(value_states, self.num_key_value_groups)
+        context = self.attend(query_states, key_states, value_states, allowed, self.scale)  # (B, nh, T, hs)
+        return self.hook_out(self.o_proj(merge_heads(context))), present                   # (B, T, H)
+
+
+class ChatGLMMLP(nn.Module):
+    """SwiGLU with one fused projection: gate_up_proj makes [gate | up], SiLU(gate) * up goes down again."""
+
+    def __init__(self, config: ChatGLMConfig):
+        super().__init__()
+        self.gate_up_proj = nn.Linear(config.hidden_size, 2 * config.intermediate_size, bias=False)
+        self.down_proj = nn.Linear(config.intermediate_size, config.hidden_size, bias=False)
+        self.act_fn = activation(config.hidden_act)
+        self.hook_gate_pre = HookPoint(BTF, "swiglu.gate_pre")
+        self.hook_gate = HookPoint(BTF, "swiglu.gate")
+        self.hook_up = HookPoint(BTF, "swiglu.up")
+        self.hook_act_mul = HookPoint(BTF, "swiglu.act_mul")
+        self.hook_out = HookPoint(BTH, "mlp.out")
+
+    def forward(self, hidden_states):
+        gate, up = self.gate_up_proj(hidden_states).chunk(2, dim=-1)        # (B, T, I) each
+        gate = self.hook_gate(self.act_fn(self.hook_gate_pre(gate)))
+        up = self.hook_up(up)
+        return self.hook_out(self.down_proj(self.hook_act_mul(gate * up)))  # (B, T, H)
+
+
+class ChatGLMBlock(nn.Module):
+    """One decoder layer, pre-norm with RMSNorm."""
+
+    def __init__(self, config: ChatGLMConfig):
+        super().__init__()
+        self.input_layernorm = RMSNorm(config.hidden_size, eps=config.rms_norm_eps)
+        self.attn = ChatGLMAttention(config)
+        self.post_attention_layernorm = RMSNorm(config.hidden_size, eps=config.rms_norm_eps)
+        self.mlp = ChatGLMMLP(config)
+        self.hook_attn_norm = HookPoint(BTH, "block.attn_rmsnorm")
+        self.hook_attn_add = HookPoint(BTH, "block.attn_add")
+        self.hook_mlp_norm = HookPoint(BTH, "block.mlp_rmsnorm")
+        self.hook_out = HookPoint(BTH, "block.out")
+
+    def forward(self, hidden_states, cos, sin, allowed, past_key_value=None):
+        attn_output, present = self.attn(self.hook_attn_norm(self.input_layernorm(hidden_states)), cos, sin,
+                                         allowed, past_key_value)
+        hidden_states = self.hook_attn_add(hidden_states + attn_output)
+        mlp_output = self.mlp(self.hook_mlp_norm(self.post_attention_layernorm(hidden_states)))
+        return self.hook_out(hidden_states + mlp_output), present
+
+
+class ChatGLM(nn.Module):
+    primary_head = "lm"
+
+    def __init__(self, config: ChatGLMConfig):
+        super().__init__()
+        self.config = config
+        self.embeddings = ChatGLMEmbeddings(config)
+        self.rotary_emb = RotaryEmbedding(config.rotary_dim, config.rope_theta, interleaved=True,
+                                          dim_label="rot_dim")
+        # ChatGLM's tables are interleaved and cover only rot_dim of each head: its own lesson texts
+        self.rotary_emb.hook_cos.key, self.rotary_emb.hook_sin.key = "chatglm.rope_cos", "chatglm.rope_sin"
+        self.blocks = nn.ModuleList(ChatGLMBlock(config) for _ in range(config.num_hidden_layers))
+        self.norm = RMSNorm(config.hidden_size, eps=config.rms_norm_eps)
+        self.hook_final_norm = HookPoint(BTH, "norm.final_rmsnorm")
+        self.lm_head = LMHead(config.hidden_size, config.vocab_size, "chatglm.lm_logits")
+        if config.tie_word_embeddings:
+            self.lm_head.weight = self.embeddings.token.weight
+
+    def forward(self, input_ids, attention_mask=None, position_ids=None, past_key_values=None, use_cache=False):
+        """input_ids (B, T) of new tokens; attention_mask (B, T_past + T) of 1/0 when there is padding;
+        past_key_values: one (key_states, value_states) pair per layer, each (B, n_kv, T_past, hs)."""
+        batch, length = input_ids.shape
+        past_length = past_key_values[0][0].shape[2] if past_key_values else 0
+        total = past_length + length
+        if position_ids is None:
+            position_ids = _position_ids(attention_mask, past_length, length, input_ids.device)  # (B or 1, T)
+        allowed = causal_mask(length, total, device=input_ids.device)                          # (1, 1, T, Tk)
+        if attention_mask is not None:
+            allowed = combine(allowed, padding_mask(attention_mask))                             # (B, 1, T, Tk)
+
+        hidden_states = self.embeddings(input_ids)                       # (B, T, H)
+        cos, sin = self.rotary_emb(position_ids, hidden_states.dtype)    # (B or 1, T, rot_dim) each
+        presents = []
+        for i, block in enumerate(self.blocks):
+            hidden_states, present = block(hidden_states, cos, sin, allowed,
+                                           past_key_values[i] if past_key_values else None)
+            presents.append(present)
+        hidden_states = self.hook_final_norm(self.norm(hidden_states))
+        outputs = {"last_hidden_state": hidden_states, "lm": self.lm_head(hidden_states)}
+        if use_cache:
+            outputs["past_key_values"] = presents
+        return outputs
+
+
+def _position_ids(attention_mask, past_length: int, length: int, device) -> torch.Tensor:
+    """Positions of the new tokens: past_length, past_length + 1, ... Under a padding mask only real tokens count,
+    so a left-padded prompt starts at 0 (as transformers' generate does); padding gets position 0."""
+    if attention_mask is None:
+        return torch.arange(past_length, past_length + length, device=device)[None]   # (1, T)
+    positions = attention_mask.long().cumsum(-1) - 1                                     # (B, Tk)
+    positions = positions.masked_fill(attention_mask == 0, 0)
+    return positions[:, -length:]                                                        # (B, T)
+
+
+# --- loading --------------------------------------------------------------------------------------------------------
+
+_LAYER = r"^(?:model\.)?layers\.(\d+)\."
+
+# transformers' GlmForCausalLM (model_type "glm": ChatGLM/GLM-4 checkpoints converted to the HF format).
+CHATGLM_RENAMES = [
+    (r"^(?:model\.)?embed_tokens\.", "embeddings.token."),
+    (_LAYER + r"self_attn\.(q_proj|k_proj|v_proj|o_proj)\.", r"blocks.\1.attn.\2."),
+    (_LAYER + r"mlp\.(gate_up_proj|down_proj)\.", r"blocks.\1.mlp.\2."),
+    (_LAYER + r"(input_layernorm|post_attention_layernorm)\.", r"blocks.\1.\2."),
+    (r"^(?:model\.)?norm\.", "norm."),
+    (r"^lm_head\.", "lm_head."),   # tied to embeddings.token.weight when tie_word_embeddings
+]
+
+_GLM = r"^(?:glm\.)?(?:transformer\.)?"
+_GLM_LAYER = r"^(?:glm\.)?transformer\.layers\.(\d+)\."
+
+# THUDM's GLM checkpoints (GLM-10B, GLM-Large; Megatron names, optionally under `glm.`): pre-norm only.
+GLM_RENAMES = [
+    (_GLM + r"word_embeddings\.", "embeddings.token."),
+    (_GLM + r"position_embeddings\.", "embeddings.position."),
+    (_GLM + r"block_position_embeddings\.", "embeddings.block_position."),
+    (_GLM_LAYER + r"attention\.(query_key_value|dense)\.", r"blocks.\1.attn.\2."),
+    (_GLM_LAYER + r"mlp\.(dense_h_to_4h|dense_4h_to_h)\.", r"blocks.\1.mlp.\2."),
+    (_GLM_LAYER + r"(input_layernorm|post_attention_layernorm)\.", r"blocks.\1.\2."),
+    (_GLM + r"final_layernorm\.", "final_layernorm."),
+]
+
+# Hugging Face name -> ours. The two tables never match the same name, so one list serves both families.
+HF_RENAMES = CHATGLM_RENAMES + GLM_RENAMES
+
+
+# --- inputs ---------------------------------------------------------------------------------------------------------
+
+_BRACKETS = re.compile(r"\[([^\[\]]*)\]|【([^【】]*)】")
+_WORD = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]|\w+")   # one CJK character, or a run of letters
+TAIL_FRACTION = 0.15
+
+
+def _is_glm(tokenizer, family: str | None) -> bool:
+    if family is not None:
+        return family == "glm"
+    return tokenizer.role_id("start") is not None   # only GLM's tokenizer names the paper's [START]
+
+
+def prepare_inputs(tokenizer, text: str, text_pair: str | None = None, family: str | None = None) -> Prepared:
+    """ChatGLM: the tokenizer's encoding ([gMASK] sop text), one stream. GLM: a blank-infilling layout.
+
+    GLM's rule for which spans to blank, first that applies:
+      1. Square brackets in the text: "The cat [sat on] the mat." blanks "sat on" (full-width 【】 too).
+      2. [MASK] written in the text: "Tsinghua University is in [MASK]." Each [MASK] is a blank; text_pair
+         gives their contents in order, separated by "|" ("Beijing"). Without it, Part B holds only [START]
+         for each blank: where the model would start writing.
+      3. Nothing marked: the last ~15% of the words (at least one) are blanked, as one span.
+    Part B lists the blanks in text order. text_pair is read only for rule 2.
+    family: "glm" or "chatglm"; None guesses from the tokenizer.
+    """
+    if not _is_glm(tokenizer, family):
+        encoding = tokenizer.encode(text, text_pair)
+        input_ids = torch.tensor([encoding.ids])
+        return Prepared(encoding, {"input_ids": input_ids, "attention_mask": torch.ones_like(input_ids)})
+
+    mask_token = tokenizer.special_tokens.get("mask", "[MASK]")
+    pieces = [(m.start(), m.end(), m.group(1) if m.group(1) is not None else m.group(2))
+              for m in _BRACKETS.finditer(text)]
+    pieces = [p for p in pieces if f"[{p[2]}]" not in tokenizer.special_tokens.values()]
+    if pieces:
+        return _bracketed(tokenizer, text, pieces)
+    if mask_token in text:
+        return _masked(tokenizer, text, text_pair)
+    words = list(_WORD.finditer(text))
+    if not words:
+        raise InputError("GLM needs at least one word to blank out.")
+    count = max(1, math.ceil(TAIL_FRACTION * len(words)))
+    if count >= len(words) and len(words) > 1:
+        count = len(words) - 1
+    return _blank_chars(tokenizer, text, [(words[-count].start(), words[-1].end())], "tail")
+
+
+def _bracketed(tokenizer, text: str, pieces) -> Prepared:
+    """Rule 1: drop the brackets, remember where each bracketed span lies in the clean text."""
+    clean, char_spans, cursor = "", [], 0
+    for start, end, inner in pieces:
+        clean += text[cursor:start]
+        char_spans.append((len(clean), len(clean) + len(inner)))
+        clean += inner
+        cursor = end
+    clean += text[cursor:]
+    return _blank_chars(tokenizer, clean, char_spans, "brackets")
+
+
+def _blank_chars(tokenizer, text: str, char_spans, rule: str) -> Prepared:
+    """Blank the tokens whose characters overlap each character span (a token straddling an edge goes whole)."""
+    encoding = tokenizer.encode(text)
+    spans, blanks = [], []
+    for char_start, char_end in char_spans:
+        hits = [i for i, ((a, b), special) in enumerate(zip(encoding.offsets, encoding.special))
+                if not special and a < char_end and b > char_start]
+        if hits:
+            spans.append((hits[0], hits[-1] + 1))
+            blanks.append({"text": text[char_start:char_end]})
+    for (_, end), (start, _) in zip(spans, spans[1:]):
+        if start < end:
+            raise InputError("Two blanks share a token; put a space between them.")
+    if not spans:
+        raise InputError("Nothing to blank: the marked text has no tokens.")
+    mask_id, start_id, end_id = _glm_ids(tokenizer)
+    layout = blank_infilling(encoding.ids, spans, mask_id, start_id, end_id)
+    part_a_offsets, part_b_offsets, cursor = [], [], 0
+    for start, end in spans:
+        part_a_offsets += encoding.offsets[cursor:start] + [(encoding.offsets[start][0], encoding.offsets[end - 1][1])]
+        part_b_offsets += [(0, 0)] + encoding.offsets[start:end]
+        cursor = end
+    part_a_offsets += encoding.offsets[cursor:]
+    return _prepared(tokenizer, layout, part_a_offsets + part_b_offsets, [0] * len(layout["input_ids"]), blanks, rule)
+
+
+def _masked(tokenizer, text: str, text_pair: str | None) -> Prepared:
+    """Rule 2: the [MASK]s are in the text already; their contents (if any) come from text_pair."""
+    encoding = tokenizer.encode(text)
+    mask_id, start_id, end_id = _glm_ids(tokenizer)
+    mask_indices = [i for i, token_id in enumerate(encoding.ids) if token_id == mask_id]
+    contents: list[str | None] = [None] * len(mask_indices)
+    if text_pair is not None and text_pair.strip():
+        contents = [part.strip() for part in text_pair.split("|")]
+        if len(contents) != len(mask_indices):
+            raise InputError(f"The text has {len(mask_indices)} [MASK] but the second text gives {len(contents)} "
+                             f"answers; separate them with '|'.")
+    blanks, offsets_b, segments_b, described = [], [], [], []
+    for index, content in zip(mask_indices, contents):
+        if content is None:
+            blanks.append((index, None))
+            offsets_b += [(0, 0)]
+            segments_b += [1]
+        else:
+            piece = tokenizer.encode(content, add_special_tokens=False)
+            shift = text_pair.index(content)
+            blanks.append((index, piece.ids))
+            offsets_b += [(0, 0)] + [(a + shift, b + shift) for a, b in piece.offsets]
+            segments_b += [1] * (len(piece.ids) + 1)
+        described.append({"text": content})
+    layout = _assemble(encoding.ids, blanks, start_id, end_id)
+    segments = [0] * len(encoding.ids) + segments_b
+    return _prepared(tokenizer, layout, list(encoding.offsets) + offsets_b, segments, described, "mask")
+
+
+def _glm_ids(tokenizer) -> tuple[int, int, int]:
+    ids = tokenizer.role_id("mask"), tokenizer.role_id("start") or tokenizer.role_id("sop"), \
+        tokenizer.role_id("end") or tokenizer.role_id("eop")
+    if None in ids:
+        raise InputError("This tokenizer has no [MASK] / [START] / [END] tokens, which GLM's blanks need.")
+    return ids
+
+
+def _prepared(tokenizer, layout: dict, offsets, segments, blanks: list[dict], rule: str) -> Prepared:
+    """Wrap a layout: an Encoding of the whole input (Part A then Part B), the model's inputs, the layout extras."""
+    from engine.tokenization import Encoding
+
+    ids = layout["input_ids"].tolist()
+    special_ids = tokenizer.special_ids
+    encoding = Encoding(tokens=[tokenizer.id_to_token(i) for i in ids], ids=ids, offsets=list(offsets),
+                        special=[i in special_ids for i in ids],
+                        unknown=[tokenizer.unk_id is not None and i == tokenizer.unk_id for i in ids],
+                        segments=list(segments))
+    part_a_length = layout["part_a_length"]
+    position_ids = layout["position_ids"]
+    starts = [i for i in range(part_a_length, len(ids)) if position_ids[1, i] == 1]
+    for blank, start, end in zip(blanks, starts, starts[1:] + [len(ids)]):
+        blank["mask_position"] = int(position_ids[0, start])   # where its [MASK] sits in Part A
+        blank["part_b"] = [start, end]                        # its [START] .. last token in the input
+    input_ids = layout["input_ids"][None]
+    inputs = {"input_ids": input_ids, "attention_mask": torch.ones_like(input_ids),
+              "position_ids": position_ids[None], "part_a_length": torch.tensor([part_a_length])}
+    extras = {"part_a_length": part_a_length, "position_ids": position_ids.tolist(),
+              "targets": layout["targets"].tolist(), "blanks": blanks, "blank_rule": rule,
+              "part_b_order": "text order"}
+    return Prepared(encoding, inputs, extras)
+
+
+TINY_PRESETS = {
+    # norm_style "pre": what the GLM paper and its released code do (see NORM_NOTES). The other two placements
+    # are the same model with the switch turned, so the explorer can show all three side by side.
+    "glm-tiny": dict(hidden_size=64, num_layers=4, num_attention_heads=4, max_sequence_length=256,
+                     norm_style="pre"),
+    "glm-post-tiny": dict(family="glm", hidden_size=64, num_layers=4, num_attention_heads=4,
+                          max_sequence_length=256, norm_style="post"),
+    "glm-deepnorm-tiny": dict(family="glm", hidden_size=64, num_layers=4, num_attention_heads=4,
+                              max_sequence_length=256, norm_style="deepnorm"),
+    # ChatGLM2's grouped ("multi-query") attention stays visible: 4 query heads share 2 key/value groups.
+    "chatglm2-tiny": dict(family="chatglm", hidden_size=64, intermediate_size=172, num_hidden_layers=4,
+                          num_attention_heads=4, num_key_value_heads=2, head_dim=16, max_position_embeddings=512,
+                          rms_norm_eps=1e-5, partial_rotary_factor=0.5, attention_bias=True,
+                          tie_word_embeddings=False),
+}
