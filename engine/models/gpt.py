@@ -237,7 +237,7 @@ class LMHead(nn.Linear):
 
     def __init__(self, n_embd: int, vocab_size: int):
         super().__init__(n_embd, vocab_size, bias=False)
-        self.hook_logits = HookPoint(("batch", "pos", "vocab"), "lm.logits")
+        self.hook_logits = HookPoint(("batch", "pos", "vocab"), "gpt.lm_logits")
 
     def forward(self, hidden_states):
         return self.hook_logits(super().forward(hidden_states))
