@@ -39,11 +39,11 @@ from torch import nn
 from engine.errors import InputError
 from engine.hooks import HookPoint
 from engine.layers.activations import activation
-from engine.layers.attention import Attention, merge_heads, repeat_kv, split_heads
+from engine.layers.attention import Attention, merge_heads, split_heads
 from engine.layers.masks import causal_mask, combine, padding_mask
-from engine.layers.norms import RMSNorm
-from engine.layers.rope import RotaryEmbedding, apply_rotary
+from engine.layers.rope import RotaryEmbedding
 from engine.models.base import ConfigMixin, Prepared
+from engine.models.llama import Llama, LlamaAttention, LlamaBlock
 
 BTH = ("batch", "pos", "hidden")
 BTF = ("batch", "pos", "ffn")
@@ -419,65 +419,16 @@ class ChatGLMConfig(ConfigMixin):
         return self.max_position_embeddings
 
 
-class ChatGLMEmbeddings(nn.Module):
-    """Token embeddings only: position enters inside attention, by RoPE."""
+class ChatGLMAttention(LlamaAttention):
+    """LLaMA's attention with ChatGLM2's choices: q/k/v carry a bias (o_proj does not), and RoPE turns only the
+    first rot_dim dimensions of each head, pairing neighbouring dimensions (interleaved) instead of halves.
+    Recorded as in LLaMA: q/k before the rotation, k/v per key/value group before repeat_kv, then the shared steps."""
+    interleaved_rotary = True
+    output_bias = False
 
     def __init__(self, config: ChatGLMConfig):
-        super().__init__()
-        self.token = nn.Embedding(config.vocab_size, config.hidden_size)
-        self.hook_token = HookPoint(("batch", "pos", "embed"), "embed.token")
-
-    def forward(self, input_ids):
-        return self.hook_token(self.token(input_ids))   # (B, T, H)
-
-
-class ChatGLMAttention(Attention):
-    """Causal self-attention: q/k/v with bias, partial interleaved RoPE, grouped key/value heads.
-
-    Recorded beyond the shared steps: q and k before the rotation (`hook_q_pre_rope`, `hook_k_pre_rope`), the
-    rotated keys and the values per key/value group before `repeat_kv` (`hook_k_grouped`, `hook_v_grouped`:
-    what the KV cache stores). The shared `hook_q` / `hook_k` / `hook_v` are after the rotation and `repeat_kv`.
-    """
-
-    def __init__(self, config: ChatGLMConfig):
-        super().__init__()
-        self.num_heads = config.num_attention_heads
-        self.num_key_value_heads = config.num_key_value_heads
-        self.num_key_value_groups = config.num_attention_heads // config.num_key_value_heads
-        self.head_dim = config.head_dim
-        bias = config.attention_bias
-        self.q_proj = nn.Linear(config.hidden_size, self.num_heads * self.head_dim, bias=bias)
-        self.k_proj = nn.Linear(config.hidden_size, self.num_key_value_heads * self.head_dim, bias=bias)
-        self.v_proj = nn.Linear(config.hidden_size, self.num_key_value_heads * self.head_dim, bias=bias)
-        self.o_proj = nn.Linear(self.num_heads * self.head_dim, config.hidden_size, bias=False)
-        self.scale = self.head_dim ** -0.5
-        self.hook_q_pre_rope = HookPoint(("batch", "head", "q_pos", "head_dim"), "attn.q_pre_rope")
-        self.hook_k_pre_rope = HookPoint(KV, "attn.k_pre_rope")
-        self.hook_k_grouped = HookPoint(KV, "chatglm.k_grouped")
-        self.hook_v_grouped = HookPoint(KV, "attn.v_grouped")
-        self.hook_q.key, self.hook_k.key, self.hook_v.key = "chatglm.q_rope", "attn.k_rope_repeated", "attn.v_repeated"
-
-    def forward(self, hidden_states, cos, sin, allowed, past_key_value=None):
-        query_states = split_heads(self.q_proj(hidden_states), self.num_heads)          # (B, nh, T, hs)
-        key_states = split_heads(self.k_proj(hidden_states), self.num_key_value_heads)  # (B, n_kv, T, hs)
-        value_states = split_heads(self.v_proj(hidden_states), self.num_key_value_heads)
-        query_states = self.hook_q_pre_rope(query_states)
-        key_states = self.hook_k_pre_rope(key_states)
-
-        cos, sin = cos[:, None], sin[:, None]                              # (B or 1, 1, T, rot_dim)
-        query_states = apply_rotary(query_states, cos, sin, interleaved=True)   # first rot_dim dims turn
-        key_states = apply_rotary(key_states, cos, sin, interleaved=True)
-        if past_key_value is not None:   # keys are cached already rotated
-            key_states = torch.cat((past_key_value[0], key_states), dim=2)     # (B, n_kv, T_past + T, hs)
-            value_states = torch.cat((past_key_value[1], value_states), dim=2)
-        present = (key_states, value_states)
-        key_states = self.hook_k_grouped(key_states)
-        value_states = self.hook_v_grouped(value_states)
-
-        key_states = repeat_kv(key_states, self.num_key_value_groups)          # (B, nh, Tk, hs)
-        value_states = repeat_kv(value_states, self.num_key_value_groups)
-        context = self.attend(query_states, key_states, value_states, allowed, self.scale)  # (B, nh, T, hs)
-        return self.hook_out(self.o_proj(merge_heads(context))), present                   # (B, T, H)
+        super().__init__(config)
+        self.hook_q.key, self.hook_k_grouped.key = "chatglm.q_rope", "chatglm.k_grouped"
 
 
 class ChatGLMMLP(nn.Module):
@@ -501,80 +452,22 @@ class ChatGLMMLP(nn.Module):
         return self.hook_out(self.down_proj(self.hook_act_mul(gate * up)))  # (B, T, H)
 
 
-class ChatGLMBlock(nn.Module):
-    """One decoder layer, pre-norm with RMSNorm."""
-
-    def __init__(self, config: ChatGLMConfig):
-        super().__init__()
-        self.input_layernorm = RMSNorm(config.hidden_size, eps=config.rms_norm_eps)
-        self.attn = ChatGLMAttention(config)
-        self.post_attention_layernorm = RMSNorm(config.hidden_size, eps=config.rms_norm_eps)
-        self.mlp = ChatGLMMLP(config)
-        self.hook_attn_norm = HookPoint(BTH, "block.attn_rmsnorm")
-        self.hook_attn_add = HookPoint(BTH, "block.attn_add")
-        self.hook_mlp_norm = HookPoint(BTH, "block.mlp_rmsnorm")
-        self.hook_out = HookPoint(BTH, "block.out")
-
-    def forward(self, hidden_states, cos, sin, allowed, past_key_value=None):
-        attn_output, present = self.attn(self.hook_attn_norm(self.input_layernorm(hidden_states)), cos, sin,
-                                         allowed, past_key_value)
-        hidden_states = self.hook_attn_add(hidden_states + attn_output)
-        mlp_output = self.mlp(self.hook_mlp_norm(self.post_attention_layernorm(hidden_states)))
-        return self.hook_out(hidden_states + mlp_output), present
+class ChatGLMBlock(LlamaBlock):
+    """One decoder layer, pre-norm with RMSNorm: LLaMA's block around ChatGLM's attention and fused MLP."""
+    attention_cls, mlp_cls = ChatGLMAttention, ChatGLMMLP
 
 
-class ChatGLM(nn.Module):
-    primary_head = "lm"
+class ChatGLM(Llama):
+    """The ChatGLM2/3 generation: the LLaMA recipe (RMSNorm, pre-norm, RoPE, SwiGLU, grouped KV heads) with the
+    differences above; the forward pass is LLaMA's."""
+    block_cls, logits_key = ChatGLMBlock, "chatglm.lm_logits"
 
-    def __init__(self, config: ChatGLMConfig):
-        super().__init__()
-        self.config = config
-        self.embeddings = ChatGLMEmbeddings(config)
-        self.rotary_emb = RotaryEmbedding(config.rotary_dim, config.rope_theta, interleaved=True,
-                                          dim_label="rot_dim")
+    @staticmethod
+    def make_rotary(config):
+        rotary = RotaryEmbedding(config.rotary_dim, config.rope_theta, interleaved=True, dim_label="rot_dim")
         # ChatGLM's tables are interleaved and cover only rot_dim of each head: its own lesson texts
-        self.rotary_emb.hook_cos.key, self.rotary_emb.hook_sin.key = "chatglm.rope_cos", "chatglm.rope_sin"
-        self.blocks = nn.ModuleList(ChatGLMBlock(config) for _ in range(config.num_hidden_layers))
-        self.norm = RMSNorm(config.hidden_size, eps=config.rms_norm_eps)
-        self.hook_final_norm = HookPoint(BTH, "norm.final_rmsnorm")
-        self.lm_head = LMHead(config.hidden_size, config.vocab_size, "chatglm.lm_logits")
-        if config.tie_word_embeddings:
-            self.lm_head.weight = self.embeddings.token.weight
-
-    def forward(self, input_ids, attention_mask=None, position_ids=None, past_key_values=None, use_cache=False):
-        """input_ids (B, T) of new tokens; attention_mask (B, T_past + T) of 1/0 when there is padding;
-        past_key_values: one (key_states, value_states) pair per layer, each (B, n_kv, T_past, hs)."""
-        batch, length = input_ids.shape
-        past_length = past_key_values[0][0].shape[2] if past_key_values else 0
-        total = past_length + length
-        if position_ids is None:
-            position_ids = _position_ids(attention_mask, past_length, length, input_ids.device)  # (B or 1, T)
-        allowed = causal_mask(length, total, device=input_ids.device)                          # (1, 1, T, Tk)
-        if attention_mask is not None:
-            allowed = combine(allowed, padding_mask(attention_mask))                             # (B, 1, T, Tk)
-
-        hidden_states = self.embeddings(input_ids)                       # (B, T, H)
-        cos, sin = self.rotary_emb(position_ids, hidden_states.dtype)    # (B or 1, T, rot_dim) each
-        presents = []
-        for i, block in enumerate(self.blocks):
-            hidden_states, present = block(hidden_states, cos, sin, allowed,
-                                           past_key_values[i] if past_key_values else None)
-            presents.append(present)
-        hidden_states = self.hook_final_norm(self.norm(hidden_states))
-        outputs = {"last_hidden_state": hidden_states, "lm": self.lm_head(hidden_states)}
-        if use_cache:
-            outputs["past_key_values"] = presents
-        return outputs
-
-
-def _position_ids(attention_mask, past_length: int, length: int, device) -> torch.Tensor:
-    """Positions of the new tokens: past_length, past_length + 1, ... Under a padding mask only real tokens count,
-    so a left-padded prompt starts at 0 (as transformers' generate does); padding gets position 0."""
-    if attention_mask is None:
-        return torch.arange(past_length, past_length + length, device=device)[None]   # (1, T)
-    positions = attention_mask.long().cumsum(-1) - 1                                     # (B, Tk)
-    positions = positions.masked_fill(attention_mask == 0, 0)
-    return positions[:, -length:]                                                        # (B, T)
+        rotary.hook_cos.key, rotary.hook_sin.key = "chatglm.rope_cos", "chatglm.rope_sin"
+        return rotary
 
 
 # --- loading --------------------------------------------------------------------------------------------------------

@@ -90,6 +90,8 @@ class LlamaEmbeddings(nn.Module):
 
 
 class LlamaAttention(Attention):
+    interleaved_rotary = False   # rotate_half layout (ChatGLM pairs neighbouring dims instead)
+    output_bias = True           # o_proj has a bias whenever attention_bias is set
     """Causal self-attention with RoPE on q and k and grouped-query key/value heads.
 
     Recorded beyond the shared attention steps: q and k before the rotation (`hook_q_pre_rope`,
@@ -108,7 +110,7 @@ class LlamaAttention(Attention):
         self.q_proj = nn.Linear(config.hidden_size, self.num_heads * self.head_dim, bias=bias)
         self.k_proj = nn.Linear(config.hidden_size, self.num_key_value_heads * self.head_dim, bias=bias)
         self.v_proj = nn.Linear(config.hidden_size, self.num_key_value_heads * self.head_dim, bias=bias)
-        self.o_proj = nn.Linear(self.num_heads * self.head_dim, config.hidden_size, bias=bias)
+        self.o_proj = nn.Linear(self.num_heads * self.head_dim, config.hidden_size, bias=bias and self.output_bias)
         self.scale = self.head_dim ** -0.5
         self.hook_q_pre_rope = HookPoint(("batch", "head", "q_pos", "head_dim"), "attn.q_pre_rope")
         self.hook_k_pre_rope = HookPoint(KV, "attn.k_pre_rope")
@@ -126,8 +128,8 @@ class LlamaAttention(Attention):
         key_states = self.hook_k_pre_rope(key_states)
 
         cos, sin = cos[:, None], sin[:, None]                                            # (B or 1, 1, T, hs)
-        query_states = apply_rotary(query_states, cos, sin)
-        key_states = apply_rotary(key_states, cos, sin)
+        query_states = apply_rotary(query_states, cos, sin, interleaved=self.interleaved_rotary)
+        key_states = apply_rotary(key_states, cos, sin, interleaved=self.interleaved_rotary)
         if past_key_value is not None:   # keys are cached already rotated, each at its own position
             key_states = torch.cat((past_key_value[0], key_states), dim=2)               # (B, n_kv, T_past+T, hs)
             value_states = torch.cat((past_key_value[1], value_states), dim=2)
@@ -165,13 +167,14 @@ class LlamaMLP(nn.Module):
 
 class LlamaBlock(nn.Module):
     """One decoder layer, pre-norm: RMSNorm before attention and before the MLP, residuals left un-normalised."""
+    attention_cls, mlp_cls = LlamaAttention, LlamaMLP
 
     def __init__(self, config: LlamaConfig):
         super().__init__()
         self.input_layernorm = RMSNorm(config.hidden_size, eps=config.rms_norm_eps)
-        self.attn = LlamaAttention(config)
+        self.attn = self.attention_cls(config)
         self.post_attention_layernorm = RMSNorm(config.hidden_size, eps=config.rms_norm_eps)
-        self.mlp = LlamaMLP(config)
+        self.mlp = self.mlp_cls(config)
         self.hook_attn_norm = HookPoint(BTH, "block.attn_rmsnorm")
         self.hook_attn_add = HookPoint(BTH, "block.attn_add")
         self.hook_mlp_norm = HookPoint(BTH, "block.mlp_rmsnorm")
@@ -189,9 +192,9 @@ class LMHead(nn.Linear):
     """hidden -> one score per vocabulary token for the next token. Its own matrix in LLaMA 1-3 (tied to the
     embeddings only when the config says so, as in the small LLaMA-3.2 models)."""
 
-    def __init__(self, hidden_size: int, vocab_size: int):
+    def __init__(self, hidden_size: int, vocab_size: int, key: str = "llama.lm_logits"):
         super().__init__(hidden_size, vocab_size, bias=False)
-        self.hook_logits = HookPoint(("batch", "pos", "vocab"), "llama.lm_logits")
+        self.hook_logits = HookPoint(("batch", "pos", "vocab"), key)
 
     def forward(self, hidden_states):
         return self.hook_logits(super().forward(hidden_states))
@@ -199,16 +202,21 @@ class LMHead(nn.Linear):
 
 class Llama(nn.Module):
     primary_head = "lm"
+    block_cls, embeddings_cls, logits_key = LlamaBlock, LlamaEmbeddings, "llama.lm_logits"
+
+    @staticmethod
+    def make_rotary(config):
+        return RotaryEmbedding(config.head_dim, config.rope_theta, config.rope_parameters)
 
     def __init__(self, config: LlamaConfig):
         super().__init__()
         self.config = config
-        self.embeddings = LlamaEmbeddings(config)
-        self.rotary_emb = RotaryEmbedding(config.head_dim, config.rope_theta, config.rope_parameters)
-        self.blocks = nn.ModuleList(LlamaBlock(config) for _ in range(config.num_hidden_layers))
+        self.embeddings = self.embeddings_cls(config)
+        self.rotary_emb = self.make_rotary(config)
+        self.blocks = nn.ModuleList(self.block_cls(config) for _ in range(config.num_hidden_layers))
         self.norm = RMSNorm(config.hidden_size, eps=config.rms_norm_eps)
         self.hook_final_norm = HookPoint(BTH, "norm.final_rmsnorm")
-        self.lm_head = LMHead(config.hidden_size, config.vocab_size)
+        self.lm_head = LMHead(config.hidden_size, config.vocab_size, self.logits_key)
         if config.tie_word_embeddings:
             self.lm_head.weight = self.embeddings.token.weight
 

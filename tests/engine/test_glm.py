@@ -13,6 +13,7 @@ from engine.api import init_weights
 from engine.generation import greedy
 from engine.hooks import HookPoint, name_hook_points, record
 from engine.models import glm
+from engine.models.llama import _position_ids as llama_position_ids
 from parity import assert_close, padded_batch, port, run_recorded
 
 VOCAB = 97
@@ -77,7 +78,7 @@ def test_chatglm_matches_reference(hidden, layers, heads, kv_heads, head_dim, in
     input_ids, attention_mask = padded_batch(VOCAB)   # right padding
     # transformers' forward numbers positions 0..T-1 even on padding; ours gives padding position 0 (as its
     # generate does). Hand it the same positions so the padded rows compare too.
-    position_ids = glm._position_ids(attention_mask, 0, input_ids.shape[1], "cpu")
+    position_ids = llama_position_ids(attention_mask, 0, input_ids.shape[1], "cpu")
     with torch.no_grad():
         expected = reference(input_ids=input_ids, attention_mask=attention_mask, position_ids=position_ids,
                              output_hidden_states=True, output_attentions=True)
@@ -383,7 +384,7 @@ def test_new_lesson_keys_have_english_and_chinese_text():
         "attn.masked", "attn.pattern", "attn.z", "attn.out", "mlp.pre", "mlp.post", "mlp.out", "block.attn_add",
         "block.attn_norm_post", "block.mlp_add", "block.out", "attn.q_pre_rope", "attn.k_pre_rope",
         "attn.v_grouped", "attn.k_rope_repeated", "attn.v_repeated", "block.attn_rmsnorm", "block.mlp_rmsnorm",
-        "norm.final_rmsnorm", "swiglu.gate_pre", "swiglu.gate", "swiglu.up", "swiglu.act_mul"}
+        "norm.final_rmsnorm", "swiglu.gate_pre", "swiglu.gate", "swiglu.up", "swiglu.act_mul", "attn.mask_causal"}
     keys = set()
     for model in [tiny_glm(style) for style in NORM_STYLES] + [tiny_chatglm()]:
         keys |= {m.key for m in model.modules() if isinstance(m, HookPoint)}
