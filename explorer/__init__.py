@@ -1,1 +1,1 @@
-"""The PySide6 GUI of PLM Explorer. Everything computed comes from the Qt-free engine."""
+"""PLM Explorer's PySide6 GUI (the engine never imports this package)."""

@@ -1,0 +1,307 @@
+"""Attention: the query x key heatmap with layer and head selectors, the all-heads grid and the head-lines view."""
+from __future__ import annotations
+
+import numpy as np
+import pyqtgraph as pg
+from PySide6.QtCore import QPointF, QRectF, Qt, Signal
+from PySide6.QtGui import QColor, QFont, QPainter, QPen
+from PySide6.QtWidgets import (QCheckBox, QComboBox, QHBoxLayout, QLabel, QSpinBox, QVBoxLayout, QWidget)
+
+from explorer.session import as_matrix, layer_of, same_step_in_layer
+from explorer.views.base import StepContext, View
+from explorer.views.vectors import position_labels
+from explorer.widgets.heatmap import Heatmap
+
+HEAD_COLOURS = ["#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b", "#e377c2", "#7f7f7f",
+                "#bcbd22", "#17becf", "#393b79", "#637939", "#8c6d31", "#843c39", "#7b4173", "#3182bd"]
+
+
+def layers_of(ctx: StepContext) -> list[int]:
+    where = layer_of(ctx.name)
+    if where is None:
+        return []
+    out, i = [], 0
+    while same_step_in_layer(ctx.name, i) in ctx.cache:
+        out.append(i)
+        i += 1
+    return out
+
+
+def qk_labels(ctx: StepContext, shape) -> tuple[list[str], list[str]]:
+    return position_labels(ctx, shape[0], "q_pos"), position_labels(ctx, shape[1], "k_pos")
+
+
+def mode_for(key: str, name: str) -> str:
+    return "prob" if name.endswith("hook_pattern") else "signed"
+
+
+class LayerHeadBar(QWidget):
+    layer_changed = Signal(int)
+    head_changed = Signal(int)
+
+    def __init__(self):
+        super().__init__()
+        self.layer = QComboBox()
+        self.head = QSpinBox()
+        self.head.setPrefix("head ")
+        layout = QHBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        self.title = QLabel()
+        layout.addWidget(self.title, 1)
+        layout.addWidget(QLabel("layer"))
+        layout.addWidget(self.layer)
+        layout.addWidget(self.head)
+        self.layer.activated.connect(lambda i: self.layer_changed.emit(i))
+        self.head.valueChanged.connect(self.head_changed.emit)
+
+    def update_for(self, ctx: StepContext, heads: int) -> None:
+        layers = layers_of(ctx)
+        where = layer_of(ctx.name)
+        self.layer.blockSignals(True)
+        self.layer.clear()
+        self.layer.addItems([f"{i + 1}" for i in layers])
+        if where is not None:
+            self.layer.setCurrentIndex(where[1])
+        self.layer.blockSignals(False)
+        self.head.blockSignals(True)
+        self.head.setRange(0, max(heads - 1, 0))
+        self.head.setValue(min(ctx.head, heads - 1))
+        self.head.blockSignals(False)
+
+
+class AttentionView(View):
+    name, title = "attention", "Attention"
+
+    def __init__(self, app=None, parent=None):
+        super().__init__(app, parent)
+        self.bar = LayerHeadBar()
+        self.heatmap = Heatmap()
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.bar)
+        layout.addWidget(self.heatmap, 1)
+        self.bar.layer_changed.connect(lambda i: self.navigate.emit(same_step_in_layer(self.ctx.name, i), self.name))
+        self.bar.head_changed.connect(self._set_head)
+
+    def _set_head(self, head: int) -> None:
+        if self.ctx is not None:
+            self.ctx.head = head
+            if self.app is not None:
+                self.app.head = head
+            self._redraw()
+
+    def show_step(self, ctx: StepContext) -> None:
+        super().show_step(ctx)
+        heads = ctx.step.shape[ctx.step.dims.index("head")] if "head" in ctx.step.dims else 1
+        self.bar.update_for(ctx, heads)
+        self._redraw()
+
+    def _redraw(self):
+        ctx = self.ctx
+        step = ctx.step
+        arr = step.tensor.float().numpy() if step.tensor.is_floating_point() else step.tensor.numpy()
+        mat, _ = as_matrix(arr, step.dims, ctx.head)
+        rows, cols = qk_labels(ctx, mat.shape)
+        mode = "bool" if mat.dtype == bool else mode_for(step.key, step.name)
+        where = layer_of(ctx.name)
+        self.bar.title.setText(f"<b>{ctx.name}</b>  shape {tuple(step.shape)} · rows: queries, columns: keys")
+        self.heatmap.set_matrix(mat, rows, cols, mode=mode, row_name="query", col_name="key",
+                                title=f"layer {where[1] + 1 if where else '-'} · head {ctx.head}")
+
+
+class GridView(View):
+    """Layers x heads thumbnails of the current attention step; click one to open it."""
+    name, title = "grid", "All heads"
+
+    def __init__(self, app=None, parent=None):
+        super().__init__(app, parent)
+        self.canvas = pg.GraphicsLayoutWidget()
+        self.info = QLabel("click a thumbnail to open that layer and head")
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.info)
+        layout.addWidget(self.canvas, 1)
+        self.cells: list[tuple[pg.ViewBox, int, int]] = []
+        self.canvas.scene().sigMouseClicked.connect(self._clicked)
+
+    def show_step(self, ctx: StepContext) -> None:
+        super().show_step(ctx)
+        self.canvas.clear()
+        self.cells = []
+        layers = layers_of(ctx) or [None]
+        cmap = pg.colormap.get("viridis")
+        for row, layer in enumerate(layers):
+            name = same_step_in_layer(ctx.name, layer) if layer is not None else ctx.name
+            step = ctx.cache.step(name)
+            arr = step.tensor.float().numpy()
+            heads = arr.shape[step.dims.index("head")] if "head" in step.dims else 1
+            label = self.canvas.addLabel(f"L{layer + 1 if layer is not None else ''}", row=row, col=0)
+            label.setFixedWidth(28)
+            for h in range(min(heads, 32)):
+                mat, _ = as_matrix(arr, step.dims, h)
+                shown = np.where(mat <= np.finfo(np.float32).min / 2, np.nan, mat)
+                box = self.canvas.addViewBox(row=row, col=h + 1, lockAspect=True, enableMouse=False)
+                box.invertY(True)
+                image = pg.ImageItem(shown, axisOrder="row-major")
+                image.setColorMap(cmap)
+                finite = shown[np.isfinite(shown)]
+                if name.endswith("hook_pattern"):
+                    image.setLevels((0, 1))
+                elif finite.size:
+                    image.setLevels((float(finite.min()), float(finite.max()) + 1e-12))
+                box.addItem(image)
+                if layer is not None and layer == (layer_of(ctx.name) or (None, -1))[1] and h == ctx.head:
+                    frame = pg.QtWidgets.QGraphicsRectItem(0, 0, mat.shape[1], mat.shape[0])
+                    frame.setPen(pg.mkPen("#ff00ff", width=3))
+                    box.addItem(frame)
+                self.cells.append((box, layer, h))
+        for h in range(min(heads, 32)):
+            self.canvas.addLabel(f"h{h}", row=len(layers), col=h + 1)
+        self.info.setText(f"{ctx.cache.step(ctx.name).key} for every layer (rows) and head (columns) · colour: "
+                          f"viridis, {'0 → 1' if ctx.name.endswith('hook_pattern') else 'min → max per head'} · "
+                          "click one to open it")
+
+    def _clicked(self, event) -> None:
+        for box, layer, head in self.cells:
+            if box.sceneBoundingRect().contains(event.scenePos()):
+                self.open(layer, head)
+                return
+
+    def open(self, layer, head) -> None:
+        if self.app is not None:
+            self.app.head = head
+        name = same_step_in_layer(self.ctx.name, layer) if layer is not None else self.ctx.name
+        self.navigate.emit(name, "attention")
+
+
+class LinesCanvas(QWidget):
+    """Tokens on the left (queries) and right (keys); a line per weight, thickness by weight, one colour per head."""
+
+    def __init__(self):
+        super().__init__()
+        self.setMouseTracking(True)
+        self.left_tokens: list[str] = []
+        self.right_tokens: list[str] = []
+        self.weights: dict[int, np.ndarray] = {}   # head -> (q, k)
+        self.focus: int | None = None
+        self.setMinimumHeight(200)
+
+    def set_data(self, left, right, weights) -> None:
+        self.left_tokens, self.right_tokens, self.weights = left, right, weights
+        self.update()
+
+    def _row_y(self, i: int, n: int) -> float:
+        top, bottom = 30, self.height() - 20
+        return top + (bottom - top) * (i + 0.5) / max(n, 1)
+
+    def mouseMoveEvent(self, event):
+        x, y = event.position().x(), event.position().y()
+        n = len(self.left_tokens)
+        focus = None
+        if n and x < self.width() * 0.35:
+            i = int((y - 30) / max((self.height() - 50) / n, 1))
+            focus = i if 0 <= i < n else None
+        if focus != self.focus:
+            self.focus = focus
+            self.update()
+
+    def leaveEvent(self, event):
+        self.focus = None
+        self.update()
+
+    def paintEvent(self, event):
+        painter = QPainter(self)
+        painter.setRenderHint(QPainter.Antialiasing)
+        painter.fillRect(self.rect(), QColor("white"))
+        w = self.width()
+        xl, xr = w * 0.3, w * 0.7
+        nq, nk = len(self.left_tokens), len(self.right_tokens)
+        font = QFont()
+        font.setPointSize(10 if max(nq, nk, 1) < 40 else 7)
+        painter.setFont(font)
+        painter.setPen(QColor("#333"))
+        painter.drawText(QRectF(0, 2, xl - 8, 24), Qt.AlignRight | Qt.AlignVCenter, "queries")
+        painter.drawText(QRectF(xr + 8, 2, w - xr - 8, 24), Qt.AlignLeft | Qt.AlignVCenter, "keys")
+        step = max(1, max(nq, nk) // 60)
+        for i, t in enumerate(self.left_tokens):
+            if i % step == 0 or i == self.focus:
+                painter.setPen(QColor("#c00") if i == self.focus else QColor("#222"))
+                painter.drawText(QRectF(0, self._row_y(i, nq) - 9, xl - 8, 18), Qt.AlignRight | Qt.AlignVCenter, t)
+        painter.setPen(QColor("#222"))
+        for j, t in enumerate(self.right_tokens):
+            if j % step == 0:
+                painter.drawText(QRectF(xr + 8, self._row_y(j, nk) - 9, w - xr - 8, 18),
+                                 Qt.AlignLeft | Qt.AlignVCenter, t)
+        for head, mat in self.weights.items():
+            colour = QColor(HEAD_COLOURS[head % len(HEAD_COLOURS)])
+            rows = [self.focus] if self.focus is not None else range(mat.shape[0])
+            for i in rows:
+                if i >= mat.shape[0]:
+                    continue
+                for j in range(mat.shape[1]):
+                    weight = float(mat[i, j])
+                    if not np.isfinite(weight) or weight < 0.02:
+                        continue
+                    colour.setAlphaF(min(1.0, 0.15 + 0.85 * weight))
+                    painter.setPen(QPen(colour, max(0.5, 8 * weight)))
+                    painter.drawLine(QPointF(xl, self._row_y(i, nq)), QPointF(xr, self._row_y(j, nk)))
+        painter.end()
+
+
+class LinesView(View):
+    name, title = "lines", "Head lines"
+
+    def __init__(self, app=None, parent=None):
+        super().__init__(app, parent)
+        self.bar = LayerHeadBar()
+        self.bar.head.hide()
+        self.checks_box = QHBoxLayout()
+        self.checks: list[QCheckBox] = []
+        self.canvas = LinesCanvas()
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.bar)
+        layout.addLayout(self.checks_box)
+        layout.addWidget(self.canvas, 1)
+        layout.addWidget(QLabel("line thickness = attention weight (weights < 0.02 hidden) · hover a query token "
+                                "to isolate its row · tick heads to overlay them in their colours"))
+        self.bar.layer_changed.connect(lambda i: self.navigate.emit(same_step_in_layer(self.ctx.name, i), self.name))
+
+    def show_step(self, ctx: StepContext) -> None:
+        super().show_step(ctx)
+        step = ctx.step
+        heads = step.shape[step.dims.index("head")] if "head" in step.dims else 1
+        self.bar.update_for(ctx, heads)
+        self.bar.title.setText(f"<b>{ctx.name}</b>")
+        if len(self.checks) != heads:
+            for c in self.checks:
+                c.deleteLater()
+            self.checks = []
+            for h in range(heads):
+                c = QCheckBox(f"h{h}")
+                c.setStyleSheet(f"color: {HEAD_COLOURS[h % len(HEAD_COLOURS)]}; font-weight: bold;")
+                c.stateChanged.connect(self._redraw)
+                self.checks_box.addWidget(c)
+                self.checks.append(c)
+            self.checks_box.addStretch(1)
+        for h, c in enumerate(self.checks):
+            c.blockSignals(True)
+            c.setChecked(h == min(ctx.head, heads - 1))
+            c.blockSignals(False)
+        self._redraw()
+
+    def _redraw(self, *_):
+        ctx = self.ctx
+        step = ctx.step
+        arr = step.tensor.float().numpy()
+        weights = {}
+        for h, c in enumerate(self.checks):
+            if c.isChecked():
+                mat, _ = as_matrix(arr, step.dims, h)
+                if not step.name.endswith("hook_pattern"):   # show scores as their row softmax would weigh them
+                    mat = np.where(mat <= np.finfo(np.float32).min / 2, np.nan, mat)
+                    mat = np.nan_to_num((mat - np.nanmin(mat)) / (np.nanmax(mat) - np.nanmin(mat) + 1e-12))
+                weights[h] = mat
+        shape = as_matrix(arr, step.dims, 0)[0].shape
+        left, right = qk_labels(ctx, shape)
+        self.canvas.set_data(left, right, weights)
+
+    def export_svg(self, path):
+        return super().export_svg(path)

@@ -1,0 +1,169 @@
+"""The real boolean mask of a layer (True = may attend), what kind it is, and the kinds of the families side by side."""
+from __future__ import annotations
+
+import numpy as np
+import pyqtgraph as pg
+from PySide6.QtGui import QColor
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QVBoxLayout
+
+from explorer.session import as_matrix, attn_prefix, same_step_in_layer
+from explorer.views.attention import LayerHeadBar
+from explorer.views.base import StepContext, View
+from explorer.views.vectors import position_labels
+from explorer.widgets.heatmap import Heatmap
+
+COMPARE_PRESETS = ["bert-tiny", "gpt2-tiny", "gpt3-tiny", "llama-tiny", "t5-tiny", "glm-tiny", "chatglm2-tiny"]
+
+
+def describe_mask(mask: np.ndarray) -> str:
+    m = np.asarray(mask).astype(bool)
+    q, k = m.shape
+    if q != k:
+        padded = int((~m.all(axis=0)).sum())
+        return f"rectangular {q} × {k}: queries of one sequence look at keys of another (cross-attention)" + \
+            (f"; {padded} key columns hidden (padding)" if padded else "")
+    if m.all():
+        return "all True: every token sees every token (bidirectional)"
+    lower = np.tril(np.ones((q, k), bool))
+    if (m == lower).all():
+        return "causal: token i sees tokens 0..i (lower triangle)"
+    if not (m & ~lower).any():
+        widths = m.sum(1)
+        w = int(widths.max())
+        band = np.tril(np.ones((q, k), bool)) & ~np.tril(np.ones((q, k), bool), -w)
+        if (m == band).all():
+            return f"banded causal: token i sees only the last {w} tokens (sparse / local attention)"
+        return "causal with some keys hidden (padding or a sparse pattern)"
+    full_cols = m.all(axis=0)
+    a = int(np.argmin(full_cols)) if not full_cols.all() else k
+    if a > 0 and (m[:, :a].all()) and (m[a:, a:] == np.tril(np.ones((q - a, k - a), bool))).all():
+        return f"2D mixed: the first {a} tokens (Part A) see each other both ways, the rest (Part B) are causal"
+    hidden_cols = int((~m.any(axis=0)).sum())
+    if hidden_cols:
+        return f"{hidden_cols} key columns hidden from every query (padding)"
+    return "a custom pattern"
+
+
+class MaskView(View):
+    name, title = "mask", "Mask"
+
+    def __init__(self, app=None, parent=None):
+        super().__init__(app, parent)
+        self.bar = LayerHeadBar()
+        self.bar.head.hide()
+        self.kind = QLabel()
+        self.kind.setWordWrap(True)
+        self.heatmap = Heatmap()
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.bar)
+        layout.addWidget(self.kind)
+        layout.addWidget(self.heatmap, 1)
+        self.bar.layer_changed.connect(lambda i: self.navigate.emit(same_step_in_layer(self.mask_name, i), self.name))
+
+    def show_step(self, ctx: StepContext) -> None:
+        super().show_step(ctx)
+        own = ctx.step is not None and ctx.step.tensor.dtype.is_floating_point is False and \
+            str(ctx.step.tensor.dtype) == "torch.bool"
+        self.mask_name = ctx.name if own or ctx.name.endswith("hook_mask") else attn_prefix(ctx.name) + ".hook_mask"
+        ctx2 = StepContext(ctx.trace, self.mask_name, ctx.cache.step(self.mask_name), ctx.loaded, ctx.text,
+                           ctx.pair, 0, ctx.state)
+        self.bar.update_for(ctx2, 1)
+        step = ctx2.step
+        mat, _ = as_matrix(step.tensor.numpy(), step.dims, 0)
+        mat = mat.astype(bool)
+        rows = position_labels(ctx2, mat.shape[0], "q_pos")
+        cols = position_labels(ctx2, mat.shape[1], "k_pos")
+        self.bar.title.setText(f"<b>{self.mask_name}</b> shape {tuple(step.shape)} (the boolean mask recorded "
+                               "before it becomes an additive finfo.min bias)")
+        self.kind.setText(f"<b>{describe_mask(mat)}</b> · {int(mat.sum())} of {mat.size} cells may attend")
+        self.heatmap.set_matrix(mat, rows, cols, mode="bool", row_name="query", col_name="key")
+
+
+def first_masks(cache) -> list[tuple[str, np.ndarray]]:
+    """The distinct mask patterns of one trace (first layer of each kind: self, cross, GPT-3's banded...)."""
+    seen, out = [], []
+    for step in cache.steps():
+        if not step.name.endswith("hook_mask"):
+            continue
+        mat, _ = as_matrix(step.tensor.numpy(), step.dims, 0)
+        mat = mat.astype(bool)
+        if any(m.shape == mat.shape and (m == mat).all() for m in seen):
+            continue
+        seen.append(mat)
+        out.append((step.name, mat))
+    return out
+
+
+class MasksCompareView(View):
+    """Runs the tiny presets on the same text (in the worker) and shows their masks side by side."""
+    name, title = "masks-compare", "Masks of the families"
+
+    def __init__(self, app=None, parent=None):
+        super().__init__(app, parent)
+        self.button = QPushButton("Run the tiny presets on this text and compare their masks")
+        self.button.clicked.connect(self.run)
+        self.status = QLabel()
+        self.canvas = pg.GraphicsLayoutWidget()
+        top = QHBoxLayout()
+        top.addWidget(self.button)
+        top.addWidget(self.status, 1)
+        layout = QVBoxLayout(self)
+        layout.addLayout(top)
+        layout.addWidget(QLabel("green: may attend · grey: blocked · rows: queries, columns: keys"))
+        layout.addWidget(self.canvas, 1)
+        self.results: list = []
+        self.last_text = None
+
+    def show_step(self, ctx: StepContext) -> None:
+        super().show_step(ctx)
+        if self.last_text != ctx.text and self.app is not None and not getattr(self.app, "batch_mode", False):
+            self.run()
+
+    def run(self) -> None:
+        if self.app is None or self.ctx is None:
+            return
+        text = self.ctx.text
+        self.last_text = text
+        self.status.setText("running the tiny presets…")
+
+        def work(job):
+            import engine
+            from engine.presets import all_presets
+
+            names = [n for n in COMPARE_PRESETS if n in all_presets()]
+            results = []
+            for n in names:
+                if job.cancelled:
+                    return None
+                try:
+                    trace = engine.load(n).trace(text=text)
+                except engine.PLMError as error:
+                    results.append((n, None, str(error)))
+                    continue
+                results.append((n, first_masks(trace.cache), None))
+            return results
+
+        self.app.runner.start(work, self.show_results, lambda msg, user: self.status.setText(msg))
+
+    def show_results(self, results) -> None:
+        if results is None:
+            return
+        self.results = results
+        self.canvas.clear()
+        cmap = pg.ColorMap([0.0, 1.0], [QColor("#9e9e9e"), QColor("#2e9d4a")])
+        col = 0
+        for name, masks, error in results:
+            if masks is None:
+                self.canvas.addLabel(f"{name}: {error}", row=0, col=col)
+                col += 1
+                continue
+            for step_name, mat in masks:
+                short = step_name.replace(".hook_mask", "").replace("blocks.", "L")
+                self.canvas.addLabel(f"<b>{name}</b><br>{short}<br>{describe_mask(mat)[:40]}", row=0, col=col)
+                box = self.canvas.addViewBox(row=1, col=col, lockAspect=True, enableMouse=False)
+                box.invertY(True)
+                image = pg.ImageItem(mat.astype(float), axisOrder="row-major", levels=(0, 1))
+                image.setColorMap(cmap)
+                box.addItem(image)
+                col += 1
+        self.status.setText(f"{len(results)} models on the same text")

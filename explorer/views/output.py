@@ -1,0 +1,246 @@
+"""What the model's heads say: MLM top-k for each [MASK], next-token bars for decoders, T5's decoder output, NSP/SOP
+and classifier probabilities; and sentence-embedding similarity for models without an LM head (MiniLM)."""
+from __future__ import annotations
+
+import html
+
+import numpy as np
+from PySide6.QtCore import QRectF, Qt
+from PySide6.QtGui import QColor, QFont, QPainter
+from PySide6.QtWidgets import (QComboBox, QHBoxLayout, QLabel, QPlainTextEdit, QPushButton, QScrollArea,
+                               QVBoxLayout, QWidget)
+
+from explorer.session import cosine_matrix, mask_positions, mean_pool, softmax, top_k
+from explorer.views.base import StepContext, View
+from explorer.widgets.heatmap import Heatmap
+
+LM_HEADS = ("mlm", "lm")
+
+
+class Bars(QWidget):
+    """Horizontal probability bars: label, bar, percentage."""
+
+    def __init__(self, title: str, items: list[tuple[str, float]]):
+        super().__init__()
+        self.title, self.items = title, items
+        self.setMinimumHeight(28 + 24 * len(items))
+        self.setMinimumWidth(260)
+
+    def paintEvent(self, event):
+        p = QPainter(self)
+        p.setRenderHint(QPainter.Antialiasing)
+        p.fillRect(self.rect(), QColor("white"))
+        font = QFont()
+        font.setBold(True)
+        p.setFont(font)
+        p.setPen(QColor("#222"))
+        p.drawText(QRectF(6, 2, self.width() - 12, 22), Qt.AlignLeft | Qt.AlignVCenter, self.title)
+        font.setBold(False)
+        p.setFont(font)
+        label_w = min(140, self.width() * 0.35)
+        bar_w = self.width() - label_w - 80
+        top = max((prob for _, prob in self.items), default=1.0) or 1.0   # longest bar = most likely token
+        for k, (label, prob) in enumerate(self.items):
+            y = 28 + 24 * k
+            p.setPen(QColor("#222"))
+            p.drawText(QRectF(6, y, label_w - 10, 20), Qt.AlignRight | Qt.AlignVCenter, label)
+            p.fillRect(QRectF(label_w, y + 3, max(1.0, bar_w * prob / top), 14), QColor("#4a90d9" if k else "#e67e22"))
+            p.drawText(QRectF(label_w + bar_w + 6, y, 70, 20), Qt.AlignLeft | Qt.AlignVCenter, f"{prob * 100:.1f}%")
+        p.end()
+
+
+class OutputView(View):
+    name, title = "output", "Output"
+
+    def __init__(self, app=None, parent=None):
+        super().__init__(app, parent)
+        self.info = QLabel()
+        self.info.setWordWrap(True)
+        self.info.setTextFormat(Qt.RichText)
+        self.position = QComboBox()
+        self.position.currentIndexChanged.connect(self._position_changed)
+        self.box = QWidget()
+        self.grid = QHBoxLayout(self.box)
+        self.grid.setAlignment(Qt.AlignLeft | Qt.AlignTop)
+        scroll = QScrollArea()
+        scroll.setWidgetResizable(True)
+        scroll.setWidget(self.box)
+        top = QHBoxLayout()
+        top.addWidget(self.info, 1)
+        top.addWidget(QLabel("position"))
+        top.addWidget(self.position)
+        layout = QVBoxLayout(self)
+        layout.addLayout(top)
+        layout.addWidget(scroll, 1)
+        self.shown: list[tuple[str, list[tuple[str, float]]]] = []
+
+    def _clear(self):
+        while self.grid.count():
+            item = self.grid.takeAt(0)
+            if item.widget():
+                item.widget().deleteLater()
+        self.shown = []
+
+    def _add(self, title, items):
+        self.shown.append((title, items))
+        self.grid.addWidget(Bars(title, items))
+
+    def token(self, i: int) -> str:
+        tok = self.ctx.loaded.tokenizer.id_to_token(int(i)) if self.ctx.loaded is not None else None
+        return tok if tok is not None else f"<{i}>"
+
+    def show_step(self, ctx: StepContext) -> None:
+        super().show_step(ctx)
+        self._clear()
+        outputs = ctx.trace.outputs
+        head = None
+        if ctx.step is not None and ctx.step.dims[-1] in ("vocab", "label"):
+            head = ctx.name
+        self.position.blockSignals(True)
+        self.position.clear()
+        self.position.blockSignals(False)
+        self.position.hide()
+        notes = []
+        if ctx.step is not None and ctx.step.dims[-1] == "label":
+            logits = ctx.step.tensor[0].float().numpy()
+            labels = {"nsp.logits": ["IsNext", "NotNext"], "sop.logits": ["in order", "swapped"]}.get(
+                ctx.step.key, [f"label {i}" for i in range(len(logits))])
+            probs = softmax(logits)
+            self._add(ctx.step.key, [(labels[i] if i < len(labels) else str(i), float(p)) for i, p in
+                                     enumerate(probs)])
+            self.info.setText(f"<b>{ctx.name}</b>: softmax of {list(np.round(logits, 4))}")
+            return
+        logits_name = head
+        if logits_name is None:
+            for key in LM_HEADS:
+                if key in outputs:
+                    logits = outputs[key][0].float().numpy()
+                    self._lm(key, logits, notes)
+                    break
+            else:
+                for key in ("nsp", "sop", "classifier"):
+                    if key in outputs:
+                        probs = softmax(outputs[key][0].float().numpy())
+                        self._add(key, [(f"{i}", float(p)) for i, p in enumerate(probs)])
+                if not self.shown:
+                    notes.append("This model has no language-model head (a sentence encoder such as MiniLM): "
+                                 "open the <b>Similarity</b> tab to compare sentence embeddings.")
+        else:
+            key = "mlm" if "mlm" in ctx.name else "lm"
+            self._lm(key, ctx.step.tensor[0].float().numpy(), notes)
+        weights = ctx.loaded.weights if ctx.loaded is not None else "?"
+        if weights == "random":
+            notes.append("<i>Random weights: the predictions are meaningless, the arithmetic is real.</i>")
+        self.info.setText("<br>".join(notes))
+
+    def _lm(self, key: str, logits: np.ndarray, notes: list[str]) -> None:
+        tokens = list(self.ctx.trace.tokens)
+        dec = (self.ctx.trace.extras or {}).get("decoder_tokens")
+        positions_tokens = list(dec) if dec and len(dec) == logits.shape[0] else tokens
+        self.logits, self.positions_tokens = logits, positions_tokens
+        if key == "mlm":
+            masks = mask_positions(tokens)
+            if masks:
+                for i in masks:
+                    self._add(f"[MASK] at {i}", [(self.token(t), p) for t, p in top_k(logits[i], 8)])
+                notes.append(f"MLM: the top 8 tokens for each of the {len(masks)} [MASK] tokens.")
+                return
+            notes.append("MLM: no [MASK] in the text (type [MASK] to ask for one); showing a chosen position.")
+            self._pick(len(tokens) - 1)
+            return
+        if dec and len(dec) == logits.shape[0]:
+            greedy = [self.token(int(np.argmax(row))) for row in logits]
+            notes.append("T5 decoder: at each decoder position, the next token it predicts. Greedy output: <b>"
+                         + html.escape(" ".join(greedy)) + "</b>")
+        else:
+            notes.append("Next-token prediction (causal LM): choose a position; the last one continues the text.")
+        self._pick(logits.shape[0] - 1)
+
+    def _pick(self, index: int) -> None:
+        self.position.blockSignals(True)
+        self.position.clear()
+        self.position.addItems([f"{i} [{t}]" for i, t in enumerate(self.positions_tokens)])
+        self.position.setCurrentIndex(index)
+        self.position.blockSignals(False)
+        self.position.show()
+        self._position_changed(index)
+
+    def _position_changed(self, index: int) -> None:
+        if index < 0 or not hasattr(self, "logits"):
+            return
+        while self.grid.count():
+            item = self.grid.takeAt(0)
+            if item.widget():
+                item.widget().deleteLater()
+        self.shown = []
+        self._add(f"after {index} [{self.positions_tokens[index]}]",
+                  [(self.token(t), p) for t, p in top_k(self.logits[index], 10)])
+
+    def csv(self) -> str:
+        rows = ["title,token,probability"]
+        for title, items in self.shown:
+            rows += [f"\"{title}\",\"{t}\",{p!r}" for t, p in items]
+        return "\n".join(rows) + "\n"
+
+
+class SimilarityView(View):
+    """Mean-pooled sentence embeddings (over the attention mask) and their cosine similarities."""
+    name, title = "similarity", "Similarity"
+
+    def __init__(self, app=None, parent=None):
+        super().__init__(app, parent)
+        self.editor = QPlainTextEdit()
+        self.editor.setPlaceholderText("one sentence per line")
+        self.editor.setMaximumHeight(120)
+        self.button = QPushButton("Compare sentences")
+        self.button.clicked.connect(self.run)
+        self.status = QLabel("mean pooling over the attention mask, then cosine similarity")
+        self.heatmap = Heatmap()
+        top = QHBoxLayout()
+        top.addWidget(self.button)
+        top.addWidget(self.status, 1)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.editor)
+        layout.addLayout(top)
+        layout.addWidget(self.heatmap, 1)
+        self.matrix = None
+
+    def show_step(self, ctx: StepContext) -> None:
+        super().show_step(ctx)
+        if not self.editor.toPlainText().strip():
+            self.editor.setPlainText("\n".join([ctx.text, "A kitten rested on the rug.", "The stock market fell today.",
+                                                "猫坐在垫子上。"]))
+
+    def sentences(self) -> list[str]:
+        return [s.strip() for s in self.editor.toPlainText().splitlines() if s.strip()]
+
+    def run(self) -> None:
+        if self.app is None or self.app.loaded is None:
+            return
+        loaded, sentences = self.app.loaded, self.sentences()
+        if not sentences:
+            self.status.setText("Type at least one sentence.")
+            return
+        self.status.setText("computing…")
+
+        def work(job):
+            vectors = []
+            for s in sentences:
+                prepared = loaded.prepare(text=s)
+                out = loaded.forward(text=s)
+                hidden = out["last_hidden_state"] if "last_hidden_state" in out else next(iter(out.values()))
+                mask = prepared.inputs.get("attention_mask")
+                mask = mask[0].cpu().numpy() if mask is not None else None
+                vectors.append(mean_pool(hidden[0].float().cpu().numpy(), mask))
+            return cosine_matrix(np.stack(vectors))
+
+        self.app.runner.start(work, lambda m: self.show_matrix(m, sentences),
+                              lambda msg, user: self.status.setText(msg))
+
+    def show_matrix(self, matrix, sentences) -> None:
+        self.matrix = matrix
+        short = [s if len(s) < 24 else s[:22] + "…" for s in sentences]
+        self.heatmap.set_matrix(matrix, short, short, mode="signed", row_name="sentence", col_name="sentence",
+                                title="cosine similarity of mean-pooled embeddings")
+        self.status.setText(f"{len(sentences)} sentences · model {self.app.loaded.name} "
+                            f"({self.app.loaded.weights} weights)")
