@@ -21,9 +21,14 @@ MODES = {
 }
 
 
-def thinned_ticks(labels: list[str], limit: int = MAX_TICKS) -> list[tuple[float, str]]:
+def thinned_ticks(labels: list[str], limit: int = MAX_TICKS, width: int | None = None) -> list[tuple[float, str]]:
+    """Every step-th label, so at most `limit` show; with `width`, long ones (<|startofpiece|>) are cut to fit
+    side by side under the columns (hovering a cell still names the whole token)."""
     step = max(1, int(np.ceil(len(labels) / limit)))
-    return [(i + 0.5, str(label)) for i, label in enumerate(labels) if i % step == 0]
+    ticks = [(i + 0.5, str(label)) for i, label in enumerate(labels) if i % step == 0]
+    if width is not None:
+        ticks = [(x, label if len(label) <= width else label[: width - 1] + "…") for x, label in ticks]
+    return ticks
 
 
 class Heatmap(QWidget):
@@ -111,7 +116,8 @@ class Heatmap(QWidget):
         item = self.plot.getPlotItem()
         item.getAxis("left").setTicks([thinned_ticks(self.row_labels)])
         numeric = col_labels is None or all(str(c).isdigit() for c in self.col_labels)
-        item.getAxis("bottom").setTicks([thinned_ticks(self.col_labels, 8 if numeric else (30 if cols < 100 else 16))])
+        item.getAxis("bottom").setTicks([thinned_ticks(self.col_labels, 8 if numeric else (30 if cols < 100 else 16),
+                                                       width=None if numeric else self._label_chars(cols))])
         item.setLabel("left", row_name)
         item.setLabel("bottom", col_name)
         item.setTitle(title or None)
@@ -126,6 +132,11 @@ class Heatmap(QWidget):
         self.readout.setText("hover a cell to read its value")
 
     # ------------------------------------------------------------------ reading values
+    def _label_chars(self, cols: int) -> int:
+        """How many characters of a column label fit under one column (about 7 px a character)."""
+        plot_width = max(self.width(), 600) * 0.8
+        return max(3, int(plot_width / max(cols, 1) / 7))
+
     def value_at(self, row: int, col: int):
         return self.data[row, col]
 
