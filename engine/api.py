@@ -13,7 +13,7 @@ import torch
 from torch import nn
 
 from engine.cache import ActivationCache
-from engine.devices import resolve_device
+from engine.devices import check_fits, resolve_device
 from engine.errors import InputError, UnknownModelError
 from engine.hooks import name_hook_points, record
 from engine.models import FAMILIES, Family
@@ -153,9 +153,10 @@ def init_weights(module: nn.Module, seed: int = 0, std: float = 0.02) -> None:
                 param.copy_(torch.randn(param.shape, generator=generator) * std)
 
 
-def _configure_for_tokenizer(config, tokenizer):
-    """A random-weight model takes its vocabulary size and special ids from the tokenizer built for it."""
-    changes = {"vocab_size": tokenizer.vocab_size}
+def _configure_for_tokenizer(config, tokenizer, own_vocabulary: bool):
+    """A random-weight model takes its special ids from the tokenizer built for it, and, when it is a tiny
+    preset, its vocabulary size too (a published size keeps its own, larger, vocabulary)."""
+    changes = {"vocab_size": tokenizer.vocab_size} if own_vocabulary else {}
     for field_name, role in (("pad_token_id", "pad"), ("bos_token_id", "bos"), ("eos_token_id", "eos"),
                              ("decoder_start_token_id", "pad")):
         if hasattr(config, field_name) and tokenizer.role_id(role) is not None:
@@ -168,8 +169,11 @@ def build_from_preset(preset, device="cpu", seed: int = 0) -> LoadedModel:
 
     family = FAMILIES[preset.family]
     tokenizer = build_tokenizer(preset.tokenizer or family.tokenizer_recipe)
-    config = _configure_for_tokenizer(family.config_cls.from_dict(preset.config), tokenizer)
+    config = _configure_for_tokenizer(family.config_cls.from_dict(preset.config), tokenizer, preset.is_tiny)
     device = resolve_device(device)
+    with torch.device("meta"):   # count first: a 70B preset must be refused, not allocated
+        n_params = sum(p.numel() for p in family.model_cls(config).parameters())
+    check_fits(n_params * 4, device)
     module = family.model_cls(config)
     init_weights(module, seed)
     module.to(device).eval()
