@@ -1,0 +1,27 @@
+"""python -m engine params NAME [--json] [--ctx N] [--full]"""
+from __future__ import annotations
+
+import json
+
+NAME = "params"
+HELP = "count a preset's parameters exactly: totals, breakdown, sharing, weight memory, KV cache, FLOPs"
+
+
+def add_arguments(parser) -> None:
+    parser.add_argument("name", help="a preset name (`python -m engine presets` lists them)")
+    parser.add_argument("--json", action="store_true", help="print JSON: {name, total, total_with_heads, "
+                        "breakdown, memory_bytes, kv_cache_bytes_per_token, flops_per_token, ...}")
+    parser.add_argument("--ctx", type=int, default=None, help="context length for the FLOPs attention term "
+                        "and the KV cache at full context (default: the model's own)")
+    parser.add_argument("--full", action="store_true", help="build every layer on meta instead of two per stack")
+
+
+def run(args) -> int:
+    from engine.params import account, describe
+
+    result = account(args.name, full=args.full, n_ctx=args.ctx)
+    if args.json:
+        print(json.dumps(result.to_json(), ensure_ascii=False))
+    else:
+        print(describe(result))
+    return 0
