@@ -2,7 +2,6 @@
 q·k element by element, their sum, the scaling, the mask and the softmax, each checked against the cache."""
 from __future__ import annotations
 
-import html
 
 import numpy as np
 import pyqtgraph as pg
@@ -140,7 +139,6 @@ class QKVView(View):
         else:
             lines.append("3. no mask at this layer")
         if a.masked_row is not None:
-            row = a.masked_row
             lines.append(f"4. softmax over the row: exp(s[{j}] − max) / Σ exp(s − max) = "
                          f"<b>{a.probability:.6f}</b>")
         lines.append(f"&nbsp;&nbsp;&nbsp;cache pattern: {a.cache_probability:.6f} "

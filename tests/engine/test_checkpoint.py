@@ -9,7 +9,7 @@ import transformers
 
 import engine
 from engine.errors import CheckpointError
-from parity import assert_close, padded_batch
+from parity import assert_close
 
 IDS = torch.tensor([[5, 9, 13, 7, 21, 4, 8]])
 

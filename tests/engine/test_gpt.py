@@ -285,7 +285,6 @@ def test_hf_checkpoint_names_without_prefix_and_with_old_buffers_load():
 
 @pytest.mark.parametrize("preset", ["gpt1-tiny", "gpt2-tiny", "gpt3-tiny"])
 def test_load_tiny_preset_and_trace_text(preset):
-    pytest.importorskip("engine.tokenization")
     import engine
 
     loaded = engine.load(preset)

@@ -224,15 +224,7 @@ def test_old_checkpoint_buffers_and_prefixless_names_load():
     assert report.dropped == ["layers.0.self_attn.rotary_emb.inv_freq"]
 
 
-def _tokenizer_ready() -> bool:
-    try:
-        from engine.tokenization import build_tokenizer  # noqa: F401
-    except ImportError:
-        return False
-    return True
 
-
-@pytest.mark.skipif(not _tokenizer_ready(), reason="engine.tokenization not available yet")
 def test_load_tiny_preset_and_trace_text():
     import engine
 

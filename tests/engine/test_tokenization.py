@@ -397,7 +397,6 @@ def test_cli_reports_unknown_models(capsys):
     assert "unknown model" in capsys.readouterr().err
 
 
-@pytest.mark.skipif(not (REPO / "engine" / "__main__.py").exists(), reason="engine/__main__.py not written yet")
 def test_python_dash_m_engine_tokenize():
     result = subprocess.run([sys.executable, "-m", "engine", "tokenize", "--model", "bert-tiny", "--text",
                              "Hello world", "--json"], cwd=REPO, capture_output=True, text=True, check=True)

@@ -8,7 +8,6 @@ import threading
 import numpy as np
 import pytest
 
-pytest.importorskip("pytestqt")
 from PySide6.QtCore import Qt  # noqa: E402
 
 from explorer import session  # noqa: E402
@@ -16,14 +15,6 @@ from explorer.app import MainWindow  # noqa: E402
 
 TINY = ["bert-tiny", "roberta-tiny", "albert-tiny", "t5-tiny", "gpt1-tiny", "gpt2-tiny", "gpt3-tiny", "llama-tiny",
         "glm-tiny", "chatglm2-tiny"]
-
-
-def available(name: str) -> bool:
-    try:
-        from engine.presets import all_presets
-        return name in all_presets()
-    except Exception:   # noqa: BLE001 - a family being written right now
-        return False
 
 
 def make_window(qtbot, model="bert-tiny", text="The cat sat on the [MASK].", pair=None):
@@ -43,8 +34,6 @@ def run_and_wait(qtbot, window, timeout=60000):
 
 @pytest.mark.parametrize("model", TINY)
 def test_every_step_visited_with_the_keyboard(qtbot, model):
-    if not available(model):
-        pytest.skip(f"{model} is not there yet")
     pair = "Die Katze saß." if model == "t5-tiny" else None
     window = make_window(qtbot, model, "The cat sat on the [MASK]. 猫坐在垫子上。", pair)
     run_and_wait(qtbot, window)
