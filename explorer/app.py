@@ -22,6 +22,7 @@ from explorer.views.base import StepContext
 from explorer.views.mask import MasksCompareView, MaskView
 from explorer.views.output import OutputView, SimilarityView
 from explorer.views.qkv import QKVView
+from explorer.views.tokenizers import TokenizersDialog
 from explorer.views.tokens import TokensView
 from explorer.views.vectors import VectorsView
 from explorer.workers import Runner
@@ -54,6 +55,7 @@ class MainWindow(QMainWindow):
         self.fallback_model: str | None = None
         self.last_error = ""
         self.items: dict[str, QTreeWidgetItem] = {}
+        self.tokenizers_dialog: TokenizersDialog | None = None
         self._build()
         self._shortcuts()
         self.text_edit.setPlainText(text if text is not None else session.DEFAULT_TEXT)
@@ -202,6 +204,10 @@ class MainWindow(QMainWindow):
             action = QAction(text, self)
             action.triggered.connect(slot)
             menu.addAction(action)
+        tools = self.menuBar().addMenu("&Tools")
+        action = QAction("Compare tokenizers…", self, shortcut=QKeySequence("Ctrl+T"))
+        action.triggered.connect(lambda: self.open_tokenizers())
+        tools.addAction(action)
         self.statusBar().showMessage("Ready")
 
     def _shortcuts(self) -> None:
@@ -491,9 +497,22 @@ class MainWindow(QMainWindow):
             self.select_model(folder)
             self.run()
 
+    def open_tokenizers(self, text: str | None = None) -> TokenizersDialog:
+        """Tools > Compare tokenizers (Ctrl+T): a non-modal dialog with its own workers."""
+        if self.tokenizers_dialog is None:
+            self.tokenizers_dialog = TokenizersDialog(self, text, self.lang)
+        elif text is not None:
+            self.tokenizers_dialog.compare.set_text(text)
+        self.tokenizers_dialog.show()
+        self.tokenizers_dialog.raise_()
+        self.tokenizers_dialog.activateWindow()
+        return self.tokenizers_dialog
+
     # ------------------------------------------------------------------ closing
     def closeEvent(self, event) -> None:
         self.timer.stop()
+        if self.tokenizers_dialog is not None:
+            self.tokenizers_dialog.close()
         self.runner.shutdown()
         super().closeEvent(event)
 
