@@ -15,7 +15,7 @@ import torch
 
 from engine.devices import check_fits, resolve_device
 from engine.errors import CheckpointError
-from engine.models import FAMILIES, family_for_model_type
+from engine.models import FAMILIES, family_for_config
 from engine.weights import load_hf_state_dict
 
 WEIGHT_FILES = ("model.safetensors", "model.safetensors.index.json", "pytorch_model.bin",
@@ -62,7 +62,7 @@ def read_config(folder: Path) -> dict:
 
 def family_of(config: dict, folder: Path):
     model_type = config.get("model_type")
-    family = family_for_model_type(model_type) if model_type else None
+    family = family_for_config(config)
     if family is None:
         known = sorted(t for f in FAMILIES.values() for t in f.hf_model_types)
         raise CheckpointError(f"{folder.name}: model_type {model_type!r} is not one of the families this app "

@@ -1,4 +1,4 @@
-"""python -m engine trace --model NAME --text TEXT [--pair TEXT] [--json] [--npz FILE]"""
+"""python -m engine trace --model NAME (--text TEXT [--pair TEXT] | --ids "1 2 3") [--json] [--npz FILE]"""
 from __future__ import annotations
 
 import json
@@ -9,7 +9,9 @@ HELP = "run a model on a text and print every recorded step with its shape"
 
 def add_arguments(parser) -> None:
     parser.add_argument("--model", required=True, help="preset name, 'minilm', or a checkpoint folder")
-    parser.add_argument("--text", required=True)
+    source = parser.add_mutually_exclusive_group(required=True)
+    source.add_argument("--text")
+    source.add_argument("--ids", help="token ids instead of text, e.g. \"5 9 13\" (checkpoints without tokenizer files)")
     parser.add_argument("--pair", default=None, help="second sentence (BERT pairs) or target text (T5)")
     parser.add_argument("--device", default="cpu")
     parser.add_argument("--json", action="store_true", help="print JSON: {tokens, steps: [{name, shape, dims}]}")
@@ -18,9 +20,17 @@ def add_arguments(parser) -> None:
 
 def run(args) -> int:
     import engine
+    from engine.errors import InputError
 
     loaded = engine.load(args.model, device=args.device)
-    trace = loaded.trace(text=args.text, text_pair=args.pair)
+    if args.ids is not None:
+        try:
+            ids = [int(i) for i in args.ids.replace(",", " ").split()]
+        except ValueError:
+            raise InputError(f"--ids takes whole numbers separated by spaces, not {args.ids!r}.") from None
+        trace = loaded.trace(input_ids=ids)
+    else:
+        trace = loaded.trace(text=args.text, text_pair=args.pair)
     if args.npz:
         trace.save_npz(args.npz)
     if args.json:

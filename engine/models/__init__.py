@@ -56,3 +56,21 @@ def family_for_model_type(model_type: str) -> Family | None:
         if model_type in family.hf_model_types:
             return family
     return None
+
+
+# transformers class-name prefixes: a config with another model_type but one of these architectures (a
+# LLaMA-compatible model renamed) is read as that family
+ARCHITECTURE_PREFIXES = {"Bert": "bert", "Roberta": "roberta", "Albert": "albert", "T5": "t5", "OpenAIGPT": "gpt1",
+                         "GPT2": "gpt2", "Llama": "llama", "Glm": "chatglm"}
+
+
+def family_for_config(config: dict) -> Family | None:
+    family = family_for_model_type(config.get("model_type") or "")
+    if family is not None:
+        return family
+    for architecture in config.get("architectures") or ():
+        for prefix, name in ARCHITECTURE_PREFIXES.items():
+            # Glm4* adds norms of its own: not the ChatGLM2 architecture, so it is not taken for one
+            if str(architecture).startswith(prefix) and not str(architecture).startswith("Glm4"):
+                return FAMILIES[name]
+    return None

@@ -169,3 +169,39 @@ def test_missing_tensors_are_reported_by_name(tmp_path):
     save_file(state, folder / "model.safetensors", metadata={"format": "pt"})
     with pytest.raises(CheckpointError, match=r"missing from the checkpoint.*blocks\.1\.attn\.query\.weight"):
         engine.load(folder)
+
+
+def test_a_sharded_checkpoint_loads_from_its_index(tmp_path):
+    reference, ref_key, _ = tiny_reference("gpt2")
+    reference.eval().save_pretrained(tmp_path, max_shard_size="20KB")
+    assert (tmp_path / "model.safetensors.index.json").exists()
+    with torch.no_grad():
+        expected = getattr(reference(input_ids=IDS), ref_key)
+    assert_close(engine.load(tmp_path).forward(input_ids=IDS)["lm"], expected, "logits from shards")
+
+
+def test_a_renamed_llama_compatible_config_is_read_by_its_architecture(tmp_path):
+    reference, ref_key, _ = tiny_reference("llama")
+    reference.eval().save_pretrained(tmp_path)
+    config = json.loads((tmp_path / "config.json").read_text())
+    config["model_type"] = "my-llama-finetune"
+    (tmp_path / "config.json").write_text(json.dumps(config))
+    loaded = engine.load(tmp_path)
+    assert loaded.family.name == "llama"
+    with torch.no_grad():
+        expected = getattr(reference(input_ids=IDS), ref_key)
+    assert_close(loaded.forward(input_ids=IDS)["lm"], expected, "renamed llama logits")
+
+
+def test_the_trace_command_runs_on_checkpoint_folders(tmp_path, capsys):
+    from engine.__main__ import main
+    from engine.checkpoint import minilm_folder
+
+    assert main(["trace", "--model", str(minilm_folder()), "--text", "Hello world", "--json"]) == 0
+    assert json.loads(capsys.readouterr().out)["tokens"] == ["[CLS]", "hello", "world", "[SEP]"]
+    reference, _, _ = tiny_reference("bert")
+    save(reference, tmp_path / "no-tokenizer")
+    assert main(["trace", "--model", str(tmp_path / "no-tokenizer"), "--text", "Hello"]) == 2
+    assert "without tokenizer files" in capsys.readouterr().err
+    assert main(["trace", "--model", str(tmp_path / "no-tokenizer"), "--ids", "5 9 13", "--json"]) == 0
+    assert len(json.loads(capsys.readouterr().out)["steps"]) > 10
