@@ -301,6 +301,8 @@ class MainWindow(QMainWindow):
         self.setWindowTitle(f"PLM Explorer — {loaded.name}")
         step, view = self.pending or (None, None)
         self.pending = None
+        if step is None and view is not None:   # --view alone: the first step that has that view
+            step = next((s for s in self.steps if view in self.kinds_for(s)), None)
         if step is None:
             step = self.current_step if self.current_step in self.steps else TOKENIZER_STEP
         if step not in self.steps:
@@ -455,7 +457,8 @@ class MainWindow(QMainWindow):
             step = self.trace.cache.step(name)
             key, title = step.key, step_label(name, step.key)
             shape = f"shape {tuple(step.shape)}<br>dims ({', '.join(step.dims)})"
-        self.step_title.setText(f"<h3>{html.escape(title)}</h3><code>{html.escape(name)}</code><br>{shape}"
+        shown_name = "" if name in (TOKENIZER_STEP, OUTPUT_STEP) else f"<code>{html.escape(name)}</code><br>"
+        self.step_title.setText(f"<h3>{html.escape(title)}</h3>{shown_name}{shape}"
                                 f"<br><span style='color:#777'>lesson key: {html.escape(key)}</span>")
         text = self.lessons.text(key, self.lang)
         self.lesson.setHtml(html.escape(text).replace("\n", "<br>") if text else

@@ -181,8 +181,8 @@ def build_tree(step_names: list[str]) -> Node:
             node = root.child(part_label(parts[0]))
             for extra in parts[1:-1]:
                 node = node.child(part_label(extra))
-        else:
-            node = root.child("Model")
+        else:   # a model-level step (final norm, GLM's 2D positions and mask) stands on its own, in order
+            node = root
         node.children.append(Node("", name))
     root.children.append(Node("Output", OUTPUT_STEP))
     return root
@@ -326,19 +326,6 @@ def top_k(logits: np.ndarray, k: int = 5) -> list[tuple[int, float]]:
     probs = softmax(logits)
     order = np.argsort(-probs)[:k]
     return [(int(i), float(probs[i])) for i in order]
-
-
-def mean_pool(hidden: np.ndarray, attention_mask: np.ndarray | None = None) -> np.ndarray:
-    """(T, H) -> (H,): the average of the token vectors the attention mask lets in (sentence-transformers)."""
-    hidden = np.asarray(hidden, dtype=np.float64)
-    mask = np.ones(hidden.shape[0]) if attention_mask is None else np.asarray(attention_mask, dtype=np.float64)
-    return (hidden * mask[:, None]).sum(0) / max(mask.sum(), 1e-9)
-
-
-def cosine_matrix(vectors: np.ndarray) -> np.ndarray:
-    v = np.asarray(vectors, dtype=np.float64)
-    v = v / np.maximum(np.linalg.norm(v, axis=1, keepdims=True), 1e-12)
-    return v @ v.T
 
 
 def mask_positions(tokens: list[str]) -> list[int]:

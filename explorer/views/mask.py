@@ -87,11 +87,15 @@ def first_masks(cache) -> list[tuple[str, np.ndarray]]:
             continue
         mat, _ = as_matrix(step.tensor.numpy(), step.dims, 0)
         mat = mat.astype(bool)
-        if any(m.shape == mat.shape and (m == mat).all() for m in seen):
+        kind = "cross" if "cross_attn" in step.name else "self"   # a cross mask is shown even when it looks alike
+        if any(k == kind and m.shape == mat.shape and (m == mat).all() for k, m in seen):
             continue
-        seen.append(mat)
+        seen.append((kind, mat))
         out.append((step.name, mat))
     return out
+
+
+PANEL_COLUMNS = 4
 
 
 class MasksCompareView(View):
@@ -136,7 +140,8 @@ class MasksCompareView(View):
                 if job.cancelled:
                     return None
                 try:
-                    trace = engine.load(n).trace(text=text)
+                    # T5's decoder gets the same text as its target, so its causal and cross masks have rows
+                    trace = engine.load(n).trace(text=text, text_pair=text if n.startswith("t5") else None)
                 except engine.PLMError as error:
                     results.append((n, None, str(error)))
                     continue
@@ -151,19 +156,20 @@ class MasksCompareView(View):
         self.results = results
         self.canvas.clear()
         cmap = pg.ColorMap([0.0, 1.0], [QColor("#9e9e9e"), QColor("#2e9d4a")])
-        col = 0
-        for name, masks, error in results:
-            if masks is None:
-                self.canvas.addLabel(f"{name}: {error}", row=0, col=col)
-                col += 1
+        panels = [(name, None, None, error) for name, masks, error in results if masks is None]
+        panels += [(name, step_name, mat, None) for name, masks, error in results if masks is not None
+                   for step_name, mat in masks]
+        for index, (name, step_name, mat, error) in enumerate(panels):   # a grid, PANEL_COLUMNS wide
+            row, col = 2 * (index // PANEL_COLUMNS), index % PANEL_COLUMNS
+            if mat is None:
+                self.canvas.addLabel(f"<b>{name}</b><br>{error}", row=row, col=col)
                 continue
-            for step_name, mat in masks:
-                short = step_name.replace(".hook_mask", "").replace("blocks.", "L")
-                self.canvas.addLabel(f"<b>{name}</b><br>{short}<br>{describe_mask(mat)[:40]}", row=0, col=col)
-                box = self.canvas.addViewBox(row=1, col=col, lockAspect=True, enableMouse=False)
-                box.invertY(True)
-                image = pg.ImageItem(mat.astype(float), axisOrder="row-major", levels=(0, 1))
-                image.setColorMap(cmap)
-                box.addItem(image)
-                col += 1
+            where = step_name.replace(".hook_mask", "").replace("blocks.", "layer ").replace(".attn", "")
+            kind = describe_mask(mat).split(":")[0]
+            self.canvas.addLabel(f"<b>{name}</b> · {where}<br>{kind}", row=row, col=col)
+            box = self.canvas.addViewBox(row=row + 1, col=col, lockAspect=True, enableMouse=False)
+            box.invertY(True)
+            image = pg.ImageItem(mat.astype(float), axisOrder="row-major", levels=(0, 1))
+            image.setColorMap(cmap)
+            box.addItem(image)
         self.status.setText(f"{len(results)} models on the same text")

@@ -10,7 +10,8 @@ from PySide6.QtGui import QColor, QFont, QPainter
 from PySide6.QtWidgets import (QComboBox, QHBoxLayout, QLabel, QPlainTextEdit, QPushButton, QScrollArea,
                                QVBoxLayout, QWidget)
 
-from explorer.session import cosine_matrix, mask_positions, mean_pool, softmax, top_k
+from engine.embeddings import cosine_matrix, sentence_embeddings
+from explorer.session import mask_positions, softmax, top_k
 from explorer.views.base import StepContext, View
 from explorer.widgets.heatmap import Heatmap
 
@@ -86,8 +87,16 @@ class OutputView(View):
         self.grid.addWidget(Bars(title, items))
 
     def token(self, i: int) -> str:
-        tok = self.ctx.loaded.tokenizer.id_to_token(int(i)) if self.ctx.loaded is not None else None
-        return tok if tok is not None else f"<{i}>"
+        """The vocabulary entry, and beside it the text it stands for when they differ (byte-level Ġ, â€¦)."""
+        tokenizer = self.ctx.loaded.tokenizer if self.ctx.loaded is not None else None
+        tok = tokenizer.id_to_token(int(i)) if tokenizer is not None else None
+        if tok is None:
+            return f"<{i}>"
+        if getattr(tokenizer, "kind", "") == "byte-bpe":
+            text = tokenizer.decode([int(i)])
+            if text.strip() and text != tok and "\ufffd" not in text:
+                return f"{text.strip()}  ({tok})"
+        return tok
 
     def show_step(self, ctx: StepContext) -> None:
         super().show_step(ctx)
@@ -210,6 +219,8 @@ class SimilarityView(View):
         if not self.editor.toPlainText().strip():
             self.editor.setPlainText("\n".join([ctx.text, "A kitten rested on the rug.", "The stock market fell today.",
                                                 "猫坐在垫子上。"]))
+        if self.matrix is None:   # a first answer without a click; the button recomputes after edits
+            self.run()
 
     def sentences(self) -> list[str]:
         return [s.strip() for s in self.editor.toPlainText().splitlines() if s.strip()]
@@ -224,15 +235,7 @@ class SimilarityView(View):
         self.status.setText("computing…")
 
         def work(job):
-            vectors = []
-            for s in sentences:
-                prepared = loaded.prepare(text=s)
-                out = loaded.forward(text=s)
-                hidden = out["last_hidden_state"] if "last_hidden_state" in out else next(iter(out.values()))
-                mask = prepared.inputs.get("attention_mask")
-                mask = mask[0].cpu().numpy() if mask is not None else None
-                vectors.append(mean_pool(hidden[0].float().cpu().numpy(), mask))
-            return cosine_matrix(np.stack(vectors))
+            return cosine_matrix(sentence_embeddings(loaded, sentences)).numpy()
 
         self.app.runner.start(work, lambda m: self.show_matrix(m, sentences),
                               lambda msg, user: self.status.setText(msg))

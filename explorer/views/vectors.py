@@ -35,7 +35,7 @@ class VectorsView(View):
         self.head_box.setPrefix("head ")
         self.head_box.valueChanged.connect(self._redraw)
         self.info = QLabel()
-        self.norms = pg.PlotWidget(title="L2 norm of each token's vector")
+        self.norms = pg.PlotWidget(title="L2 norm per token")
         self.norms.getPlotItem().invertY(True)
         self.line = pg.PlotWidget(title="one token's vector (click a row)")
         self.line.setLabel("bottom", "feature")
@@ -48,7 +48,7 @@ class VectorsView(View):
         split = QSplitter(Qt.Horizontal)
         split.addWidget(self.heatmap)
         split.addWidget(right)
-        split.setSizes([700, 320])
+        split.setSizes([620, 400])
         layout = QVBoxLayout(self)
         layout.addLayout(top)
         layout.addWidget(split, 1)
@@ -86,6 +86,8 @@ class VectorsView(View):
         self.norms.clear()
         self.norms.addItem(pg.BarGraphItem(x0=0, y=np.arange(len(norms)) + 0.5, height=0.8, width=norms,
                                            brush="#5b8bd0"))
+        self.norms.getPlotItem().setRange(xRange=(0, max(float(norms.max()), 1e-6) * 1.05),
+                                          yRange=(0, len(norms)), padding=0)
         self.norms.getPlotItem().getAxis("left").setTicks(
             [[(i + 0.5, t) for i, t in enumerate(rows)][:: max(1, len(rows) // 30)]])
         self.info.setText(f"<b>{ctx.name}</b> shape {tuple(ctx.step.shape)} dims {ctx.step.dims} · mean "
