@@ -171,8 +171,10 @@ def build_from_preset(preset, device="cpu", seed: int = 0) -> LoadedModel:
     tokenizer = build_tokenizer(preset.tokenizer or family.tokenizer_recipe)
     config = _configure_for_tokenizer(family.config_cls.from_dict(preset.config), tokenizer, preset.is_tiny)
     device = resolve_device(device)
-    with torch.device("meta"):   # count first: a 70B preset must be refused, not allocated
-        n_params = sum(p.numel() for p in family.model_cls(config).parameters())
+    # Count first, by the family's closed formula (no module is built): a 70B preset is refused, not allocated.
+    from engine.params import FORMULAS
+
+    _body, n_params, _text = FORMULAS[family.name](config)
     check_fits(n_params * 4, device)
     module = family.model_cls(config)
     init_weights(module, seed)

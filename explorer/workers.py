@@ -53,12 +53,28 @@ class Job(QRunnable):
             self.signals.done.emit(self.id)
 
 
+_collector = None
+
+
+def collect_garbage_on_the_gui_thread() -> None:
+    """Python's cyclic GC runs on whichever thread happens to allocate. When a worker building a model triggers
+    it, it can destroy Qt objects (a closed window's plots) from that worker thread: crashes and layout storms
+    that freeze the window. pyqtgraph's GarbageCollector turns automatic collection off and collects on a timer
+    in the GUI thread instead. Needs a QApplication; done once per process."""
+    global _collector
+    if _collector is None:
+        from pyqtgraph.util.garbage_collector import GarbageCollector
+
+        _collector = GarbageCollector(interval=1.0)
+
+
 class Runner(QObject):
     """Owns a private thread pool and the running jobs."""
     busy_changed = Signal(int)   # 1 busy, 0 idle (int: PySide6 bool args have refcount trouble)
 
     def __init__(self, parent=None):
         super().__init__(parent)
+        collect_garbage_on_the_gui_thread()
         self.pool = QThreadPool(self)
         self.pool.setMaxThreadCount(2)
         self.jobs: dict[int, Job] = {}
