@@ -107,7 +107,7 @@ def learn_bpe(
         changed = set()
         for index in sorted(where.pop(pair)):
             old = words[index]
-            new = _merge_pair(old, pair, merged)
+            new = merge_pair(old, pair, merged)
             if new == old:
                 continue
             count = counts[index]
@@ -127,7 +127,8 @@ def learn_bpe(
     return LearnedBPE(alphabet=sorted(alphabet), merges=merges)
 
 
-def _merge_pair(symbols: list[str], pair: tuple[str, str], merged: str) -> list[str]:
+def merge_pair(symbols: list[str], pair: tuple[str, str], merged: str) -> list[str]:
+    """Apply one BPE merge to a word's symbols, left to right: [t, h, e] with (t, h) -> [th, e]."""
     out, i = [], 0
     while i < len(symbols):
         if i + 1 < len(symbols) and symbols[i] == pair[0] and symbols[i + 1] == pair[1]:

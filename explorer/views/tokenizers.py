@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (QAbstractItemView, QCheckBox, QComboBox, QDialog,
                                QPushButton, QScrollArea, QSizePolicy, QSlider, QSpinBox, QSplitter, QTabWidget,
                                QVBoxLayout, QWidget)
 
+from engine.tokenization.merges import merge_pair
 from explorer.widgets.flow import FlowLayout
 from explorer.workers import Runner
 
@@ -456,16 +457,6 @@ def initial_symbols(word: str, end_of_word: str = "</w>") -> list[str]:
     return symbols
 
 
-def merge_pair(symbols: list[str], left: str, right: str, merged: str) -> list[str]:
-    out, i = [], 0
-    while i < len(symbols):
-        if i + 1 < len(symbols) and symbols[i] == left and symbols[i + 1] == right:
-            out.append(merged)
-            i += 2
-        else:
-            out.append(symbols[i])
-            i += 1
-    return out
 
 
 @dataclass
@@ -480,7 +471,7 @@ class Timeline:
         seg = [initial_symbols(w) for w in self.words]
         self.changes = [(0, seg)]
         for rank, (left, right, merged) in enumerate(self.merges, start=1):
-            new = [merge_pair(s, left, right, merged) if len(s) > 1 else s for s in seg]
+            new = [merge_pair(s, (left, right), merged) if len(s) > 1 else s for s in seg]
             if new != seg:
                 self.changes.append((rank, new))
                 seg = new

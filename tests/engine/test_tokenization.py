@@ -11,7 +11,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from hypothesis import example, given, settings
+from hypothesis import assume, example, given, settings
 from hypothesis import strategies as st
 from tokenizers import pre_tokenizers
 
@@ -138,7 +138,10 @@ def test_byte_level_bpe_round_trips_any_unicode_with_no_unknown(text):
 @given(text=ANY_TEXT)
 def test_byte_fallback_never_needs_unknown(text):
     for recipe in ("llama", "chatglm"):
-        assert not any(build_tokenizer(recipe).encode(text).unknown)
+        tokenizer = build_tokenizer(recipe)
+        # typing a special token's own spelling ("<unk>") gives that token, as the released tokenizers do
+        assume(not any(special in text for special in tokenizer.special_tokens.values()))
+        assert not any(tokenizer.encode(text).unknown)
 
 
 def test_byte_level_alphabet_is_the_256_bytes():
