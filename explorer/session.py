@@ -266,6 +266,7 @@ class CellArithmetic:
     probability: float
     cache_probability: float
     d_k: int
+    position_bias: float | None = None   # T5: the learned relative-position bias added to this cell
 
     @property
     def ok(self) -> bool:
@@ -311,8 +312,13 @@ def cell_arithmetic(cache, prefix: str, head: int, i: int, j: int) -> CellArithm
         probability = float(e[j] / e.sum())
     else:
         probability = float(pattern[head, i, j])
+    # T5 records its relative position bias once per stack, in the first layer's self-attention
+    bias_name = prefix.split("blocks.")[0] + "blocks.0.attn.hook_position_bias"
+    position_bias = None
+    if prefix.endswith(".attn") and bias_name in cache:
+        position_bias = float(cache[bias_name][0, head, i, j])
     return CellArithmetic(products, total, float(scores[head, i, j]), scale, scaled, cache_scaled, allowed, row,
-                          probability, float(pattern[head, i, j]), int(q.shape[-1]))
+                          probability, float(pattern[head, i, j]), int(q.shape[-1]), position_bias)
 
 
 # ----------------------------------------------------------------------------------------------- outputs

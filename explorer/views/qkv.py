@@ -133,6 +133,9 @@ class QKVView(View):
                          f"{format_value(a.cache_scaled)} {tick(close(a.scaled, a.cache_scaled))}")
         else:
             lines.append("2. no scaling step in this model (T5 folds 1/√d_k into its weights)")
+        if a.position_bias is not None:
+            lines.append(f"&nbsp;&nbsp;&nbsp;+ position bias b[head {ctx.head}, bucket of {j}−{i}] = "
+                         f"{format_value(a.position_bias)} → score <b>{format_value(a.total + a.position_bias)}</b>")
         if a.allowed is not None:
             lines.append(f"3. mask[{i},{j}] = {a.allowed}: "
                          + ("the score is kept" if a.allowed else "the score becomes finfo.min, so its weight is 0"))
