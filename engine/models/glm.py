@@ -43,7 +43,7 @@ from engine.layers.attention import Attention, merge_heads, split_heads
 from engine.layers.masks import causal_mask, combine, padding_mask
 from engine.layers.rope import RotaryEmbedding
 from engine.models.base import ConfigMixin, Prepared
-from engine.models.llama import Llama, LlamaAttention, LlamaBlock
+from engine.models.llama import Llama, LlamaAttention, LlamaBlock, LlamaMLP
 
 BTH = ("batch", "pos", "hidden")
 BTF = ("batch", "pos", "ffn")
@@ -431,25 +431,15 @@ class ChatGLMAttention(LlamaAttention):
         self.hook_q.key, self.hook_k_grouped.key = "chatglm.q_rope", "chatglm.k_grouped"
 
 
-class ChatGLMMLP(nn.Module):
-    """SwiGLU with one fused projection: gate_up_proj makes [gate | up], SiLU(gate) * up goes down again."""
+class ChatGLMMLP(LlamaMLP):
+    """LLaMA's SwiGLU with one fused projection: gate_up_proj makes [gate | up] in one matrix."""
 
-    def __init__(self, config: ChatGLMConfig):
-        super().__init__()
+    def make_projections(self, config) -> None:
         self.gate_up_proj = nn.Linear(config.hidden_size, 2 * config.intermediate_size, bias=False)
         self.down_proj = nn.Linear(config.intermediate_size, config.hidden_size, bias=False)
-        self.act_fn = activation(config.hidden_act)
-        self.hook_gate_pre = HookPoint(BTF, "swiglu.gate_pre")
-        self.hook_gate = HookPoint(BTF, "swiglu.gate")
-        self.hook_up = HookPoint(BTF, "swiglu.up")
-        self.hook_act_mul = HookPoint(BTF, "swiglu.act_mul")
-        self.hook_out = HookPoint(BTH, "mlp.out")
 
-    def forward(self, hidden_states):
-        gate, up = self.gate_up_proj(hidden_states).chunk(2, dim=-1)        # (B, T, I) each
-        gate = self.hook_gate(self.act_fn(self.hook_gate_pre(gate)))
-        up = self.hook_up(up)
-        return self.hook_out(self.down_proj(self.hook_act_mul(gate * up)))  # (B, T, H)
+    def gate_and_up(self, hidden_states):
+        return self.gate_up_proj(hidden_states).chunk(2, dim=-1)                    # (B, T, I) each
 
 
 class ChatGLMBlock(LlamaBlock):

@@ -148,10 +148,7 @@ class LlamaMLP(nn.Module):
 
     def __init__(self, config: LlamaConfig):
         super().__init__()
-        bias = config.mlp_bias
-        self.gate_proj = nn.Linear(config.hidden_size, config.intermediate_size, bias=bias)
-        self.up_proj = nn.Linear(config.hidden_size, config.intermediate_size, bias=bias)
-        self.down_proj = nn.Linear(config.intermediate_size, config.hidden_size, bias=bias)
+        self.make_projections(config)
         self.act_fn = activation(config.hidden_act)
         self.hook_gate_pre = HookPoint(BTF, "swiglu.gate_pre")
         self.hook_gate = HookPoint(BTF, "swiglu.gate")
@@ -159,9 +156,19 @@ class LlamaMLP(nn.Module):
         self.hook_act_mul = HookPoint(BTF, "swiglu.act_mul")
         self.hook_out = HookPoint(BTH, "mlp.out")
 
+    def make_projections(self, config) -> None:
+        bias = config.mlp_bias
+        self.gate_proj = nn.Linear(config.hidden_size, config.intermediate_size, bias=bias)
+        self.up_proj = nn.Linear(config.hidden_size, config.intermediate_size, bias=bias)
+        self.down_proj = nn.Linear(config.intermediate_size, config.hidden_size, bias=bias)
+
+    def gate_and_up(self, hidden_states):
+        return self.gate_proj(hidden_states), self.up_proj(hidden_states)           # (B, T, I) each
+
     def forward(self, hidden_states):
-        gate = self.hook_gate(self.act_fn(self.hook_gate_pre(self.gate_proj(hidden_states))))   # (B, T, I)
-        up = self.hook_up(self.up_proj(hidden_states))                                          # (B, T, I)
+        gate, up = self.gate_and_up(hidden_states)
+        gate = self.hook_gate(self.act_fn(self.hook_gate_pre(gate)))                     # (B, T, I)
+        up = self.hook_up(up)                                                            # (B, T, I)
         return self.hook_out(self.down_proj(self.hook_act_mul(gate * up)))                      # (B, T, H)
 
 
