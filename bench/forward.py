@@ -26,7 +26,7 @@ SMALL = dict(vocab_size=8000, attn_implementation="eager")
 
 
 def cases():
-    from engine.models import albert, bert, gpt, llama, roberta
+    from engine.models import albert, bert, glm, gpt, llama, roberta, t5
     yield "bert", transformers.BertForPreTraining(transformers.BertConfig(
         hidden_size=256, num_hidden_layers=4, num_attention_heads=4, intermediate_size=1024, **SMALL)), bert, \
         lambda c: bert.Bert(bert.BertConfig.from_dict(c.to_dict()).replace(heads=("mlm", "nsp")))
@@ -41,6 +41,12 @@ def cases():
     yield "llama", transformers.LlamaForCausalLM(transformers.LlamaConfig(
         hidden_size=256, intermediate_size=688, num_hidden_layers=4, num_attention_heads=8, num_key_value_heads=2,
         **SMALL)), llama, lambda c: llama.Llama(llama.LlamaConfig.from_dict(c.to_dict()))
+    yield "t5", transformers.T5ForConditionalGeneration(transformers.T5Config(
+        d_model=256, d_kv=64, d_ff=1024, num_layers=4, num_heads=4, decoder_start_token_id=0, **SMALL)), t5, \
+        lambda c: t5.T5(t5.T5Config.from_dict(c.to_dict()))
+    yield "chatglm", transformers.GlmForCausalLM(transformers.GlmConfig(
+        hidden_size=256, intermediate_size=688, num_hidden_layers=4, num_attention_heads=8, num_key_value_heads=2,
+        head_dim=32, pad_token_id=0, **SMALL)), glm, lambda c: glm.ChatGLM(glm.ChatGLMConfig.from_dict(c.to_dict()))
 
 
 def median_time(fn, repeats):
@@ -68,13 +74,16 @@ def main():
         reference.eval().to(device)
         ours = port(reference, module, build(reference.config)).to(device)
         ids = torch.randint(5, 8000, (2, args.length), device=device)
+        inputs = {"input_ids": ids}
+        if getattr(ours, "is_encoder_decoder", False):   # T5: the decoder reads a target as long as the source
+            inputs["decoder_input_ids"] = ids
         with torch.no_grad():
-            ref_t = median_time(lambda: reference(input_ids=ids), args.repeats)
-            fused_t = median_time(lambda: ours(input_ids=ids), args.repeats)
+            ref_t = median_time(lambda: reference(**inputs), args.repeats)
+            fused_t = median_time(lambda: ours(**inputs), args.repeats)
 
             def recorded():
                 with record(device=None):
-                    ours(input_ids=ids)
+                    ours(**inputs)
             rec_t = median_time(recorded, args.repeats)
         print(f"{name:<9} {ref_t * 1e3:12.2f} {fused_t * 1e3:9.2f} {rec_t * 1e3:10.2f} {fused_t / ref_t:10.2f} "
               f"{rec_t / ref_t:11.2f}")
