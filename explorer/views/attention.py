@@ -47,6 +47,7 @@ class LayerHeadBar(QWidget):
         layout = QHBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         self.title = QLabel()
+        self.title.setWordWrap(True)
         layout.addWidget(self.title, 1)
         layout.addWidget(QLabel("layer"))
         layout.addWidget(self.layer)
@@ -116,6 +117,7 @@ class GridView(View):
         super().__init__(app, parent)
         self.canvas = pg.GraphicsLayoutWidget()
         self.info = QLabel("click a thumbnail to open that layer and head")
+        self.info.setWordWrap(True)
         layout = QVBoxLayout(self)
         layout.addWidget(self.info)
         layout.addWidget(self.canvas, 1)
@@ -260,8 +262,10 @@ class LinesView(View):
         layout.addWidget(self.bar)
         layout.addLayout(self.checks_box)
         layout.addWidget(self.canvas, 1)
-        layout.addWidget(QLabel("line thickness = attention weight (weights < 0.02 hidden) · hover a query token "
-                                "to isolate its row · tick heads to overlay them in their colours"))
+        legend = QLabel("line thickness = attention weight (weights < 0.02 hidden) · hover a query token "
+                        "to isolate its row · tick heads to overlay them in their colours")
+        legend.setWordWrap(True)   # a long label must not set the window's minimum width
+        layout.addWidget(legend)
         self.bar.layer_changed.connect(lambda i: self.navigate.emit(same_step_in_layer(self.ctx.name, i), self.name))
 
     def show_step(self, ctx: StepContext) -> None:

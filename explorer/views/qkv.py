@@ -27,6 +27,7 @@ class QKVView(View):
         self.products = pg.PlotWidget(title="q[i] * k[j], dimension by dimension")
         self.products.setLabel("bottom", "head dimension")
         self.sums = QLabel()
+        self.sums.setWordWrap(True)
         self.sums.setTextFormat(Qt.RichText)
         self.sums.setWordWrap(True)
         self.sums.setTextInteractionFlags(Qt.TextSelectableByMouse)

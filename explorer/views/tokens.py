@@ -52,6 +52,7 @@ class TokensView(View):
         super().__init__(app, parent)
         self.summary = QLabel()
         self.summary.setWordWrap(True)
+        self.summary.setWordWrap(True)
         self.source = QLabel()
         self.source.setTextFormat(Qt.RichText)
         self.source.setWordWrap(True)
@@ -66,6 +67,7 @@ class TokensView(View):
                              "<span style='background:#fde3e3'>&nbsp;unknown ⚠&nbsp;</span> "
                              "<span style='background:#e8f5ec'>&nbsp;second segment&nbsp;</span> "
                              "· hover a chip to see where it came from in the text")
+        self.legend.setWordWrap(True)
         layout = QVBoxLayout(self)
         layout.addWidget(self.summary)
         layout.addWidget(self.source)

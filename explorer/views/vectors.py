@@ -35,6 +35,7 @@ class VectorsView(View):
         self.head_box.setPrefix("head ")
         self.head_box.valueChanged.connect(self._redraw)
         self.info = QLabel()
+        self.info.setWordWrap(True)
         self.norms = pg.PlotWidget(title="L2 norm per token")
         self.norms.getPlotItem().invertY(True)
         self.line = pg.PlotWidget(title="one token's vector (click a row)")

@@ -54,9 +54,11 @@ class Heatmap(QWidget):
                                    width=14)
         self.bar.setImageItem(self.image, insert_in=item)
         self.readout = QLabel(" ")
+        self.readout.setWordWrap(True)
         self.readout.setTextInteractionFlags(Qt.TextSelectableByMouse)
         self.readout.setFont(QFont("monospace"))
         self.caption = QLabel(" ")
+        self.caption.setWordWrap(True)
         self.caption.setStyleSheet("color: #555;")
         for label in (self.caption, self.readout):   # long texts must never widen the window
             label.setWordWrap(True)
