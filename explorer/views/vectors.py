@@ -1,6 +1,8 @@
 """Hidden states and other (token x feature) tensors: a heatmap, per-token norms, one token's vector as a line."""
 from __future__ import annotations
 
+import html
+
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import Qt
@@ -101,4 +103,5 @@ class VectorsView(View):
         self.line.clear()
         self.line.plot(np.arange(mat.shape[1]), mat[row].astype(np.float64), pen=pg.mkPen("#c0392b", width=1.5))
         labels = self.heatmap.row_labels
-        self.line.setTitle(f"vector of token {row} [{labels[row] if row < len(labels) else ''}]")
+        token = html.escape(labels[row]) if row < len(labels) else ""   # titles are HTML: "<s>" would strike out
+        self.line.setTitle(f"vector of token {row} [{token}]")
