@@ -39,3 +39,18 @@ def padded_batch(vocab_size: int, lengths=(9, 6), seed: int = 0, low: int = 3):
     for row, n in enumerate(lengths):
         attention_mask[row, :n] = 1
     return input_ids, attention_mask
+
+
+def randomised(model, std: float = 0.1, seed: int = 0):
+    """Seeded random weights large enough to matter, LayerNorm gains and biases pushed away from 1 and 0 so a norm
+    left out (or applied twice) would show; hook points named; eval mode."""
+    from engine.api import init_weights
+
+    init_weights(model, seed=seed, std=std)
+    with torch.no_grad():
+        for module in model.modules():
+            if isinstance(module, torch.nn.LayerNorm):
+                module.weight.normal_(1.0, 0.2)
+                module.bias.normal_(0.0, 0.2)
+    name_hook_points(model)
+    return model.eval()

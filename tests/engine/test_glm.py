@@ -14,7 +14,7 @@ from engine.generation import greedy
 from engine.hooks import HookPoint, name_hook_points, record
 from engine.models import glm
 from engine.models.llama import _position_ids as llama_position_ids
-from parity import assert_close, padded_batch, port, run_recorded
+from parity import assert_close, padded_batch, port, randomised, run_recorded
 
 VOCAB = 97
 LESSONS = Path(__file__).resolve().parents[2] / "assets" / "lessons" / "glm.json"
@@ -51,14 +51,7 @@ def chatglm_reference(hidden=32, layers=2, heads=4, kv_heads=2, head_dim=8, inte
 def tiny_glm(norm_style="pre", vocab_size=VOCAB, **changes):
     values = dict(glm.TINY_PRESETS["glm-tiny"], vocab_size=vocab_size, norm_style=norm_style, **changes)
     model = glm.GLM(glm.GLMConfig.from_dict(values))
-    init_weights(model, seed=0, std=0.1)
-    with torch.no_grad():   # LayerNorm gains away from 1 so a norm left out would show
-        for module in model.modules():
-            if isinstance(module, torch.nn.LayerNorm):
-                module.weight.normal_(1.0, 0.2)
-                module.bias.normal_(0.0, 0.2)
-    name_hook_points(model)
-    return model.eval()
+    return randomised(model)
 
 
 def tiny_chatglm(vocab_size=VOCAB):

@@ -8,12 +8,11 @@ import pytest
 import torch
 import transformers
 
-from engine.api import init_weights
 from engine.generation import greedy
-from engine.hooks import HookPoint, name_hook_points
+from engine.hooks import HookPoint
 from engine.layers.masks import banded_causal_mask
 from engine.models import gpt
-from parity import assert_close, padded_batch, port, run_recorded
+from parity import assert_close, padded_batch, port, randomised, run_recorded
 
 VOCAB = 97
 LESSONS = Path(__file__).resolve().parents[2] / "assets" / "lessons" / "gpt.json"
@@ -52,14 +51,7 @@ def tiny(family: str, vocab_size: int = VOCAB, **changes):
     model_class, config_class = {"gpt1": (gpt.GPT1, gpt.GPT1Config), "gpt2": (gpt.GPT2, gpt.GPT2Config),
                                  "gpt3": (gpt.GPT3, gpt.GPT3Config)}[family]
     model = model_class(config_class.from_dict(values))
-    init_weights(model, seed=0, std=0.1)
-    with torch.no_grad():   # LayerNorm gains away from 1 so a norm left out would show
-        for module in model.modules():
-            if isinstance(module, torch.nn.LayerNorm):
-                module.weight.normal_(1.0, 0.2)
-                module.bias.normal_(0.0, 0.2)
-    name_hook_points(model)
-    return model.eval()
+    return randomised(model)
 
 
 # --- parity with transformers ------------------------------------------------------------------------------------
