@@ -106,10 +106,10 @@ class T5Embedding(nn.Module):
         return self.hook_token(self.token(input_ids))   # (B, T, H)
 
 
-class T5SelfAttention(Attention):
-    """q/k/v/o without biases. The first layer of a stack owns the relative position bias table."""
+class T5Attention(Attention):
+    """q/k/v/o without biases (T5 has none anywhere)."""
 
-    def __init__(self, config: T5Config, has_relative_attention_bias: bool, bidirectional: bool):
+    def __init__(self, config: T5Config):
         super().__init__()
         self.num_heads = config.num_heads
         inner = config.num_heads * config.d_kv
@@ -117,6 +117,13 @@ class T5SelfAttention(Attention):
         self.k = nn.Linear(config.d_model, inner, bias=False)
         self.v = nn.Linear(config.d_model, inner, bias=False)
         self.o = nn.Linear(inner, config.d_model, bias=False)
+
+
+class T5SelfAttention(T5Attention):
+    """The first layer of a stack owns the relative position bias table; the others receive its bias."""
+
+    def __init__(self, config: T5Config, has_relative_attention_bias: bool, bidirectional: bool):
+        super().__init__(config)
         self.bidirectional = bidirectional
         self.num_buckets = config.relative_attention_num_buckets
         self.max_distance = config.relative_attention_max_distance
@@ -151,18 +158,12 @@ class T5SelfAttention(Attention):
         return output, position_bias, (key_states, value_states)
 
 
-class T5CrossAttention(Attention):
+class T5CrossAttention(T5Attention):
     """Queries from the target (decoder) tokens, keys and values from the source (encoder) tokens; no position
     bias (HF adds a zero one), only the source's padding mask."""
 
     def __init__(self, config: T5Config):
-        super().__init__()
-        self.num_heads = config.num_heads
-        inner = config.num_heads * config.d_kv
-        self.q = nn.Linear(config.d_model, inner, bias=False)
-        self.k = nn.Linear(config.d_model, inner, bias=False)
-        self.v = nn.Linear(config.d_model, inner, bias=False)
-        self.o = nn.Linear(inner, config.d_model, bias=False)
+        super().__init__(config)
         for part in ("q", "k", "v", "mask", "pattern", "out"):   # same maths, a different story to tell
             getattr(self, f"hook_{part}").key = f"cross_attn.{part}"
 
