@@ -62,7 +62,9 @@ class LoadedModel:
         self.device = device
         self.weights = weights      # "random" or "real"
         self.source = source        # where the weights / numbers came from
-        self.notes = notes
+        # A choice the configuration makes that the user should read (GLM's norm placement and why)
+        config_note = getattr(config, "norm_note", "")
+        self.notes = " ".join(part for part in (notes, config_note) if part)
         name_hook_points(module)
 
     def __repr__(self) -> str:

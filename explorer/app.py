@@ -108,6 +108,10 @@ class MainWindow(QMainWindow):
         self.text_edit.setPlaceholderText("Type a sentence (English or Chinese); [MASK] asks a BERT model to fill in")
         self.pair_edit = QLineEdit()
         self.pair_edit.setPlaceholderText("second sentence (BERT NSP pairs) or target text (T5); optional")
+        self.model_note = QLabel()   # what the user should know about this model (no MLM head, GLM's norm order)
+        self.model_note.setWordWrap(True)
+        self.model_note.setStyleSheet("color:#555")
+        self.model_note.hide()
         self.message = QLabel()
         self.message.setWordWrap(True)
         self.message.setTextInteractionFlags(Qt.TextSelectableByMouse)
@@ -127,6 +131,7 @@ class MainWindow(QMainWindow):
         inputs.addLayout(top)
         inputs.addWidget(self.text_edit)
         inputs.addWidget(self.pair_edit)
+        inputs.addWidget(self.model_note)
         inputs.addWidget(self.message)
 
         # navigator
@@ -294,6 +299,8 @@ class MainWindow(QMainWindow):
         self.layer_box.blockSignals(True)
         self.layer_box.setMaximum(max(1, max((i for _, i in layers), default=0) + 1))
         self.layer_box.blockSignals(False)
+        self.model_note.setText(f"<b>{html.escape(loaded.name)}</b>: {html.escape(loaded.notes)}")
+        self.model_note.setVisible(bool(loaded.notes))
         where = f"{loaded.device}"
         self.statusBar().showMessage(f"{loaded.name}: {loaded.family.title}, {loaded.weights} weights "
                                      f"({loaded.source}) on {where} · {len(trace.tokens)} tokens · "

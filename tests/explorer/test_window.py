@@ -209,3 +209,12 @@ def test_session_tree_and_lessons():
     lessons = session.Lessons()
     assert lessons.text("attn.pattern", "zh") and lessons.text("attn.pattern", "en")
     assert lessons.text("no.such.key") == ""
+
+
+@pytest.mark.parametrize("model,says", [("glm-post-tiny", "Post-norm, as the seed reads GLM"),
+                                        ("glm-tiny", "pre-norm")])
+def test_the_window_says_which_norm_placement_a_glm_preset_uses(qtbot, model, says):
+    window = make_window(qtbot, model, "The cat [sat on] the mat.")
+    run_and_wait(qtbot, window)
+    assert window.model_note.isVisibleTo(window)
+    assert says.lower() in window.model_note.text().lower()
