@@ -7,7 +7,7 @@ from PySide6.QtCore import QPointF, QRectF, Qt, Signal
 from PySide6.QtGui import QColor, QFont, QPainter, QPen
 from PySide6.QtWidgets import (QCheckBox, QComboBox, QHBoxLayout, QLabel, QSpinBox, QVBoxLayout, QWidget)
 
-from explorer.session import as_matrix, layer_of, same_step_in_layer
+from explorer.session import as_matrix, format_value, layer_of, same_step_in_layer
 from explorer.views.base import StepContext, View
 from explorer.views.vectors import position_labels
 from explorer.widgets.heatmap import Heatmap
@@ -118,11 +118,15 @@ class GridView(View):
         self.canvas = pg.GraphicsLayoutWidget()
         self.info = QLabel("click a thumbnail to open that layer and head")
         self.info.setWordWrap(True)
+        self.readout = QLabel("hover a thumbnail to read a value")
+        self.readout.setTextFormat(Qt.PlainText)   # token labels such as <s> are text, not markup
         layout = QVBoxLayout(self)
         layout.addWidget(self.info)
         layout.addWidget(self.canvas, 1)
-        self.cells: list[tuple[pg.ViewBox, int, int]] = []
+        layout.addWidget(self.readout)
+        self.cells: list[tuple[pg.ViewBox, int, int, np.ndarray]] = []   # (box, layer, head, the shown matrix)
         self.canvas.scene().sigMouseClicked.connect(self._clicked)
+        self.canvas.scene().sigMouseMoved.connect(self._hovered)
 
     def show_step(self, ctx: StepContext) -> None:
         super().show_step(ctx)
@@ -154,7 +158,7 @@ class GridView(View):
                     frame = pg.QtWidgets.QGraphicsRectItem(0, 0, mat.shape[1], mat.shape[0])
                     frame.setPen(pg.mkPen("#ff00ff", width=3))
                     box.addItem(frame)
-                self.cells.append((box, layer, h))
+                self.cells.append((box, layer, h, mat))
         for h in range(min(heads, 32)):
             self.canvas.addLabel(f"h{h}", row=len(layers), col=h + 1)
         self.info.setText(f"{ctx.cache.step(ctx.name).key} for every layer (rows) and head (columns) · colour: "
@@ -162,10 +166,25 @@ class GridView(View):
                           "click one to open it")
 
     def _clicked(self, event) -> None:
-        for box, layer, head in self.cells:
+        for box, layer, head, _ in self.cells:
             if box.sceneBoundingRect().contains(event.scenePos()):
                 self.open(layer, head)
                 return
+
+    def _hovered(self, scene_pos) -> None:
+        """The value under the cursor, read from the cached matrix the thumbnail shows."""
+        for box, layer, head, mat in self.cells:
+            if not box.sceneBoundingRect().contains(scene_pos):
+                continue
+            point = box.mapSceneToView(scene_pos)
+            row, col = int(np.floor(point.y())), int(np.floor(point.x()))
+            if 0 <= row < mat.shape[0] and 0 <= col < mat.shape[1]:
+                queries = position_labels(self.ctx, mat.shape[0], "q_pos")
+                keys = position_labels(self.ctx, mat.shape[1], "k_pos")
+                where = f"layer {layer + 1} · " if layer is not None else ""
+                self.readout.setText(f"{where}head {head} · query {row} [{queries[row]}] → key {col} [{keys[col]}]: "
+                                     f"{format_value(float(mat[row, col]))}")
+            return
 
     def open(self, layer, head) -> None:
         if self.app is not None:

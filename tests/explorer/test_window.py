@@ -218,3 +218,19 @@ def test_the_window_says_which_norm_placement_a_glm_preset_uses(qtbot, model, sa
     run_and_wait(qtbot, window)
     assert window.model_note.isVisibleTo(window)
     assert says.lower() in window.model_note.text().lower()
+
+
+def test_all_heads_grid_hover_reads_the_cache_value(qtbot):
+    from PySide6.QtCore import QPointF
+
+    window = make_window(qtbot)
+    run_and_wait(qtbot, window)
+    window.go_to("blocks.1.attn.hook_pattern", "grid")
+    grid = window.views["grid"]
+    qtbot.wait(50)   # let the layout place the thumbnails
+    box, layer, head, _ = next(cell for cell in grid.cells if cell[1] == 1 and cell[2] == 2)
+    row, col = 4, 1
+    grid._hovered(box.mapViewToScene(QPointF(col + 0.5, row + 0.5)))
+    expected = session.format_value(float(window.trace.cache["blocks.1.attn.hook_pattern"][0, 2, row, col]))
+    assert grid.readout.text().startswith(f"layer 2 · head 2 · query {row} [")
+    assert grid.readout.text().endswith(expected)
