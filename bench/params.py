@@ -41,13 +41,14 @@ def run():
             params.account(name, full=True)
         return len(names)
     if PHASE == "reference":
-        counted = [params.reference_counts(name) for name in names]
+        from tests.reference import reference_counts
+        counted = [reference_counts(name) for name in names]
         return sum(c is not None for c in counted)
     if PHASE == "tiny":
         from engine.api import init_weights
         from engine.models import FAMILIES
         family = FAMILIES["bert"]
-        module = family.model_cls(family.config_cls.from_dict(family.module.TINY_PRESETS["bert-tiny"]))
+        module = family.model_cls(family.config(family.tiny_presets["bert-tiny"]))
         init_weights(module)
         return 1
 

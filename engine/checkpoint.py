@@ -6,7 +6,6 @@ table maps the names onto ours; every tensor left over or missing is reported by
 """
 from __future__ import annotations
 
-import contextlib
 import json
 import pickle
 from pathlib import Path
@@ -15,6 +14,8 @@ import torch
 
 from engine.devices import check_fits, resolve_device
 from engine.errors import CheckpointError
+from engine.construction import skip_init
+from engine.loaded import LoadedModel
 from engine.models import FAMILIES, family_for_config
 from engine.weights import load_hf_state_dict
 
@@ -122,23 +123,19 @@ def _checkpoint_dtype(config: dict) -> torch.dtype:
 
 
 def load_checkpoint(folder: str | Path, device="cpu", name: str | None = None, strict: bool = True):
-    from engine.api import LoadedModel
-
     folder = Path(folder)
     hf_config = read_config(folder)
     family = family_of(hf_config, folder)
-    module = family.module
     device = resolve_device(device)
     state_dict = read_state_dict(folder)
-    config = family.config_cls.from_dict(hf_config)
-    if hasattr(module, "configure_from_keys"):   # which heads the file carries (MiniLM has none)
-        config = module.configure_from_keys(config, state_dict)
+    config = family.config(hf_config)
+    config = family.configure_from_keys(config, state_dict)   # which heads the file carries (MiniLM has none)
     # fp16/bf16 checkpoints run in float32 on the CPU (half matmuls there are slow or missing), natively on a GPU
     dtype = _checkpoint_dtype(hf_config) if device.type != "cpu" else torch.float32
     check_fits(sum(t.numel() for t in state_dict.values()) * torch.finfo(dtype).bits // 8, device)
-    with skip_random_init():   # every parameter is about to be overwritten: don't spend minutes initialising
+    with skip_init():   # every parameter is about to be overwritten: don't spend minutes initialising
         model = family.model_cls(config)
-    report = load_hf_state_dict(model, state_dict, module.HF_RENAMES, strict=False)
+    report = load_hf_state_dict(model, state_dict, family.hf_renames, strict=False)
     if report.missing or (strict and report.unexpected):
         from engine.weights import WeightLoadError
         raise WeightLoadError(f"{folder.name} does not fit the {family.title} model built from its config:\n"
@@ -152,21 +149,6 @@ def load_checkpoint(folder: str | Path, device="cpu", name: str | None = None, s
     loaded = LoadedModel(label, family, config, tokenizer, model, device, "real", str(folder), notes.strip())
     loaded.load_report = report
     return loaded
-
-
-@contextlib.contextmanager
-def skip_random_init():
-    """Build modules with uninitialised parameters (buffers such as rotary tables are still computed)."""
-    names = ("kaiming_uniform_", "uniform_", "normal_", "trunc_normal_", "xavier_uniform_", "xavier_normal_",
-             "zeros_", "ones_", "constant_")
-    saved = {n: getattr(torch.nn.init, n) for n in names}
-    try:
-        for n in names:
-            setattr(torch.nn.init, n, lambda tensor, *args, **kwargs: tensor)
-        yield
-    finally:
-        for n, function in saved.items():
-            setattr(torch.nn.init, n, function)
 
 
 def _folder_tokenizer(folder: Path):

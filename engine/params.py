@@ -8,8 +8,8 @@ How the count is made
     layer owns (T5's relative position bias). `account(..., full=True)` builds every layer instead; the tests
     check that both agree and that both equal the reference classes of `transformers` for every preset.
 
-    A second, independent check is `FORMULAS`: one closed formula per family, written from the architecture
-    (V*H + L*(4H^2 + ...)), not from the module.
+    A second, independent check is each family's `param_formula` (its FamilySpec): one closed formula written
+    from the architecture (V*H + L*(4H^2 + ...)), not from the module.
 
 Breakdown categories come from our parameter names through the two small tables `GLOBAL_PARTS` and
 `LAYER_PARTS` below. Fused projections are split into their parts by rows: GPT's `c_attn` and GLM's
@@ -29,8 +29,10 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
 
+from engine.construction import meta_build
 from engine.errors import UnknownModelError
-from engine.models import FAMILIES, Family
+from engine.models import FAMILIES
+from engine.models.family import AttentionDims, FamilySpec
 
 BYTES = {"fp32": 4, "fp16": 2, "bf16": 2, "int8": 1}
 KV_DTYPE = "fp16"   # the top-level kv_cache_bytes_per_token is for 16-bit keys and values (fp16 / bf16)
@@ -74,21 +76,6 @@ _LAYER = re.compile(r"^(?:(?P<stack>encoder|decoder)\.)?blocks\.(?P<index>\d+)\.
 _SHARED_LAYER = re.compile(r"^layer_groups\.(?P<group>\d+)\.(?P<inner>\d+)\.(?P<rest>.+)$")   # ALBERT
 _STACK = re.compile(r"^(?P<stack>encoder|decoder)\.(?P<rest>.+)$")
 
-# Each stack's depth: (the config field the probe cuts to two layers, the attribute giving the full depth).
-# ALBERT is absent: it builds its parameter sets (num_hidden_groups x inner_group_num), whatever its depth.
-DEPTH = {
-    "bert": {"layers": ("num_hidden_layers", "num_hidden_layers")},
-    "roberta": {"layers": ("num_hidden_layers", "num_hidden_layers")},
-    "t5": {"encoder": ("num_layers", "num_layers"), "decoder": ("num_decoder_layers", "n_decoder_layers")},
-    "gpt1": {"layers": ("n_layer", "n_layer")},
-    "gpt2": {"layers": ("n_layer", "n_layer")},
-    "gpt3": {"layers": ("n_layer", "n_layer")},
-    "llama": {"layers": ("num_hidden_layers", "num_hidden_layers")},
-    "glm": {"layers": ("num_layers", "num_layers")},
-    "chatglm": {"layers": ("num_hidden_layers", "num_hidden_layers")},
-}
-
-
 def category(rest: str, table) -> str:
     for pattern, name in table:
         match = re.search(pattern, rest)
@@ -113,74 +100,26 @@ class Probe:
     built: str                      # what was built, in words
 
 
-def config_of(family: Family | str, values: dict | Any):
+def config_of(family: FamilySpec | str, values: dict | Any):
     family = FAMILIES[family] if isinstance(family, str) else family
     return values if not isinstance(values, dict) else family.config_cls.from_dict(values)
 
 
-def module_probe(family: Family, config, full: bool = False) -> Probe:
+def module_probe(family: FamilySpec, config, full: bool = False) -> Probe:
     """Build the family's model on the meta device (every stack two layers deep unless `full`) and list its
     parameters once each, with the names of tied copies."""
     import torch
 
     depths, cut = {}, {}
-    if not full and family.name in DEPTH:
-        for stack, (field_name, attribute) in DEPTH[family.name].items():
+    if not full:
+        for stack, (field_name, attribute) in family.depth.items():
             depths[stack] = getattr(config, attribute)
             cut[field_name] = min(depths[stack], 2)
     built_config = config.replace(**cut) if cut else config
-    with torch.device("meta"), _meta_build_mode():
+    with torch.device("meta"), meta_build():
         module = family.model_cls(built_config)
     return Probe(_tensors(module), depths, f"{family.model_class} on the meta device"
                  + (", each stack two layers deep" if cut else ""))
-
-
-def _meta_build_mode():
-    """A torch-function mode (thread-local, like torch.device) for building a model on meta quickly.
-
-    1. In-place initialisers (normal_, uniform_, fill_, ...) on meta tensors are skipped: they would only fill
-       tensors that hold no data.
-    2. Arithmetic on small meta buffers (RoPE frequency tables, masks) runs on CPU zeros of the same shape and
-       the result goes back to meta (so does `arange`). On meta, some of those ops take torch's Python reference
-       kernels, whose first use imports torch._dynamo (about two seconds); buffers are not parameters, so their
-       values never matter here. An op that fails on zeros falls back to meta.
-    """
-    import torch
-    from torch.overrides import TorchFunctionMode
-    from torch.utils._pytree import tree_map
-
-    skipped = {"normal_", "uniform_", "fill_", "zero_", "trunc_normal_", "kaiming_uniform_", "copy_"}
-    small = 1 << 16
-    attribute_access = {"__get__", "__set__", "__setitem__", "__delitem__"}
-
-    def on_cpu(value):
-        if isinstance(value, torch.Tensor) and value.is_meta:
-            return torch.zeros(value.shape, dtype=value.dtype, device="cpu")
-        return value
-
-    def to_meta(value):
-        return value.to("meta") if isinstance(value, torch.Tensor) else value
-
-    class MetaBuild(TorchFunctionMode):
-        def __torch_function__(self, func, types, args=(), kwargs=None):
-            kwargs = kwargs or {}
-            name = getattr(func, "__name__", "")
-            target = args[0] if args else kwargs.get("tensor")   # torch.nn.init passes tensor= by keyword
-            if name in skipped and getattr(target, "is_meta", False):
-                return target
-            if name == "arange" and kwargs.get("device") is None:   # 1-D and small: position or frequency ids
-                return func(*args, **{**kwargs, "device": "cpu"}).to("meta")
-            if name in attribute_access or (name.endswith("_") and not name.startswith("__")):
-                return func(*args, **kwargs)
-            tensors = [v for v in (*args, *kwargs.values()) if isinstance(v, torch.Tensor)]   # top level is enough
-            if tensors and all(t.is_meta and type(t) is torch.Tensor and t.numel() <= small for t in tensors):
-                try:
-                    return tree_map(to_meta, func(*tree_map(on_cpu, args), **tree_map(on_cpu, kwargs)))
-                except (RuntimeError, ValueError):
-                    pass
-            return func(*args, **kwargs)
-
-    return MetaBuild()
 
 
 def _tensors(module) -> tuple[Tensor, ...]:
@@ -240,97 +179,7 @@ def glm130b_probe(config) -> Probe:
 ANALYTIC_PROBES = {"chatglm1": chatglm1_probe, "glm130b": glm130b_probe}
 
 
-# --- Independent closed formulas, one per family (and per analytic architecture) -------------------------------
-
-def _bert_layer(h: int, i: int) -> int:
-    return 4 * (h * h + h) + (h * i + i) + (i * h + h) + 2 * 2 * h   # q k v o, FFN in/out, two LayerNorms
-
-
-def _encoder_heads(c, h: int, e: int) -> int:
-    heads = {"mlm": h * e + e + 2 * e + c.vocab_size,   # transform dense + LayerNorm + output bias (decoder tied)
-             "nsp": 2 * h + 2, "sop": 2 * h + 2, "classifier": c.num_labels * h + c.num_labels}
-    return sum(n for head, n in heads.items() if head in c.heads)
-
-
-def formula_bert(c) -> tuple[int, int, str]:
-    h, v = c.hidden_size, c.vocab_size
-    body = ((v + c.max_position_embeddings + c.type_vocab_size) * h + 2 * h
-            + c.num_hidden_layers * _bert_layer(h, c.intermediate_size) + (h * h + h))
-    return body, body + _encoder_heads(c, h, h), "(V+P+T)H + 2H + L(4(H²+H) + 2HI + I + H + 4H) + H² + H [pooler]"
-
-
-def formula_roberta(c) -> tuple[int, int, str]:
-    h, v = c.hidden_size, c.vocab_size
-    body = ((v + c.max_position_embeddings + c.type_vocab_size) * h + 2 * h
-            + c.num_hidden_layers * _bert_layer(h, c.intermediate_size))
-    head = (h * h + h + 2 * h + v) if "mlm" in c.heads else 0
-    return body, body + head, "(V+P+T)H + 2H + L(4(H²+H) + 2HI + I + H + 4H); no pooler"
-
-
-def formula_albert(c) -> tuple[int, int, str]:
-    h, e, v = c.hidden_size, c.embedding_size, c.vocab_size
-    sets = c.num_hidden_groups * c.inner_group_num
-    body = ((v + c.max_position_embeddings + c.type_vocab_size) * e + 2 * e + (e * h + h)
-            + sets * _bert_layer(h, c.intermediate_size) + (h * h + h))
-    return (body, body + _encoder_heads(c, h, e),
-            "(V+P+T)E + 2E + (EH + H) + G(4(H²+H) + 2HI + I + H + 4H) + H² + H; G shared parameter sets")
-
-
-def formula_t5(c) -> tuple[int, int, str]:
-    d, inner, ff, v = c.d_model, c.num_heads * c.d_kv, c.d_ff, c.vocab_size
-    attn = 4 * d * inner
-    ffn = (3 if c.is_gated_act else 2) * d * ff
-    body = (v * d + c.num_layers * (attn + ffn + 2 * d) + c.n_decoder_layers * (2 * attn + ffn + 3 * d)
-            + 2 * c.relative_attention_num_buckets * c.num_heads + 2 * d)
-    head = 0 if c.tie_word_embeddings else v * d
-    return (body, body + head,
-            "Vd + Le(4d·hk + F + 2d) + Ld(8d·hk + F + 3d) + 2·buckets·heads + 2d, F = 2d·ff (3d·ff gated)"
-            + ("" if c.tie_word_embeddings else " + Vd [untied head]"))
-
-
-def _gpt(c, final_norm: bool) -> int:
-    h, i = c.n_embd, c.intermediate_size
-    layer = (3 * h * h + 3 * h) + (h * h + h) + (h * i + i) + (i * h + h) + 2 * 2 * h
-    return (c.vocab_size + c.n_positions) * h + c.n_layer * layer + (2 * h if final_norm else 0)
-
-
-def formula_gpt1(c) -> tuple[int, int, str]:
-    body = _gpt(c, final_norm=False)
-    return body, body, "(V+P)H + L(4H² + 4H + 2HI + I + H + 4H); head tied"
-
-
-def formula_gpt2(c) -> tuple[int, int, str]:
-    body = _gpt(c, final_norm=True)
-    return body, body, "(V+P)H + L(4H² + 4H + 2HI + I + H + 4H) + 2H; head tied"
-
-
-def _decoder_with_kv_heads(c, qkv_bias: bool, o_bias: bool, mlp_bias: bool) -> tuple[int, int]:
-    h, i, hd = c.hidden_size, c.intermediate_size, c.head_dim
-    q, kv = c.num_attention_heads * hd, c.num_key_value_heads * hd
-    attn = h * q + 2 * h * kv + q * h + ((q + 2 * kv) if qkv_bias else 0) + (h if o_bias else 0)
-    mlp = 3 * h * i + ((2 * i + h) if mlp_bias else 0)
-    body = c.vocab_size * h + c.num_hidden_layers * (attn + mlp + 2 * h) + h
-    return body, body + (0 if c.tie_word_embeddings else c.vocab_size * h)
-
-
-def formula_llama(c) -> tuple[int, int, str]:
-    body, total = _decoder_with_kv_heads(c, c.attention_bias, c.attention_bias, c.mlp_bias)
-    return body, total, "VH + L(H·nh·hd + 2H·nkv·hd + nh·hd·H + 3HI + 2H) + H (+ VH untied head)"
-
-
-def formula_chatglm(c) -> tuple[int, int, str]:
-    body, total = _decoder_with_kv_heads(c, c.attention_bias, False, False)
-    return body, total, "VH + L(H(nh+2nkv)hd + (nh+2nkv)hd [qkv bias] + nh·hd·H + 3HI + 2H) + H + VH [untied]"
-
-
-def formula_glm(c) -> tuple[int, int, str]:
-    h, i = c.hidden_size, c.intermediate_size
-    rows = c.max_sequence_length + (1 if c.block_position_encoding else 0)
-    tables = 2 if c.block_position_encoding else 1
-    layer = 4 * (h * h + h) + (h * i + i) + (i * h + h) + 2 * 2 * h
-    body = c.vocab_size * h + tables * rows * h + c.num_layers * layer + (2 * h if c.norm_style == "pre" else 0)
-    return body, body, "VH + tables·(P+1)H + L(4H² + 4H + 2HI + I + H + 4H) + 2H [pre-norm final LN]; tied"
-
+# --- Closed formulas of the analytic architectures (each family's own formula lives in its module) -----------
 
 def formula_chatglm1(c) -> tuple[int, int, str]:
     h, i = c.hidden_size, c.intermediate_size
@@ -344,48 +193,21 @@ def formula_glm130b(c) -> tuple[int, int, str]:
     return body, body, "VH + L(4H² + 4H + 3HI + 2I + H + 4H) + 2H; GeGLU, RoPE; head tied"
 
 
-FORMULAS = {"bert": formula_bert, "roberta": formula_roberta, "albert": formula_albert, "t5": formula_t5,
-            "gpt1": formula_gpt1, "gpt2": formula_gpt2, "gpt3": formula_gpt2, "llama": formula_llama,
-            "glm": formula_glm, "chatglm": formula_chatglm,
-            "chatglm1": formula_chatglm1, "glm130b": formula_glm130b}
+ANALYTIC_FORMULAS = {"chatglm1": formula_chatglm1, "glm130b": formula_glm130b}
 
 
 # --- Attention shapes, for the KV cache and the FLOPs ----------------------------------------------------------
 
-@dataclass(frozen=True)
-class Dims:
-    kind: str                 # "encoder", "encoder-decoder", "decoder"
-    hidden: int
-    vocab: int
-    layers: int               # attention layers applied to each token (decoder layers for T5)
-    heads: int
-    kv_heads: int
-    head_dim: int
-    n_ctx: int
-    encoder_layers: int = 0   # T5
-
-    @property
-    def d_attn(self) -> int:
-        return self.heads * self.head_dim
+Dims = AttentionDims   # the name the accounting has always used
 
 
-def dims(family: str, c) -> Dims:
-    if family in ("bert", "roberta", "albert"):
-        heads = c.num_attention_heads
-        return Dims("encoder", c.hidden_size, c.vocab_size, c.num_hidden_layers * getattr(c, "inner_group_num", 1),
-                    heads, heads, c.hidden_size // heads, c.max_length)
-    if family == "t5":   # the T5 paper trains on 512-token inputs; relative positions set no limit
-        return Dims("encoder-decoder", c.d_model, c.vocab_size, c.n_decoder_layers, c.num_heads, c.num_heads,
-                    c.d_kv, 512, encoder_layers=c.num_layers)
-    if family in ("gpt1", "gpt2", "gpt3"):
-        return Dims("decoder", c.n_embd, c.vocab_size, c.n_layer, c.n_head, c.n_head, c.head_dim, c.n_positions)
-    if family in ("llama", "chatglm"):
-        return Dims("decoder", c.hidden_size, c.vocab_size, c.num_hidden_layers, c.num_attention_heads,
-                    c.num_key_value_heads, c.head_dim, c.max_position_embeddings)
-    if family == "glm":
-        return Dims("decoder", c.hidden_size, c.vocab_size, c.num_layers, c.num_attention_heads,
-                    c.num_attention_heads, c.head_dim, c.max_sequence_length)
-    raise KeyError(f"no attention shapes known for family {family!r}")
+def formula(family: str, config, architecture: str | None = None) -> tuple[int, int, str]:
+    """(body, with heads, the formula in words): the family's closed formula, or an analytic architecture's."""
+    return ANALYTIC_FORMULAS[architecture](config) if architecture else FAMILIES[family].param_formula(config)
+
+
+def dims(family: str, config) -> AttentionDims:
+    return FAMILIES[family].attention_dims(config)
 
 
 def attention_kind(heads: int, kv_heads: int) -> str:
@@ -448,9 +270,8 @@ class Account:
     @property
     def kv_cache(self) -> dict[str, Any]:
         result = kv_cache(self.dims)
-        if self.family == "chatglm":
-            result["note"] = ("ChatGLM2/3 call this multi-query attention (multi_query_group_num = 2); with 2 "
-                              "key/value groups it is grouped-query attention in today's terms.")
+        if self.dims.kv_note:
+            result["note"] = self.dims.kv_note
         return result
 
     @property
@@ -544,7 +365,8 @@ def tally(family: str, config, probe: Probe, name: str = "") -> Account:
         else:
             repeats = {index: 1 for index in indices}
             parameter_sets = len(indices)
-            depth = config.num_hidden_layers * config.inner_group_num if family == "albert" else parameter_sets
+            # built whole: each set once, but a shared set may be applied more than once (ALBERT)
+            depth = dims(family, config).layers if stack == "layers" else parameter_sets
         for index, times in repeats.items():
             for part, count in _split(sets[index]).items():
                 breakdown[f"{stack}.{part}"] = breakdown.get(f"{stack}.{part}", 0) + times * count
@@ -573,7 +395,8 @@ def tally(family: str, config, probe: Probe, name: str = "") -> Account:
                       heads, {}, d, probe.built,
                       int(applied), d.n_ctx)
     account.extra["tied_heads"] = tied_heads
-    if family == "albert":
+    view = per_layer.get("layers")
+    if view is not None and (view["depth"] > view["parameter_sets"] or hasattr(config, "embedding_size")):   # ALBERT
         account.albert = albert_sharing(config, account)
     return account
 
@@ -651,7 +474,7 @@ def account_config(family: str, config, name: str = "", full: bool = False, n_ct
     else:
         probe = module_probe(family_info, config, full)
     account = tally(family, config, probe, name)
-    body, with_heads, text = FORMULAS[architecture or family](config)
+    body, with_heads, text = formula(family, config, architecture)
     account.formula = {"total": body, "total_with_heads": with_heads, "text": text,
                        "agrees": body == account.total and with_heads == account.total_with_heads}
     if n_ctx:
@@ -696,90 +519,6 @@ def account_all() -> dict[str, Account]:
     from engine.presets import all_presets
 
     return {name: account(name) for name in all_presets()}
-
-
-# --- The reference classes of transformers (a test dependency: imported only when asked) ----------------------
-
-def reference_counts(preset) -> dict[str, Any] | None:
-    """Build the matching `transformers` classes on the meta device and count their parameters (each tensor once):
-    the body class and the class with this preset's heads. None where no reference class exists."""
-    import torch
-    import transformers as tf
-
-    preset = _preset(preset)
-    if preset.extra.get("analytic"):
-        return None
-    c = config_of(preset.family, preset.config)
-    family = preset.family
-    keep = lambda *names: {n: getattr(c, n) for n in names}   # noqa: E731
-    untie = False
-    if family == "bert":
-        config = tf.BertConfig(**keep("vocab_size", "hidden_size", "num_hidden_layers", "num_attention_heads",
-                                      "intermediate_size", "max_position_embeddings", "type_vocab_size"))
-        body = lambda: tf.BertModel(config)   # noqa: E731
-        heads = (lambda: tf.BertForPreTraining(config)) if set(c.heads) == {"mlm", "nsp"} else None
-        names = ("BertModel", "BertForPreTraining")
-    elif family == "roberta":
-        config = tf.RobertaConfig(**keep("vocab_size", "hidden_size", "num_hidden_layers", "num_attention_heads",
-                                         "intermediate_size", "max_position_embeddings", "type_vocab_size",
-                                         "pad_token_id"))
-        body = lambda: tf.RobertaModel(config, add_pooling_layer=False)   # noqa: E731
-        heads = (lambda: tf.RobertaForMaskedLM(config)) if set(c.heads) == {"mlm"} else None
-        names = ("RobertaModel(add_pooling_layer=False)", "RobertaForMaskedLM")
-    elif family == "albert":
-        config = tf.AlbertConfig(**keep("vocab_size", "embedding_size", "hidden_size", "num_hidden_layers",
-                                        "num_hidden_groups", "inner_group_num", "num_attention_heads",
-                                        "intermediate_size", "max_position_embeddings", "type_vocab_size"))
-        body = lambda: tf.AlbertModel(config)   # noqa: E731
-        heads = (lambda: tf.AlbertForPreTraining(config)) if set(c.heads) == {"mlm", "sop"} else None
-        names = ("AlbertModel", "AlbertForPreTraining")
-    elif family == "t5":
-        config = tf.T5Config(**keep("vocab_size", "d_model", "d_kv", "d_ff", "num_layers", "num_heads",
-                                    "relative_attention_num_buckets", "feed_forward_proj", "tie_word_embeddings"),
-                             num_decoder_layers=c.n_decoder_layers)
-        body = lambda: tf.T5Model(config)   # noqa: E731
-        heads = lambda: tf.T5ForConditionalGeneration(config)   # noqa: E731
-        names = ("T5Model", "T5ForConditionalGeneration")
-        untie = not c.tie_word_embeddings
-    elif family == "gpt1":
-        config = tf.OpenAIGPTConfig(**keep("vocab_size", "n_positions", "n_embd", "n_layer", "n_head"))
-        body = lambda: tf.OpenAIGPTModel(config)   # noqa: E731
-        heads = lambda: tf.OpenAIGPTLMHeadModel(config)   # noqa: E731
-        names = ("OpenAIGPTModel", "OpenAIGPTLMHeadModel")
-    elif family in ("gpt2", "gpt3"):
-        config = tf.GPT2Config(**keep("vocab_size", "n_positions", "n_embd", "n_layer", "n_head", "n_inner"))
-        body = lambda: tf.GPT2Model(config)   # noqa: E731
-        heads = lambda: tf.GPT2LMHeadModel(config)   # noqa: E731
-        names = ("GPT2Model", "GPT2LMHeadModel")
-    elif family == "llama":
-        config = tf.LlamaConfig(**keep("vocab_size", "hidden_size", "intermediate_size", "num_hidden_layers",
-                                       "num_attention_heads", "num_key_value_heads", "head_dim",
-                                       "tie_word_embeddings", "attention_bias", "mlp_bias"))
-        body = lambda: tf.LlamaModel(config)   # noqa: E731
-        heads = lambda: tf.LlamaForCausalLM(config)   # noqa: E731
-        names = ("LlamaModel", "LlamaForCausalLM")
-    elif family == "chatglm":
-        config = tf.GlmConfig(**keep("vocab_size", "hidden_size", "intermediate_size", "num_hidden_layers",
-                                     "num_attention_heads", "num_key_value_heads", "head_dim", "tie_word_embeddings",
-                                     "attention_bias"), pad_token_id=None)
-        body = lambda: tf.GlmModel(config)   # noqa: E731
-        heads = lambda: tf.GlmForCausalLM(config)   # noqa: E731
-        names = ("GlmModel", "GlmForCausalLM")
-    else:
-        return None
-
-    def count(build) -> int:
-        with torch.device("meta"):
-            module = build()
-        total = sum(p.numel() for p in module.parameters())   # parameters() lists a tied tensor once
-        if untie and module.get_output_embeddings() is not None \
-                and module.get_output_embeddings().weight is module.get_input_embeddings().weight:
-            # transformers 5 always ties T5's LM head (T5Config forces tie_word_embeddings=True and keeps the flag
-            # only as scale_decoder_outputs); the released v1.1 weights carry a separate lm_head.weight
-            total += module.get_output_embeddings().weight.numel()
-        return total
-
-    return {"classes": names, "total": count(body), "total_with_heads": count(heads) if heads else None}
 
 
 # --- Text -----------------------------------------------------------------------------------------------------

@@ -13,7 +13,24 @@ uses the first few thousand rows of its vocabulary.
 """
 from __future__ import annotations
 
-from engine.presets import Preset
+from dataclasses import dataclass, field
+
+
+@dataclass(frozen=True)
+class Preset:
+    """A named configuration: a tiny one of this app or a released model's, with where its numbers come from."""
+    name: str
+    family: str
+    config: dict                  # overrides of the family's config defaults
+    source: str                   # where the numbers come from, shown to the user
+    runnable: bool = True         # tiny presets run; published sizes are for accounting unless small enough
+    notes: str = ""
+    tokenizer: str | None = None  # tokenizer recipe; None: the family's own
+    extra: dict = field(default_factory=dict)
+
+    @property
+    def is_tiny(self) -> bool:
+        return self.name.endswith("-tiny")
 
 _HUB = "Hugging Face hub"
 

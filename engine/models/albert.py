@@ -19,6 +19,7 @@ from engine.layers.masks import padding_mask
 from engine.models.base import encoder_inputs
 from engine.models import bert
 from engine.models.bert import BertBlock, BertConfig, BertEmbeddings, Pooler, add_encoder_heads, encoder_heads
+from engine.models.family import ENCODER_ONLY, AttentionDims, FamilySpec
 
 
 @dataclass
@@ -124,3 +125,30 @@ TINY_PRESETS = {
     "albert-tiny": dict(embedding_size=16, hidden_size=64, num_hidden_layers=4, num_attention_heads=4,
                         intermediate_size=256, max_position_embeddings=256),
 }
+
+
+# --- the family ------------------------------------------------------------------------------------------------
+
+def param_formula(c) -> tuple[int, int, str]:
+    h, e, v = c.hidden_size, c.embedding_size, c.vocab_size
+    sets = c.num_hidden_groups * c.inner_group_num
+    body = ((v + c.max_position_embeddings + c.type_vocab_size) * e + 2 * e + (e * h + h)
+            + sets * bert.layer_parameters(h, c.intermediate_size) + (h * h + h))
+    return (body, body + bert.head_parameters(c, h, e),
+            "(V+P+T)E + 2E + (EH + H) + G(4(H²+H) + 2HI + I + H + 4H) + H² + H; G shared parameter sets")
+
+
+def attention_dims(c) -> AttentionDims:
+    heads = c.num_attention_heads   # the shared layer is applied num_hidden_layers x inner_group_num times
+    return AttentionDims("encoder", c.hidden_size, c.vocab_size, c.num_hidden_layers * c.inner_group_num, heads,
+                         heads, c.hidden_size // heads, c.max_length)
+
+
+FAMILY = FamilySpec(
+    name="albert", title="ALBERT", group=ENCODER_ONLY, paper="Lan et al. 2019",
+    config_cls=AlbertConfig, model_cls=Albert, hf_renames=HF_RENAMES, hf_model_types=("albert",),
+    hf_architectures=("Albert",), configure_from_keys=configure_from_keys, prepare_inputs=prepare_inputs,
+    param_formula=param_formula, attention_dims=attention_dims,
+    depth={},   # built whole: its parameter sets (num_hidden_groups x inner_group_num), whatever its depth
+    tokenizer_recipe="albert", lessons=("common", "bert", "albert"), tiny_presets=TINY_PRESETS,
+)

@@ -19,6 +19,7 @@ from engine.layers.activations import activation
 from engine.layers.attention import Attention, merge_heads, split_heads
 from engine.layers.masks import padding_mask
 from engine.models.base import ConfigMixin, encoder_inputs
+from engine.models.family import ENCODER_ONLY, AttentionDims, FamilySpec
 
 BTH = ("batch", "pos", "hidden")
 
@@ -272,3 +273,41 @@ TINY_PRESETS = {
     "bert-tiny": dict(hidden_size=64, num_hidden_layers=4, num_attention_heads=4, intermediate_size=256,
                       max_position_embeddings=256),
 }
+
+
+# --- the family ------------------------------------------------------------------------------------------------
+
+def layer_parameters(h: int, i: int) -> int:
+    """One post-norm encoder layer: q k v o, FFN in/out, two LayerNorms (BERT, RoBERTa, ALBERT alike)."""
+    return 4 * (h * h + h) + (h * i + i) + (i * h + h) + 2 * 2 * h
+
+
+def head_parameters(c, h: int, e: int) -> int:
+    """The heads `config.heads` lists; the MLM decoder is tied, so it adds only its transform and bias."""
+    heads = {"mlm": h * e + e + 2 * e + c.vocab_size,
+             "nsp": 2 * h + 2, "sop": 2 * h + 2, "classifier": c.num_labels * h + c.num_labels}
+    return sum(n for head, n in heads.items() if head in c.heads)
+
+
+def param_formula(c) -> tuple[int, int, str]:
+    h, v = c.hidden_size, c.vocab_size
+    body = ((v + c.max_position_embeddings + c.type_vocab_size) * h + 2 * h
+            + c.num_hidden_layers * layer_parameters(h, c.intermediate_size) + (h * h + h))
+    return (body, body + head_parameters(c, h, h),
+            "(V+P+T)H + 2H + L(4(H²+H) + 2HI + I + H + 4H) + H² + H [pooler]")
+
+
+def attention_dims(c) -> AttentionDims:
+    heads = c.num_attention_heads
+    return AttentionDims("encoder", c.hidden_size, c.vocab_size, c.num_hidden_layers, heads, heads,
+                         c.hidden_size // heads, c.max_length)
+
+
+FAMILY = FamilySpec(
+    name="bert", title="BERT", group=ENCODER_ONLY, paper="Devlin et al. 2018",
+    config_cls=BertConfig, model_cls=Bert, hf_renames=HF_RENAMES, hf_model_types=("bert",), hf_architectures=("Bert",),
+    configure_from_keys=configure_from_keys, prepare_inputs=prepare_inputs,
+    param_formula=param_formula, attention_dims=attention_dims,
+    depth={"layers": ("num_hidden_layers", "num_hidden_layers")},
+    tokenizer_recipe="bert", lessons=("common", "bert"), tiny_presets=TINY_PRESETS,
+)

@@ -44,6 +44,8 @@ from engine.layers.masks import causal_mask, combine, padding_mask
 from engine.layers.rope import RotaryEmbedding
 from engine.models.base import ConfigMixin, Prepared
 from engine.models.llama import Llama, LlamaAttention, LlamaBlock, LlamaMLP
+from engine.models.family import DECODER_ONLY, AttentionDims, FamilySpec
+from engine.models import llama
 
 BTH = ("batch", "pos", "hidden")
 BTF = ("batch", "pos", "ffn")
@@ -654,3 +656,62 @@ TINY_PRESETS = {
                           rms_norm_eps=1e-5, partial_rotary_factor=0.5, attention_bias=True,
                           tie_word_embeddings=False),
 }
+
+
+# --- the families ----------------------------------------------------------------------------------------------
+
+def glm_formula(c) -> tuple[int, int, str]:
+    h, i = c.hidden_size, c.intermediate_size
+    rows = c.max_sequence_length + (1 if c.block_position_encoding else 0)
+    tables = 2 if c.block_position_encoding else 1
+    layer = 4 * (h * h + h) + (h * i + i) + (i * h + h) + 2 * 2 * h
+    body = c.vocab_size * h + tables * rows * h + c.num_layers * layer + (2 * h if c.norm_style == "pre" else 0)
+    return body, body, "VH + tables·(P+1)H + L(4H² + 4H + 2HI + I + H + 4H) + 2H [pre-norm final LN]; tied"
+
+
+def glm_attention_dims(c) -> AttentionDims:
+    return AttentionDims("decoder", c.hidden_size, c.vocab_size, c.num_layers, c.num_attention_heads,
+                         c.num_attention_heads, c.head_dim, c.max_sequence_length)
+
+
+def chatglm_formula(c) -> tuple[int, int, str]:
+    body, total = llama.decoder_parameters(c, c.attention_bias, False, False)
+    return body, total, "VH + L(H(nh+2nkv)hd + (nh+2nkv)hd [qkv bias] + nh·hd·H + 3HI + 2H) + H + VH [untied]"
+
+
+def chatglm_attention_dims(c) -> AttentionDims:
+    return AttentionDims("decoder", c.hidden_size, c.vocab_size, c.num_hidden_layers, c.num_attention_heads,
+                         c.num_key_value_heads, c.head_dim, c.max_position_embeddings,
+                         kv_note="ChatGLM2/3 call this multi-query attention (multi_query_group_num = 2); with 2 "
+                                 "key/value groups it is grouped-query attention in today's terms.")
+
+
+def prepare_glm_inputs(tokenizer, text: str, text_pair: str | None = None, **options) -> Prepared:
+    return prepare_inputs(tokenizer, text, text_pair, family="glm", **options)
+
+
+def prepare_chatglm_inputs(tokenizer, text: str, text_pair: str | None = None, **options) -> Prepared:
+    return prepare_inputs(tokenizer, text, text_pair, family="chatglm", **options)
+
+
+def _tiny(family: str) -> dict[str, dict]:
+    return {name: {k: v for k, v in config.items() if k != "family"}
+            for name, config in TINY_PRESETS.items() if config.get("family", "glm") == family}
+
+
+GLM_FAMILY = FamilySpec(
+    name="glm", title="GLM", group=DECODER_ONLY, paper="Du et al. 2022",
+    config_cls=GLMConfig, model_cls=GLM, hf_renames=GLM_RENAMES, prepare_inputs=prepare_glm_inputs,
+    param_formula=glm_formula, attention_dims=glm_attention_dims, depth={"layers": ("num_layers", "num_layers")},
+    tokenizer_recipe="glm", lessons=("common", "glm"),
+    tiny_presets=_tiny("glm"),
+)
+CHATGLM_FAMILY = FamilySpec(
+    name="chatglm", title="ChatGLM2/3", group=DECODER_ONLY, paper="THUDM 2023 (ChatGLM2-6B, ChatGLM3-6B)",
+    config_cls=ChatGLMConfig, model_cls=ChatGLM, hf_renames=CHATGLM_RENAMES, hf_model_types=("glm",),
+    hf_architectures=("Glm",), prepare_inputs=prepare_chatglm_inputs,
+    param_formula=chatglm_formula, attention_dims=chatglm_attention_dims,
+    depth={"layers": ("num_hidden_layers", "num_hidden_layers")},
+    tokenizer_recipe="chatglm", lessons=("common", "llama", "chatglm"),
+    tiny_presets=_tiny("chatglm"),
+)

@@ -38,6 +38,7 @@ from engine.layers.attention import Attention, merge_heads, split_heads
 from engine.layers.masks import banded_causal_mask, causal_mask, combine, padding_mask
 from engine.models.base import ConfigMixin, encoder_inputs
 from engine.weights import transpose
+from engine.models.family import DECODER_ONLY, AttentionDims, FamilySpec
 
 BTH = ("batch", "pos", "hidden")
 
@@ -339,3 +340,51 @@ TINY_PRESETS = {
     # window 4: on a short sentence the band in layers 1 and 3 is plain to see beside the triangles of 0 and 2
     "gpt3-tiny": dict(family="gpt3", n_embd=64, n_layer=4, n_head=4, n_positions=256, sparse_window=4),
 }
+
+
+# --- the families ----------------------------------------------------------------------------------------------
+
+def _parameters(c, final_norm: bool) -> int:
+    h, i = c.n_embd, c.intermediate_size
+    layer = (3 * h * h + 3 * h) + (h * h + h) + (h * i + i) + (i * h + h) + 2 * 2 * h
+    return (c.vocab_size + c.n_positions) * h + c.n_layer * layer + (2 * h if final_norm else 0)
+
+
+def gpt1_formula(c) -> tuple[int, int, str]:
+    body = _parameters(c, final_norm=False)
+    return body, body, "(V+P)H + L(4H² + 4H + 2HI + I + H + 4H); head tied"
+
+
+def gpt2_formula(c) -> tuple[int, int, str]:
+    body = _parameters(c, final_norm=True)
+    return body, body, "(V+P)H + L(4H² + 4H + 2HI + I + H + 4H) + 2H; head tied"
+
+
+def attention_dims(c) -> AttentionDims:
+    return AttentionDims("decoder", c.n_embd, c.vocab_size, c.n_layer, c.n_head, c.n_head, c.head_dim,
+                         c.n_positions)
+
+
+def _tiny(family: str) -> dict[str, dict]:
+    return {name: {k: v for k, v in config.items() if k != "family"}
+            for name, config in TINY_PRESETS.items() if config["family"] == family}
+
+
+_GPT = dict(group=DECODER_ONLY, hf_renames=HF_RENAMES, prepare_inputs=prepare_inputs, attention_dims=attention_dims,
+            depth={"layers": ("n_layer", "n_layer")})
+
+GPT1_FAMILY = FamilySpec(
+    name="gpt1", title="GPT-1", paper="Radford et al. 2018", config_cls=GPT1Config, model_cls=GPT1,
+    hf_model_types=("openai-gpt",), hf_architectures=("OpenAIGPT",), param_formula=gpt1_formula,
+    tokenizer_recipe="gpt1", lessons=("common", "gpt"), tiny_presets=_tiny("gpt1"),
+    **_GPT)
+GPT2_FAMILY = FamilySpec(
+    name="gpt2", title="GPT-2", paper="Radford et al. 2019", config_cls=GPT2Config, model_cls=GPT2,
+    hf_model_types=("gpt2",), hf_architectures=("GPT2",), param_formula=gpt2_formula,
+    tokenizer_recipe="gpt2", lessons=("common", "gpt"), tiny_presets=_tiny("gpt2"),
+    **_GPT)
+# GPT-3 was never released: no checkpoint format of its own (GPT-2's rename table reads GPT-2-shaped files)
+GPT3_FAMILY = FamilySpec(
+    name="gpt3", title="GPT-3", paper="Brown et al. 2020", config_cls=GPT3Config, model_cls=GPT3,
+    param_formula=gpt2_formula, tokenizer_recipe="gpt2", lessons=("common", "gpt"),
+    tiny_presets=_tiny("gpt3"), **_GPT)

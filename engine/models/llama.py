@@ -27,6 +27,7 @@ from engine.layers.masks import causal_mask, combine, padding_mask
 from engine.layers.norms import RMSNorm
 from engine.layers.rope import RotaryEmbedding, apply_rotary
 from engine.models.base import ConfigMixin, Prepared
+from engine.models.family import DECODER_ONLY, AttentionDims, FamilySpec
 
 BTH = ("batch", "pos", "hidden")
 BTF = ("batch", "pos", "ffn")
@@ -290,3 +291,35 @@ TINY_PRESETS = {
                        num_key_value_heads=2, max_position_embeddings=512, rope_theta=10000.0, rms_norm_eps=1e-6,
                        tie_word_embeddings=False),
 }
+
+
+# --- the family ------------------------------------------------------------------------------------------------
+
+def decoder_parameters(c, qkv_bias: bool, o_bias: bool, mlp_bias: bool) -> tuple[int, int]:
+    """A pre-norm RMSNorm decoder with grouped key/value heads and a gated FFN (LLaMA, ChatGLM2/3)."""
+    h, i, hd = c.hidden_size, c.intermediate_size, c.head_dim
+    q, kv = c.num_attention_heads * hd, c.num_key_value_heads * hd
+    attn = h * q + 2 * h * kv + q * h + ((q + 2 * kv) if qkv_bias else 0) + (h if o_bias else 0)
+    mlp = 3 * h * i + ((2 * i + h) if mlp_bias else 0)
+    body = c.vocab_size * h + c.num_hidden_layers * (attn + mlp + 2 * h) + h
+    return body, body + (0 if c.tie_word_embeddings else c.vocab_size * h)
+
+
+def param_formula(c) -> tuple[int, int, str]:
+    body, total = decoder_parameters(c, c.attention_bias, c.attention_bias, c.mlp_bias)
+    return body, total, "VH + L(H·nh·hd + 2H·nkv·hd + nh·hd·H + 3HI + 2H) + H (+ VH untied head)"
+
+
+def attention_dims(c) -> AttentionDims:
+    return AttentionDims("decoder", c.hidden_size, c.vocab_size, c.num_hidden_layers, c.num_attention_heads,
+                         c.num_key_value_heads, c.head_dim, c.max_position_embeddings)
+
+
+FAMILY = FamilySpec(
+    name="llama", title="LLaMA", group=DECODER_ONLY, paper="Touvron et al. 2023; Meta 2024 (LLaMA-3)",
+    config_cls=LlamaConfig, model_cls=Llama, hf_renames=HF_RENAMES, hf_model_types=("llama",),
+    hf_architectures=("Llama",), prepare_inputs=prepare_inputs,
+    param_formula=param_formula, attention_dims=attention_dims,
+    depth={"layers": ("num_hidden_layers", "num_hidden_layers")},
+    tokenizer_recipe="llama", lessons=("common", "llama"), tiny_presets=TINY_PRESETS,
+)

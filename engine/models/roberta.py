@@ -15,6 +15,7 @@ from engine.models.base import encoder_inputs
 from engine.models import bert
 from engine.models.bert import HF_RENAMES as BERT_RENAMES
 from engine.models.bert import BertBlock, BertConfig, BertEmbeddings, MLMHead
+from engine.models.family import ENCODER_ONLY, FamilySpec
 
 
 @dataclass
@@ -92,3 +93,23 @@ TINY_PRESETS = {
     "roberta-tiny": dict(hidden_size=64, num_hidden_layers=4, num_attention_heads=4, intermediate_size=256,
                          max_position_embeddings=258),
 }
+
+
+# --- the family ------------------------------------------------------------------------------------------------
+
+def param_formula(c) -> tuple[int, int, str]:
+    h, v = c.hidden_size, c.vocab_size
+    body = ((v + c.max_position_embeddings + c.type_vocab_size) * h + 2 * h
+            + c.num_hidden_layers * bert.layer_parameters(h, c.intermediate_size))
+    head = (h * h + h + 2 * h + v) if "mlm" in c.heads else 0
+    return body, body + head, "(V+P+T)H + 2H + L(4(H²+H) + 2HI + I + H + 4H); no pooler"
+
+
+FAMILY = FamilySpec(
+    name="roberta", title="RoBERTa", group=ENCODER_ONLY, paper="Liu et al. 2019",
+    config_cls=RobertaConfig, model_cls=Roberta, hf_renames=HF_RENAMES, hf_model_types=("roberta",),
+    hf_architectures=("Roberta",), configure_from_keys=configure_from_keys, prepare_inputs=prepare_inputs,
+    param_formula=param_formula, attention_dims=bert.attention_dims,
+    depth={"layers": ("num_hidden_layers", "num_hidden_layers")},
+    tokenizer_recipe="roberta", lessons=("common", "bert", "roberta"), tiny_presets=TINY_PRESETS,
+)

@@ -33,6 +33,7 @@ from engine.layers.attention import QK, Attention, merge_heads, split_heads
 from engine.layers.masks import causal_mask, combine, padding_mask
 from engine.layers.norms import RMSNorm
 from engine.models.base import ConfigMixin, Prepared
+from engine.models.family import ENCODER_DECODER, AttentionDims, FamilySpec
 
 BTH = ("batch", "pos", "hidden")
 
@@ -389,12 +390,14 @@ def prepare_inputs(tokenizer, text: str, text_pair: str | None = None) -> Prepar
     return Prepared(encoding, inputs, extras)
 
 
-def inputs_from_ids(tokenizer, input_ids: torch.Tensor, **options) -> Prepared:
-    """Raw source ids: the decoder starts from the start token alone."""
-    decoder_ids = [_start_id(tokenizer)]
+def inputs_from_ids(tokenizer, config: T5Config, input_ids: torch.Tensor, **options) -> Prepared:
+    """Raw source ids: the decoder starts from the start token alone. A folder without tokenizer files has only
+    its config to say which id that is."""
+    start = config.decoder_start_token_id
     inputs = {"input_ids": input_ids, "attention_mask": torch.ones_like(input_ids),
-              "decoder_input_ids": torch.tensor([decoder_ids] * input_ids.shape[0])}
-    return Prepared(None, inputs, _decoder_extras(tokenizer, decoder_ids))
+              "decoder_input_ids": torch.full((input_ids.shape[0], 1), start, dtype=torch.long)}
+    label = (tokenizer.id_to_token(start) if tokenizer is not None else None) or f"<{start}>"
+    return Prepared(None, inputs, {"decoder_tokens": [label]})
 
 
 TINY_PRESETS = {
@@ -402,3 +405,33 @@ TINY_PRESETS = {
                     relative_attention_num_buckets=32, relative_attention_max_distance=64,
                     feed_forward_proj="relu", tie_word_embeddings=True),
 }
+
+
+# --- the family ------------------------------------------------------------------------------------------------
+
+def param_formula(c) -> tuple[int, int, str]:
+    d, inner, ff, v = c.d_model, c.num_heads * c.d_kv, c.d_ff, c.vocab_size
+    attn = 4 * d * inner
+    ffn = (3 if c.is_gated_act else 2) * d * ff
+    body = (v * d + c.num_layers * (attn + ffn + 2 * d) + c.n_decoder_layers * (2 * attn + ffn + 3 * d)
+            + 2 * c.relative_attention_num_buckets * c.num_heads + 2 * d)
+    head = 0 if c.tie_word_embeddings else v * d
+    return (body, body + head,
+            "Vd + Le(4d·hk + F + 2d) + Ld(8d·hk + F + 3d) + 2·buckets·heads + 2d, F = 2d·ff (3d·ff gated)"
+            + ("" if c.tie_word_embeddings else " + Vd [untied head]"))
+
+
+def attention_dims(c) -> AttentionDims:
+    # the T5 paper trains on 512-token inputs; relative positions set no limit
+    return AttentionDims("encoder-decoder", c.d_model, c.vocab_size, c.n_decoder_layers, c.num_heads, c.num_heads,
+                         c.d_kv, 512, encoder_layers=c.num_layers)
+
+
+FAMILY = FamilySpec(
+    name="t5", title="T5", group=ENCODER_DECODER, paper="Raffel et al. 2019",
+    config_cls=T5Config, model_cls=T5, hf_renames=HF_RENAMES, hf_model_types=("t5",), hf_architectures=("T5",),
+    prepare_inputs=prepare_inputs, inputs_from_ids=inputs_from_ids,
+    param_formula=param_formula, attention_dims=attention_dims,
+    depth={"encoder": ("num_layers", "num_layers"), "decoder": ("num_decoder_layers", "n_decoder_layers")},
+    tokenizer_recipe="t5", lessons=("common", "t5"), tiny_presets=TINY_PRESETS,
+)

@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 
 from engine import params
+from tests.reference import reference_counts
 from engine.__main__ import main
 from engine.models import FAMILIES
 from engine.presets import all_presets
@@ -47,7 +48,7 @@ def test_runnable_means_about_400m_or_fewer():
 @pytest.mark.parametrize("name", WITH_REFERENCE)
 def test_total_equals_the_reference_class(name):
     counted = params.account(name)
-    reference = params.reference_counts(name)
+    reference = reference_counts(name)
     assert counted.total == reference["total"], reference["classes"][0]
     if reference["total_with_heads"] is not None:   # bert-tiny carries a classifier BertForPreTraining lacks
         assert counted.total_with_heads == reference["total_with_heads"], reference["classes"][1]
