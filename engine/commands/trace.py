@@ -18,17 +18,21 @@ def add_arguments(parser) -> None:
     parser.add_argument("--npz", default=None, help="also save every recorded tensor to this .npz file")
 
 
+def parse_ids(text: str) -> list[int]:
+    from engine.errors import InputError
+
+    try:
+        return [int(i) for i in text.replace(",", " ").split()]
+    except ValueError:
+        raise InputError(f"--ids takes whole numbers separated by spaces, not {text!r}.") from None
+
+
 def run(args) -> int:
     import engine
-    from engine.errors import InputError
 
     loaded = engine.load(args.model, device=args.device)
     if args.ids is not None:
-        try:
-            ids = [int(i) for i in args.ids.replace(",", " ").split()]
-        except ValueError:
-            raise InputError(f"--ids takes whole numbers separated by spaces, not {args.ids!r}.") from None
-        trace = loaded.trace(input_ids=ids)
+        trace = loaded.trace(input_ids=parse_ids(args.ids))
     else:
         trace = loaded.trace(text=args.text, text_pair=args.pair)
     if args.npz:

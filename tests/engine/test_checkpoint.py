@@ -205,3 +205,17 @@ def test_the_trace_command_runs_on_checkpoint_folders(tmp_path, capsys):
     assert "without tokenizer files" in capsys.readouterr().err
     assert main(["trace", "--model", str(tmp_path / "no-tokenizer"), "--ids", "5 9 13", "--json"]) == 0
     assert len(json.loads(capsys.readouterr().out)["steps"]) > 10
+
+
+@pytest.mark.parametrize("kind", ["bert", "roberta", "albert", "t5", "gpt1", "gpt2", "llama", "chatglm"])
+def test_every_family_runs_on_bare_ids_from_a_folder_without_tokenizer_files(kind, tmp_path, capsys):
+    """The T5 case used to end in AttributeError: 'NoneType' object has no attribute 'role_id'."""
+    from engine.__main__ import main
+
+    reference, _, _ = tiny_reference(kind)
+    save(reference, tmp_path / kind)
+    assert main(["trace", "--model", str(tmp_path / kind), "--ids", "5 9 13", "--json"]) == 0
+    data = json.loads(capsys.readouterr().out)
+    assert data["ids"] == [5, 9, 13] and data["tokens"] == ["<5>", "<9>", "<13>"]
+    if kind == "t5":   # the decoder starts from the config's start id, labelled by id
+        assert data["decoder_tokens"] == ["<0>"]

@@ -43,3 +43,21 @@ def test_bad_input_is_a_message_not_a_traceback(capsys):
     assert "empty" in capsys.readouterr().err
     assert main(["trace", "--model", "bert-tiny", "--text", "word " * 400]) == 2
     assert "at most 256" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("name", ["gpt2-tiny", "llama-tiny", "t5-tiny", "glm-tiny", "chatglm2-tiny"])
+def test_generate_continues_a_text_greedily_with_and_without_the_kv_cache(name, capsys):
+    assert main(["generate", "--model", name, "--text", TEXT, "--max-new-tokens", "5", "--json"]) == 0
+    cached = json.loads(capsys.readouterr().out)
+    assert main(["generate", "--model", name, "--text", TEXT, "--max-new-tokens", "5", "--no-cache", "--json"]) == 0
+    uncached = json.loads(capsys.readouterr().out)
+    assert 1 <= len(cached["new_ids"]) <= 5 and cached["new_ids"] == uncached["new_ids"]
+    assert len(cached["new_tokens"]) == len(cached["new_ids"]) and cached["prompt_tokens"]
+
+
+def test_generate_explains_why_an_encoder_cannot_continue_a_text(capsys):
+    assert main(["generate", "--model", "bert-tiny", "--text", TEXT]) == 2
+    err = capsys.readouterr().err
+    assert "encoder" in err and err.count("\n") == 1
+    assert main(["generate", "--model", "gpt2-tiny", "--text", TEXT, "--max-new-tokens", "0"]) == 2
+    assert "max_new_tokens" in capsys.readouterr().err
