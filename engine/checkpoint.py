@@ -6,7 +6,6 @@ table maps the names onto ours; every tensor left over or missing is reported by
 """
 from __future__ import annotations
 
-import json
 import pickle
 from pathlib import Path
 
@@ -14,6 +13,7 @@ import torch
 
 from engine.devices import check_fits, resolve_device
 from engine.errors import CheckpointError
+from engine.files import inside, read_json, regular_file
 from engine.construction import skip_init
 from engine.loaded import LoadedModel
 from engine.models import FAMILIES, family_for_config
@@ -43,15 +43,12 @@ EMBEDDED_NOTES = {
 
 
 def read_config(folder: Path) -> dict:
-    path = folder / "config.json"
     if not folder.is_dir():
         raise CheckpointError(f"{folder} is not a folder. Point to a folder holding config.json and the weights.")
-    if not path.exists():
+    path = folder / "config.json"
+    if not path.exists() and not path.is_symlink():
         raise CheckpointError(f"{folder} has no config.json, so it is not a Hugging Face checkpoint folder.")
-    try:
-        config = json.loads(path.read_text(encoding="utf-8"))
-    except (json.JSONDecodeError, UnicodeDecodeError) as error:
-        raise CheckpointError(f"{path} is not valid JSON ({error}).") from None
+    config = read_json(path, "config.json")
     if not isinstance(config, dict):
         raise CheckpointError(f"{path} does not hold a JSON object.")
     if config.get("auto_map"):
@@ -99,22 +96,29 @@ def _load_bin(path: Path) -> dict[str, torch.Tensor]:
 def read_state_dict(folder: Path) -> dict[str, torch.Tensor]:
     for name in WEIGHT_FILES:
         path = folder / name
-        if not path.exists():
+        if not path.exists() and not path.is_symlink():
             continue
         if name.endswith(".index.json"):
-            try:
-                weight_map = json.loads(path.read_text())["weight_map"]
-            except (json.JSONDecodeError, KeyError, TypeError) as error:
-                raise CheckpointError(f"{name} is not a valid shard index ({error}).") from None
+            index = read_json(path, name)
+            weight_map = index.get("weight_map") if isinstance(index, dict) else None
+            if not isinstance(weight_map, dict) or not weight_map:
+                raise CheckpointError(f"{name} is not a valid shard index (no weight_map of names to files).")
+            shards = {inside(folder, shard, name) for shard in weight_map.values()}
             state: dict[str, torch.Tensor] = {}
-            for shard in sorted(set(weight_map.values())):
-                shard_path = folder / shard
-                if not shard_path.exists():
-                    raise CheckpointError(f"shard {shard} listed in {name} is missing from {folder}.")
-                state.update(_load_safetensors(shard_path) if shard.endswith(".safetensors") else _load_bin(shard_path))
+            for shard_path in sorted(shards):
+                state.update(_load_weights(shard_path))
             return state
-        return _load_safetensors(path) if name.endswith(".safetensors") else _load_bin(path)
+        return _load_weights(path)
     raise CheckpointError(f"{folder} has config.json but no weights ({', '.join(WEIGHT_FILES)}).")
+
+
+def _load_weights(path: Path) -> dict[str, torch.Tensor]:
+    regular_file(path, path.name)
+    if path.name.endswith(".safetensors"):
+        return _load_safetensors(path)
+    if path.name.endswith(".bin"):
+        return _load_bin(path)
+    raise CheckpointError(f"{path.name}: weights must be .safetensors or .bin files.")
 
 
 def _checkpoint_dtype(config: dict) -> torch.dtype:
@@ -122,19 +126,84 @@ def _checkpoint_dtype(config: dict) -> torch.dtype:
     return {"float16": torch.float16, "bfloat16": torch.bfloat16}.get(str(name).replace("torch.", ""), torch.float32)
 
 
+# Ranges of the config.json fields that size a model: far beyond every released model, far below what would
+# take minutes to build or overflow an allocation.
+LIMITS = [
+    (("num_hidden_layers", "n_layer", "num_layers", "num_decoder_layers", "num_hidden_groups", "inner_group_num"),
+     1, 1024),
+    (("num_attention_heads", "n_head", "num_heads", "num_key_value_heads"), 1, 4096),
+    (("hidden_size", "n_embd", "d_model", "intermediate_size", "n_inner", "d_ff", "d_kv", "head_dim",
+      "embedding_size"), 1, 2**17),
+    (("vocab_size",), 1, 2**23),
+    (("max_position_embeddings", "n_positions", "max_sequence_length"), 1, 2**20),
+    (("type_vocab_size", "relative_attention_num_buckets", "relative_attention_max_distance"), 1, 2**16),
+    (("num_labels",), 1, 2**16),
+]
+
+
+def _check_field(name: str, annotation: str, value) -> str | None:
+    """What is wrong with one config.json value, given the config dataclass's annotation; None when fine."""
+    if value is None:
+        return None if "None" in annotation else "is null"
+    kinds = set()
+    for kind in ("bool", "int", "float", "str", "tuple", "dict"):
+        if kind in annotation:
+            kinds.add(kind)
+    ok = (("bool" in kinds and isinstance(value, bool))
+          or ("int" in kinds and isinstance(value, int) and not isinstance(value, bool))
+          or ("float" in kinds and isinstance(value, (int, float)) and not isinstance(value, bool))
+          or ("str" in kinds and isinstance(value, str))
+          or ("tuple" in kinds and isinstance(value, list))
+          or ("dict" in kinds and isinstance(value, dict)))
+    if not ok:
+        return f"is {value!r} ({type(value).__name__}), not {annotation}"
+    for names, low, high in LIMITS:
+        if name in names and isinstance(value, int) and not low <= value <= high:
+            return f"is {value:,}, outside {low}..{high:,}"
+    return None
+
+
+def build_config(family, hf_config: dict, folder: Path):
+    """The family's config from config.json, every field checked for type and range first."""
+    import dataclasses
+
+    problems = []
+    for config_field in dataclasses.fields(family.config_cls):
+        if config_field.name in hf_config:
+            problem = _check_field(config_field.name, str(config_field.type), hf_config[config_field.name])
+            if problem:
+                problems.append(f"{config_field.name} {problem}")
+    if problems:
+        raise CheckpointError(f"{folder.name}/config.json: " + "; ".join(problems[:4]) + ".")
+    try:
+        config = family.config(hf_config)
+        family.param_formula(config)
+        family.attention_dims(config)
+    except (TypeError, ValueError, KeyError, ZeroDivisionError, AttributeError) as error:
+        raise CheckpointError(f"{folder.name}/config.json does not describe a {family.title} model "
+                              f"({type(error).__name__}: {error}).") from None
+    return config
+
+
 def load_checkpoint(folder: str | Path, device="cpu", name: str | None = None, strict: bool = True):
     folder = Path(folder)
     hf_config = read_config(folder)
     family = family_of(hf_config, folder)
     device = resolve_device(device)
-    state_dict = read_state_dict(folder)
-    config = family.config(hf_config)
-    config = family.configure_from_keys(config, state_dict)   # which heads the file carries (MiniLM has none)
+    config = build_config(family, hf_config, folder)
     # fp16/bf16 checkpoints run in float32 on the CPU (half matmuls there are slow or missing), natively on a GPU
     dtype = _checkpoint_dtype(hf_config) if device.type != "cpu" else torch.float32
-    check_fits(sum(t.numel() for t in state_dict.values()) * torch.finfo(dtype).bits // 8, device)
-    with skip_init():   # every parameter is about to be overwritten: don't spend minutes initialising
-        model = family.model_cls(config)
+    bytes_per_parameter = torch.finfo(dtype).bits // 8
+    check_fits(family.param_formula(config)[1] * bytes_per_parameter, device)   # counted before anything exists
+    state_dict = read_state_dict(folder)
+    config = family.configure_from_keys(config, state_dict)   # which heads the file carries (MiniLM has none)
+    check_fits(sum(t.numel() for t in state_dict.values()) * bytes_per_parameter, device)
+    try:
+        with skip_init():   # every parameter is about to be overwritten: don't spend minutes initialising
+            model = family.model_cls(config)
+    except (TypeError, ValueError, KeyError, ZeroDivisionError, RuntimeError) as error:
+        raise CheckpointError(f"{folder.name}: config.json does not describe a {family.title} model this app can "
+                              f"build ({type(error).__name__}: {error}).") from None
     report = load_hf_state_dict(model, state_dict, family.hf_renames, strict=False)
     if report.missing or (strict and report.unexpected):
         from engine.weights import WeightLoadError
@@ -142,6 +211,9 @@ def load_checkpoint(folder: str | Path, device="cpu", name: str | None = None, s
                               + report.describe())
     model = model.to(device=device, dtype=dtype).eval()
     tokenizer = _folder_tokenizer(folder)
+    if tokenizer is not None and tokenizer.vocab_size > config.vocab_size:
+        raise CheckpointError(f"{folder.name}: its tokenizer has {tokenizer.vocab_size:,} tokens but the model "
+                              f"embeds only {config.vocab_size:,}; the tokenizer files belong to another model.")
     label = name or folder.name
     notes = EMBEDDED_NOTES.get(name or "", "")
     if tokenizer is None:

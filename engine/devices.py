@@ -25,8 +25,11 @@ def describe_device(name: str) -> str:
 
 
 def resolve_device(device: str | torch.device | None) -> torch.device:
-    device = torch.device(device or "cpu")
     available = available_devices()
+    try:
+        device = torch.device(device or "cpu")
+    except (RuntimeError, TypeError, ValueError):
+        raise DeviceError(f"{device!r} is not a device name. Available here: {', '.join(available)}.") from None
     name = str(device)
     if device.type == "cuda" and device.index is None:
         name = "cuda:0"

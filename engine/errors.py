@@ -20,3 +20,7 @@ class DeviceError(PLMError, RuntimeError):
 class UnknownModelError(PLMError, KeyError):
     def __str__(self) -> str:   # KeyError would quote the message
         return str(self.args[0]) if self.args else ""
+
+
+class ExportError(PLMError, OSError):
+    """A file that could not be written; the message names the path and the reason."""

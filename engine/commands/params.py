@@ -17,8 +17,11 @@ def add_arguments(parser) -> None:
 
 
 def run(args) -> int:
+    from engine.errors import InputError
     from engine.params import account, describe
 
+    if args.ctx is not None and not 1 <= args.ctx <= 2**24:
+        raise InputError(f"--ctx is a context length in tokens: 1..{2**24:,}, not {args.ctx}.")
     result = account(args.name, full=args.full, n_ctx=args.ctx)
     if args.json:
         print(json.dumps(result.to_json(), ensure_ascii=False))

@@ -29,14 +29,19 @@ def parse_ids(text: str) -> list[int]:
 
 def run(args) -> int:
     import engine
+    from engine.files import writable_target
 
+    if args.npz:   # a bad path is found before the model runs, not after
+        writable_target(args.npz, ".npz")
     loaded = engine.load(args.model, device=args.device)
     if args.ids is not None:
         trace = loaded.trace(input_ids=parse_ids(args.ids))
     else:
         trace = loaded.trace(text=args.text, text_pair=args.pair)
     if args.npz:
-        trace.save_npz(args.npz)
+        written = trace.save_npz(args.npz)
+        if not args.json:
+            print(f"saved {written}")
     if args.json:
         print(json.dumps(trace.to_json(), ensure_ascii=False))
         return 0

@@ -12,6 +12,9 @@ from pathlib import Path
 from tokenizers import Tokenizer as Backend
 from tokenizers import decoders, models, normalizers, pre_tokenizers, processors
 
+from engine.errors import CheckpointError
+from engine.files import read_json, regular_file
+
 from .tokenizer import Tokenizer
 
 # Well-known special-token spellings and the role each plays.
@@ -45,7 +48,11 @@ def load_tokenizer(folder: str | Path) -> Tokenizer:
 
     tokenizer_json, vocab_txt = folder / "tokenizer.json", folder / "vocab.txt"
     config = _read_config(folder)
-    if tokenizer_json.is_file():
+    if tokenizer_json.exists():
+        try:
+            regular_file(tokenizer_json, "tokenizer.json")
+        except CheckpointError as error:
+            raise ValueError(str(error)) from None
         try:
             backend = Backend.from_file(str(tokenizer_json))
         except Exception as error:
@@ -53,7 +60,11 @@ def load_tokenizer(folder: str | Path) -> Tokenizer:
         layout = json.loads(backend.to_str())
         kind = _kind_of(layout)
         byte_fallback = bool(layout["model"].get("byte_fallback", False))
-    elif vocab_txt.is_file():
+    elif vocab_txt.exists():
+        try:
+            regular_file(vocab_txt, "vocab.txt")
+        except CheckpointError as error:
+            raise ValueError(str(error)) from None
         backend = _wordpiece_from_vocab(vocab_txt, config)
         kind, byte_fallback = "wordpiece", False
     else:
@@ -111,11 +122,13 @@ def _read_config(folder: Path) -> dict:
     config = {}
     for name in ("tokenizer_config.json", "special_tokens_map.json"):  # the second wins
         path = folder / name
-        if path.is_file():
+        if path.exists():
             try:
-                config.update(json.loads(path.read_text(encoding="utf-8")))
-            except (ValueError, OSError):
-                pass  # an unreadable side file only costs the role names
+                values = read_json(path, name)
+            except CheckpointError:
+                continue   # an unreadable side file only costs the role names
+            if isinstance(values, dict):   # a bare number or list says nothing about roles
+                config.update(values)
     return config
 
 

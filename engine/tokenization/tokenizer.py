@@ -7,6 +7,7 @@ from collections.abc import Iterable
 
 from tokenizers import Tokenizer as Backend
 
+from .text import check_unicode
 from .encoding import Encoding
 
 
@@ -41,10 +42,15 @@ class Tokenizer:
     # --- encoding ----------------------------------------------------------------------------------
 
     def encode(self, text: str, pair: str | None = None, add_special_tokens: bool = True) -> Encoding:
+        check_unicode(text, "text")
+        if pair is not None:
+            check_unicode(pair, "second text")
         encoded = self.backend.encode(text, pair, add_special_tokens=add_special_tokens)
         return self._convert(encoded)
 
     def encode_batch(self, texts: list[str], add_special_tokens: bool = True) -> list[Encoding]:
+        for text in texts:
+            check_unicode(text, "text")
         return [self._convert(e) for e in self.backend.encode_batch(list(texts), add_special_tokens=add_special_tokens)]
 
     def _convert(self, encoded) -> Encoding:
