@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import argparse
+import os
 import importlib
 import pkgutil
 import sys
@@ -28,6 +29,9 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     try:
         return commands[args.command].run(args) or 0
+    except BrokenPipeError:   # `python -m engine params gpt2 | head`: the reader has seen enough
+        sys.stdout = open(os.devnull, "w")
+        return 0
     except PLMError as error:
         print(f"error: {one_line(str(error))}", file=sys.stderr)
         return 2

@@ -17,6 +17,7 @@ from engine.files import inside, read_json, regular_file
 from engine.construction import skip_init
 from engine.loaded import LoadedModel
 from engine.models import FAMILIES, family_for_config
+from engine.models.family import size_problem
 from engine.weights import load_hf_state_dict
 
 WEIGHT_FILES = ("model.safetensors", "model.safetensors.index.json", "pytorch_model.bin",
@@ -126,21 +127,6 @@ def _checkpoint_dtype(config: dict) -> torch.dtype:
     return {"float16": torch.float16, "bfloat16": torch.bfloat16}.get(str(name).replace("torch.", ""), torch.float32)
 
 
-# Ranges of the config.json fields that size a model: far beyond every released model, far below what would
-# take minutes to build or overflow an allocation.
-LIMITS = [
-    (("num_hidden_layers", "n_layer", "num_layers", "num_decoder_layers", "num_hidden_groups", "inner_group_num"),
-     1, 1024),
-    (("num_attention_heads", "n_head", "num_heads", "num_key_value_heads"), 1, 4096),
-    (("hidden_size", "n_embd", "d_model", "intermediate_size", "n_inner", "d_ff", "d_kv", "head_dim",
-      "embedding_size"), 1, 2**17),
-    (("vocab_size",), 1, 2**23),
-    (("max_position_embeddings", "n_positions", "max_sequence_length"), 1, 2**20),
-    (("type_vocab_size", "relative_attention_num_buckets", "relative_attention_max_distance"), 1, 2**16),
-    (("num_labels",), 1, 2**16),
-]
-
-
 def _check_field(name: str, annotation: str, value) -> str | None:
     """What is wrong with one config.json value, given the config dataclass's annotation; None when fine."""
     if value is None:
@@ -157,10 +143,8 @@ def _check_field(name: str, annotation: str, value) -> str | None:
           or ("dict" in kinds and isinstance(value, dict)))
     if not ok:
         return f"is {value!r} ({type(value).__name__}), not {annotation}"
-    for names, low, high in LIMITS:
-        if name in names and isinstance(value, int) and not low <= value <= high:
-            return f"is {value:,}, outside {low}..{high:,}"
-    return None
+    problem = size_problem(name, value)
+    return problem[len(name) + 1:] if problem else None
 
 
 def build_config(family, hf_config: dict, folder: Path):
@@ -173,6 +157,9 @@ def build_config(family, hf_config: dict, folder: Path):
             problem = _check_field(config_field.name, str(config_field.type), hf_config[config_field.name])
             if problem:
                 problems.append(f"{config_field.name} {problem}")
+    if not problems:
+        known = {f.name for f in dataclasses.fields(family.config_cls)}
+        problems = family.config_problems({k: v for k, v in hf_config.items() if k in known})
     if problems:
         raise CheckpointError(f"{folder.name}/config.json: " + "; ".join(problems[:4]) + ".")
     try:

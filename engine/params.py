@@ -30,7 +30,7 @@ from functools import lru_cache
 from typing import Any
 
 from engine.construction import meta_build
-from engine.errors import UnknownModelError
+from engine.errors import InputError, UnknownModelError
 from engine.models import FAMILIES
 from engine.models.family import AttentionDims, FamilySpec
 
@@ -506,6 +506,49 @@ def _account(preset, full: bool, n_ctx: int | None) -> Account:
         account.extra["module_formula"] = module.formula
         account.extra["module_class"] = FAMILIES[preset.family].model_class
     return account
+
+
+def parse_setting(text: str) -> tuple[str, Any]:
+    """"num_hidden_layers=6" -> ("num_hidden_layers", 6): numbers, true/false and null read as JSON, the rest as
+    text (norm_style=post)."""
+    import json
+
+    key, sep, raw = text.partition("=")
+    if not sep or not key.strip():
+        raise InputError(f"--set takes KEY=VALUE (e.g. num_hidden_layers=6), not {text!r}.")
+    try:
+        value = json.loads(raw)
+    except ValueError:
+        value = raw
+    return key.strip(), value
+
+
+def edit_preset(name_or_preset, settings: dict[str, Any]):
+    """The preset with some config.json fields changed, or an InputError naming an unknown key or saying what
+    makes the combination impossible."""
+    import dataclasses
+    import difflib
+
+    preset = _preset(name_or_preset)
+    family = FAMILIES[preset.family]
+    if preset.extra.get("analytic"):
+        raise InputError(f"{preset.name} is counted analytically from its released tensors; it cannot be edited. "
+                         f"Start from a preset this app builds.")
+    known = {f.name for f in dataclasses.fields(family.config_cls)}
+    for key in settings:
+        if key not in known:
+            close = difflib.get_close_matches(key, sorted(known), n=3)
+            hint = f" Did you mean {', '.join(close)}?" if close else ""
+            raise InputError(f"{family.title} configs have no field {key!r}.{hint}")
+    values = {**preset.config, **settings}
+    problems = family.config_problems(values)
+    if problems:
+        raise InputError(f"{preset.name} with {', '.join(f'{k}={v}' for k, v in settings.items())} cannot be "
+                         f"built: " + "; ".join(problems) + ".")
+    changed = ", ".join(f"{k}={v}" for k, v in settings.items())
+    return dataclasses.replace(preset, name=f"{preset.name} [{changed}]", config=values,
+                               source=f"{preset.source}; edited: {changed}",
+                               extra={k: v for k, v in preset.extra.items() if k != "stated"})
 
 
 def account(name_or_preset, full: bool = False, n_ctx: int | None = None) -> Account:

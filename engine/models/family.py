@@ -48,6 +48,32 @@ def keep_config(config, _state_dict):
     return config
 
 
+def no_rules(_config) -> list[str]:
+    return []
+
+
+# Ranges of the config fields that size a model: far beyond every released model, far below what would take
+# minutes to build or overflow an allocation. Checked for checkpoints and for edited presets alike.
+SIZE_LIMITS = [
+    (("num_hidden_layers", "n_layer", "num_layers", "num_decoder_layers", "num_hidden_groups", "inner_group_num"),
+     1, 1024),
+    (("num_attention_heads", "n_head", "num_heads", "num_key_value_heads"), 1, 4096),
+    (("hidden_size", "n_embd", "d_model", "intermediate_size", "n_inner", "d_ff", "d_kv", "head_dim",
+      "embedding_size"), 1, 2**17),
+    (("vocab_size",), 1, 2**23),
+    (("max_position_embeddings", "n_positions", "max_sequence_length"), 1, 2**20),
+    (("type_vocab_size", "relative_attention_num_buckets", "relative_attention_max_distance"), 1, 2**16),
+    (("num_labels",), 1, 2**16),
+]
+
+
+def size_problem(name: str, value) -> str | None:
+    for names, low, high in SIZE_LIMITS:
+        if name in names and isinstance(value, int) and not isinstance(value, bool) and not low <= value <= high:
+            return f"{name} is {value:,}, outside {low}..{high:,}"
+    return None
+
+
 # (stack name -> (the config field that sets its depth, the attribute that reads it back))
 Depth = dict[str, tuple[str, str]]
 
@@ -69,6 +95,7 @@ class FamilySpec:
     depth: Depth = field(default_factory=dict)   # empty: the module is built whole (ALBERT: shared sets)
     inputs_from_ids: Callable[..., Prepared] = single_stream_inputs   # (tokenizer or None, config, ids (B, T))
     configure_from_keys: Callable[[Any, dict], Any] = keep_config     # a real file decides optional heads
+    config_rules: Callable[[Any], list[str]] = no_rules   # config -> what makes it impossible, in words
     hf_model_types: tuple[str, ...] = ()        # config.json "model_type" values this family loads
     hf_architectures: tuple[str, ...] = ()      # transformers class-name prefixes (renamed LLaMA-compatibles)
     paper: str = ""                    # where the architecture is described
@@ -84,13 +111,29 @@ class FamilySpec:
     def config(self, values: dict | Any):
         return values if not isinstance(values, dict) else self.config_cls.from_dict(values)
 
+    def config_problems(self, values: dict) -> list[str]:
+        """Why a configuration (config.json field names) cannot be built, in words; empty when it can. Never
+        raises: an editor shows these inline."""
+        problems = [p for p in (size_problem(k, v) for k, v in values.items()) if p]
+        if problems:
+            return problems
+        try:
+            config = self.config(values)
+            dims = self.attention_dims(config)
+        except (TypeError, ValueError, ZeroDivisionError, KeyError) as error:
+            return [str(error)]
+        if dims.heads % dims.kv_heads:
+            problems.append(f"the {dims.heads} query heads cannot be shared evenly by {dims.kv_heads} key/value "
+                            f"heads: make the first a multiple of the second")
+        return problems + list(self.config_rules(config))
+
     def check(self) -> list[str]:
         """The parts this family lacks or gets wrong, in words (empty when complete)."""
         problems = []
         if self.group not in GROUPS:
             problems.append(f"group {self.group!r} is not one of {', '.join(GROUPS)}")
         for part in ("prepare_inputs", "inputs_from_ids", "configure_from_keys", "param_formula",
-                     "attention_dims"):
+                     "attention_dims", "config_rules"):
             if not callable(getattr(self, part)):
                 problems.append(f"{part} is not callable")
         if not self.hf_renames:

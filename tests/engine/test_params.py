@@ -193,3 +193,44 @@ def test_cli_runs_as_a_program():
     result = subprocess.run([sys.executable, "-m", "engine", "params", "no-such-model"], cwd=REPO,
                             capture_output=True, text=True, timeout=120)
     assert result.returncode == 2 and "No preset" in result.stderr
+
+
+@pytest.mark.parametrize("name, settings", [
+    ("bert-base-uncased", {"num_hidden_layers": 3, "hidden_size": 256, "num_attention_heads": 4,
+                           "intermediate_size": 1000, "vocab_size": 5000}),
+    ("roberta-base", {"num_hidden_layers": 2, "max_position_embeddings": 130}),
+    ("albert-base-v2", {"num_hidden_groups": 12}),                    # no sharing: twelve parameter sets
+    ("albert-base-v2", {"embedding_size": 64, "num_hidden_layers": 6, "num_hidden_groups": 3}),
+    ("t5-small", {"num_layers": 3, "num_decoder_layers": 2, "d_ff": 1000}),
+    ("t5-v1_1-small", {"num_heads": 4, "d_kv": 32}),
+    ("openai-gpt", {"n_layer": 2, "n_embd": 96, "n_head": 4}),
+    ("gpt2", {"n_layer": 3, "n_embd": 256, "n_head": 8, "n_positions": 128}),
+    ("llama-2-7b", {"num_hidden_layers": 2, "num_key_value_heads": 8}),
+    ("llama-3-8b", {"num_hidden_layers": 1, "intermediate_size": 1024, "vocab_size": 1000}),
+    ("chatglm2-6b", {"num_hidden_layers": 2, "num_key_value_heads": 4}),
+])
+def test_an_edited_config_counts_what_transformers_counts(name, settings):
+    edited = params.edit_preset(name, settings)
+    ours, reference = params.account(edited), reference_counts(edited)
+    assert (ours.total, ours.total_with_heads) == (reference["total"], reference["total_with_heads"])
+    assert ours.formula["agrees"]
+    if name.startswith("albert") and settings.get("num_hidden_groups") == 12:
+        assert ours.per_layer["layers"]["parameter_sets"] == 12 and ours.albert["saved_by_sharing"] == 0
+
+
+@pytest.mark.parametrize("settings, message", [
+    (["n_layr=3"], "no field 'n_layr'. Did you mean n_layer?"), (["n_layer=0"], "outside 1..1,024"),
+    (["n_embd=100", "n_head=12"], "does not split into 12 heads"), (["n_layer"], "KEY=VALUE"),
+])
+def test_an_impossible_edit_is_one_line_and_status_2(settings, message, capsys):
+    assert main(["params", "gpt2", *[f"--set={s}" for s in settings]]) == 2
+    err = capsys.readouterr().err
+    assert message in err and err.count("\n") == 1
+
+
+def test_params_set_prints_the_edited_account_as_json(capsys):
+    assert main(["params", "llama-2-7b", "--set", "num_hidden_layers=2", "--set", "num_key_value_heads=8",
+                 "--json"]) == 0
+    data = json.loads(capsys.readouterr().out)
+    assert data["name"] == "llama-2-7b [num_hidden_layers=2, num_key_value_heads=8]"
+    assert data["kv_cache"]["kv_heads"] == 8 and data["total"] < 1_000_000_000
