@@ -1,1 +1,2 @@
-"""Small pieces shared by the model families: attention core, masks, norms, activations."""
+"""Small pieces shared by the model families: attention core, feed-forward networks, LM head, masks, norms,
+activations, RoPE."""

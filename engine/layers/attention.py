@@ -1,10 +1,14 @@
 """The scaled dot-product core every family shares, with a hook point at each step of the seed's recipe:
 
-    scores = Q K^T -> scaled = scores / sqrt(d_k) (+ bias) -> masked -> softmax -> weights @ V
+    scores = Q K^T -> scaled = scores / sqrt(d_k) (+ bias) -> attn_scores (masked) -> softmax -> pattern @ V = z
 
 Families subclass `Attention` and do their own projections (BERT query/key/value, T5 q/k/v/o, GPT-2's fused
-c_attn, LLaMA's rotary q/k and repeat_kv), then call `attend`. While a recorder is active `attend` takes the explicit
-path so the probability matrix exists; otherwise it calls the fused `scaled_dot_product_attention`.
+c_attn, LLaMA's rotary q/k and repeat_kv), then call `attend`; the output projection and its hook
+(`hook_attn_out`) belong to the block. While a recorder is active `attend` takes the explicit path so the
+probability matrix exists; otherwise it calls the fused `scaled_dot_product_attention`.
+
+Step names follow TransformerLens where the quantity is the same (hook_q, hook_k, hook_v, hook_attn_scores,
+hook_pattern, hook_z); hook_scores (unscaled Q K^T), hook_scaled and hook_mask (the boolean mask) are ours.
 """
 from __future__ import annotations
 
@@ -16,21 +20,30 @@ from engine.hooks import HookPoint, is_recording
 from engine.layers.masks import to_additive
 
 QK = ("batch", "head", "q_pos", "k_pos")
+Q = ("batch", "head", "q_pos", "head_dim")
+K = ("batch", "head", "k_pos", "head_dim")
 
 
 class Attention(nn.Module):
-    def __init__(self) -> None:
+    """record_inputs: whether `attend` records the queries, keys and values it is given as hook_q/k/v. LLaMA and
+    ChatGLM pass False: their hook_q/k/v are the projections *before* RoPE and repeat_kv (as in TransformerLens),
+    so they record those themselves, and what reaches `attend` as rot_q / k_repeated / v_repeated."""
+
+    def __init__(self, record_inputs: bool = True) -> None:
         super().__init__()
-        self.hook_q = HookPoint(("batch", "head", "q_pos", "head_dim"), "attn.q")
-        self.hook_k = HookPoint(("batch", "head", "k_pos", "head_dim"), "attn.k")
-        self.hook_v = HookPoint(("batch", "head", "k_pos", "head_dim"), "attn.v")
+        self.record_inputs = record_inputs
+        if record_inputs:
+            self.hook_q = HookPoint(Q, "attn.q")
+            self.hook_k = HookPoint(K, "attn.k")
+            self.hook_v = HookPoint(K, "attn.v")
         self.hook_scores = HookPoint(QK, "attn.scores")
         self.hook_scaled = HookPoint(QK, "attn.scaled")
         self.hook_mask = HookPoint(QK, "attn.mask")
-        self.hook_masked = HookPoint(QK, "attn.masked")
+        # TransformerLens' hook_attn_scores: scaled, biased and masked, what the softmax reads. Masked cells hold
+        # finfo(dtype).min here where TransformerLens has -inf (a fully masked row stays finite, not NaN).
+        self.hook_attn_scores = HookPoint(QK, "attn.masked_scores")
         self.hook_pattern = HookPoint(QK, "attn.pattern")
-        self.hook_z = HookPoint(("batch", "head", "q_pos", "head_dim"), "attn.z")
-        self.hook_out = HookPoint(("batch", "pos", "hidden"), "attn.out")
+        self.hook_z = HookPoint(Q, "attn.z")
 
     def attend(
         self,
@@ -41,9 +54,10 @@ class Attention(nn.Module):
         scale: float | None,               # None: no scaling at all (T5 folds it into the weights)
         bias: torch.Tensor | None = None,  # additive, broadcastable to (B, nh, Tq, Tk): T5's position bias
     ) -> torch.Tensor:                     # (B, nh, Tq, hs)
-        query_states = self.hook_q(query_states)
-        key_states = self.hook_k(key_states)
-        value_states = self.hook_v(value_states)
+        if self.record_inputs:
+            query_states = self.hook_q(query_states)
+            key_states = self.hook_k(key_states)
+            value_states = self.hook_v(value_states)
         if not is_recording():
             return self._fused(query_states, key_states, value_states, allowed, scale, bias)
 
@@ -55,10 +69,10 @@ class Attention(nn.Module):
         if allowed is not None:
             self.hook_mask(allowed.expand(attn_scores.shape[0], -1, attn_scores.shape[2], attn_scores.shape[3]))
             attn_scores = attn_scores + to_additive(allowed, attn_scores.dtype)
-        attn_scores = self.hook_masked(attn_scores)
-        attn_weights = torch.softmax(attn_scores.float(), dim=-1).to(value_states.dtype)
-        attn_weights = self.hook_pattern(attn_weights)
-        return self.hook_z(attn_weights @ value_states)  # (B, nh, Tq, hs)
+        attn_scores = self.hook_attn_scores(attn_scores)
+        pattern = torch.softmax(attn_scores.float(), dim=-1).to(value_states.dtype)
+        pattern = self.hook_pattern(pattern)
+        return self.hook_z(pattern @ value_states)  # (B, nh, Tq, hs)
 
     @staticmethod
     def _fused(query_states, key_states, value_states, allowed, scale, bias):

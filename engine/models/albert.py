@@ -144,11 +144,21 @@ def attention_dims(c) -> AttentionDims:
                          heads, c.hidden_size // heads, c.max_length)
 
 
+def config_rules(c) -> list[str]:
+    problems = bert.config_rules(c)
+    if c.embedding_size > c.hidden_size:
+        problems.append(f"embedding_size E = {c.embedding_size} is larger than hidden_size H = {c.hidden_size}: "
+                        f"the factorisation V x E + E x H only saves parameters when E < H")
+    if c.num_hidden_layers % c.num_hidden_groups:
+        problems.append(f"{c.num_hidden_layers} layers cannot be shared evenly by {c.num_hidden_groups} groups")
+    return problems
+
+
 FAMILY = FamilySpec(
     name="albert", title="ALBERT", group=ENCODER_ONLY, paper="Lan et al. 2019",
     config_cls=AlbertConfig, model_cls=Albert, hf_renames=HF_RENAMES, hf_model_types=("albert",),
     hf_architectures=("Albert",), configure_from_keys=configure_from_keys, prepare_inputs=prepare_inputs,
-    param_formula=param_formula, attention_dims=attention_dims,
+    param_formula=param_formula, attention_dims=attention_dims, config_rules=config_rules,
     depth={},   # built whole: its parameter sets (num_hidden_groups x inner_group_num), whatever its depth
     tokenizer_recipe="albert", lessons=("common", "bert", "albert"), tiny_presets=TINY_PRESETS,
 )

@@ -4,6 +4,9 @@
     for each layer:
         hidden_states = LayerNorm(hidden_states + Attention(hidden_states))   # Add & Norm
         hidden_states = LayerNorm(hidden_states + FFN(hidden_states))         # Add & Norm
+
+Step names of a layer, as TransformerLens' BertBlock: resid_pre -> attn_out -> resid_mid (the sum) -> our
+normalized_resid_mid -> mlp_out -> resid_post (the sum) -> normalized_resid_post (the layer's output).
 """
 from __future__ import annotations
 
@@ -18,6 +21,7 @@ from engine.hooks import HookPoint
 from engine.layers.activations import activation
 from engine.layers.attention import Attention, merge_heads, split_heads
 from engine.layers.masks import padding_mask
+from engine.layers.mlp import MLP
 from engine.models.base import ConfigMixin, encoder_inputs
 from engine.models.family import ENCODER_ONLY, AttentionDims, FamilySpec
 
@@ -60,16 +64,16 @@ class BertEmbeddings(nn.Module):
         self.segment = nn.Embedding(config.type_vocab_size, size)
         self.norm = nn.LayerNorm(size, eps=config.layer_norm_eps)
         dims = ("batch", "pos", "embed")
-        self.hook_token = HookPoint(dims, "embed.token")
-        self.hook_position = HookPoint(dims, "embed.position")
-        self.hook_segment = HookPoint(dims, "embed.segment")
+        self.hook_embed = HookPoint(dims, "embed.token")
+        self.hook_pos_embed = HookPoint(dims, "embed.position")
+        self.hook_token_type_embed = HookPoint(dims, "embed.segment")
         self.hook_sum = HookPoint(dims, "embed.sum")
         self.hook_norm = HookPoint(dims, "embed.norm")
 
     def forward(self, input_ids, token_type_ids, position_ids):
-        token = self.hook_token(self.token(input_ids))               # (B, T, E)
-        position = self.hook_position(self.position(position_ids))   # (B or 1, T, E)
-        segment = self.hook_segment(self.segment(token_type_ids))    # (B, T, E)
+        token = self.hook_embed(self.token(input_ids))                        # (B, T, E)
+        position = self.hook_pos_embed(self.position(position_ids))           # (B or 1, T, E)
+        segment = self.hook_token_type_embed(self.segment(token_type_ids))    # (B, T, E)
         total = self.hook_sum(token + segment + position)
         return self.hook_norm(self.norm(total))
 
@@ -90,25 +94,12 @@ class BertSelfAttention(Attention):
         key_states = split_heads(self.key(hidden_states), self.num_heads)
         value_states = split_heads(self.value(hidden_states), self.num_heads)
         context = self.attend(query_states, key_states, value_states, allowed, self.scale)
-        return self.hook_out(self.output(merge_heads(context)))             # (B, T, H)
+        return self.output(merge_heads(context))                               # (B, T, H)
 
 
-class BertMLP(nn.Module):
+class BertMLP(MLP):
     """The "intermediate" feed-forward: Linear(H -> I), GELU, Linear(I -> H), applied to each token alone."""
-
-    def __init__(self, config: BertConfig):
-        super().__init__()
-        self.intermediate = nn.Linear(config.hidden_size, config.intermediate_size)
-        self.act = activation(config.hidden_act)
-        self.output = nn.Linear(config.intermediate_size, config.hidden_size)
-        self.hook_pre = HookPoint(("batch", "pos", "ffn"), "mlp.pre")
-        self.hook_post = HookPoint(("batch", "pos", "ffn"), "mlp.post")
-        self.hook_out = HookPoint(BTH, "mlp.out")
-
-    def forward(self, hidden_states):
-        pre = self.hook_pre(self.intermediate(hidden_states))
-        post = self.hook_post(self.act(pre))
-        return self.hook_out(self.output(post))
+    fc_in, fc_out = "intermediate", "output"
 
 
 class BertBlock(nn.Module):
@@ -118,18 +109,24 @@ class BertBlock(nn.Module):
         super().__init__()
         self.attn = BertSelfAttention(config)
         self.attn_norm = nn.LayerNorm(config.hidden_size, eps=config.layer_norm_eps)
-        self.mlp = BertMLP(config)
+        self.mlp = BertMLP(config.hidden_size, config.intermediate_size, config.hidden_act)
         self.mlp_norm = nn.LayerNorm(config.hidden_size, eps=config.layer_norm_eps)
-        self.hook_attn_add = HookPoint(BTH, "block.attn_add")
-        self.hook_attn_norm = HookPoint(BTH, "block.attn_norm_post")
-        self.hook_mlp_add = HookPoint(BTH, "block.mlp_add")
-        self.hook_out = HookPoint(BTH, "block.out")
+        self.hook_resid_pre = HookPoint(BTH, "block.resid_pre")
+        self.hook_attn_out = HookPoint(BTH, "attn.out")
+        self.hook_resid_mid = HookPoint(BTH, "block.attn_add")
+        self.hook_normalized_resid_mid = HookPoint(BTH, "block.attn_norm_post")
+        self.hook_mlp_out = HookPoint(BTH, "mlp.out")
+        self.hook_resid_post = HookPoint(BTH, "block.mlp_add")
+        self.hook_normalized_resid_post = HookPoint(BTH, "block.mlp_norm_post")
 
     def forward(self, hidden_states, allowed):
-        residual = self.hook_attn_add(hidden_states + self.attn(hidden_states, allowed))
-        hidden_states = self.hook_attn_norm(self.attn_norm(residual))
-        residual = self.hook_mlp_add(hidden_states + self.mlp(hidden_states))
-        return self.hook_out(self.mlp_norm(residual))
+        resid_pre = self.hook_resid_pre(hidden_states)                                  # (B, T, H)
+        attn_out = self.hook_attn_out(self.attn(resid_pre, allowed))
+        resid_mid = self.hook_resid_mid(resid_pre + attn_out)                           # Add ...
+        hidden_states = self.hook_normalized_resid_mid(self.attn_norm(resid_mid))       # ... & Norm
+        mlp_out = self.hook_mlp_out(self.mlp(hidden_states))
+        resid_post = self.hook_resid_post(hidden_states + mlp_out)                      # Add ...
+        return self.hook_normalized_resid_post(self.mlp_norm(resid_post))               # ... & Norm
 
 
 class Pooler(nn.Module):
@@ -156,7 +153,7 @@ class MLMHead(nn.Module):
         self.decoder = nn.Linear(embedding_size, vocab_size, bias=False)   # weight tied by the model
         self.bias = nn.Parameter(torch.zeros(vocab_size))
         self.hook_transform = HookPoint(("batch", "pos", "embed"), "mlm.transform")
-        self.hook_logits = HookPoint(("batch", "pos", "vocab"), "mlm.logits")
+        self.hook_logits = HookPoint(("batch", "pos", "vocab"), "logits")
 
     def forward(self, hidden_states):
         transformed = self.hook_transform(self.norm(self.act(self.dense(hidden_states))))
@@ -303,10 +300,16 @@ def attention_dims(c) -> AttentionDims:
                          c.hidden_size // heads, c.max_length)
 
 
+def config_rules(c) -> list[str]:
+    if c.hidden_size % c.num_attention_heads:
+        return [f"hidden_size {c.hidden_size} does not split into {c.num_attention_heads} heads of equal size"]
+    return []
+
+
 FAMILY = FamilySpec(
     name="bert", title="BERT", group=ENCODER_ONLY, paper="Devlin et al. 2018",
     config_cls=BertConfig, model_cls=Bert, hf_renames=HF_RENAMES, hf_model_types=("bert",), hf_architectures=("Bert",),
-    configure_from_keys=configure_from_keys, prepare_inputs=prepare_inputs,
+    configure_from_keys=configure_from_keys, prepare_inputs=prepare_inputs, config_rules=config_rules,
     param_formula=param_formula, attention_dims=attention_dims,
     depth={"layers": ("num_hidden_layers", "num_hidden_layers")},
     tokenizer_recipe="bert", lessons=("common", "bert"), tiny_presets=TINY_PRESETS,

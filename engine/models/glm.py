@@ -38,18 +38,17 @@ from torch import nn
 
 from engine.errors import InputError
 from engine.hooks import HookPoint
-from engine.layers.activations import activation
 from engine.layers.attention import Attention, merge_heads, split_heads
+from engine.layers.heads import LMHead
 from engine.layers.masks import causal_mask, combine, padding_mask
+from engine.layers.mlp import MLP, GatedMLP
 from engine.layers.rope import RotaryEmbedding
 from engine.models.base import ConfigMixin, Prepared
-from engine.models.llama import Llama, LlamaAttention, LlamaBlock, LlamaMLP
+from engine.models.llama import Llama, LlamaAttention, LlamaBlock
 from engine.models.family import DECODER_ONLY, AttentionDims, FamilySpec
 from engine.models import llama
 
 BTH = ("batch", "pos", "hidden")
-BTF = ("batch", "pos", "ffn")
-KV = ("batch", "kv_head", "k_pos", "head_dim")
 IGNORE = -100   # target of a position that predicts nothing (all of Part A)
 
 
@@ -169,8 +168,9 @@ class GLMConfig(ConfigMixin):
 
 
 class GLMEmbeddings(nn.Module):
-    """token + position_a(row 1) + position_b(row 2): two learned position tables, each recorded on its own.
-    The tables have max_sequence_length + 1 rows, as in GLM's code when block positions are on."""
+    """The three tables: token, position (row 1) and block position (row 2). The tables have
+    max_sequence_length + 1 rows, as in GLM's code when block positions are on. The model looks them up and
+    records each (hook_embed, hook_pos_embed, hook_block_pos_embed)."""
 
     def __init__(self, config: GLMConfig):
         super().__init__()
@@ -178,22 +178,6 @@ class GLMEmbeddings(nn.Module):
         self.token = nn.Embedding(config.vocab_size, config.hidden_size)
         self.position = nn.Embedding(rows, config.hidden_size)
         self.block_position = nn.Embedding(rows, config.hidden_size) if config.block_position_encoding else None
-        dims = ("batch", "pos", "embed")
-        self.hook_token = HookPoint(dims, "embed.token")
-        self.hook_position_a = HookPoint(dims, "glm.position_a")
-        if self.block_position is not None:
-            self.hook_position_b = HookPoint(dims, "glm.position_b")
-        self.hook_sum = HookPoint(dims, "embed.sum")
-
-    def forward(self, input_ids, position_ids):   # position_ids (B, 2, T)
-        if int(position_ids.max()) >= self.position.num_embeddings:
-            raise InputError(f"position {int(position_ids.max())} is beyond this model's "
-                             f"{self.position.num_embeddings} positions; shorten the text.")
-        hidden_states = self.hook_token(self.token(input_ids))                           # (B, T, E)
-        hidden_states = hidden_states + self.hook_position_a(self.position(position_ids[:, 0]))
-        if self.block_position is not None:
-            hidden_states = hidden_states + self.hook_position_b(self.block_position(position_ids[:, 1]))
-        return self.hook_sum(hidden_states)
 
 
 class GLMAttention(Attention):
@@ -216,25 +200,12 @@ class GLMAttention(Attention):
             value_states = torch.cat((layer_past[1], value_states), dim=2)
         present = (key_states, value_states)
         context = self.attend(query_states, key_states, value_states, allowed, self.scale)   # (B, nh, T, hs)
-        return self.hook_out(self.dense(merge_heads(context))), present                      # (B, T, H)
+        return self.dense(merge_heads(context)), present                                      # (B, T, H)
 
 
-class GLMMLP(nn.Module):
+class GLMMLP(MLP):
     """Linear(H -> 4H), GeLU, Linear(4H -> H), GLM's (Megatron's) names."""
-
-    def __init__(self, config: GLMConfig):
-        super().__init__()
-        self.dense_h_to_4h = nn.Linear(config.hidden_size, config.intermediate_size)
-        self.act = activation(config.hidden_act)
-        self.dense_4h_to_h = nn.Linear(config.intermediate_size, config.hidden_size)
-        self.hook_pre = HookPoint(BTF, "mlp.pre")
-        self.hook_post = HookPoint(BTF, "mlp.post")
-        self.hook_out = HookPoint(BTH, "mlp.out")
-
-    def forward(self, hidden_states):
-        pre = self.hook_pre(self.dense_h_to_4h(hidden_states))
-        post = self.hook_post(self.act(pre))
-        return self.hook_out(self.dense_4h_to_h(post))
+    fc_in, fc_out = "dense_h_to_4h", "dense_4h_to_h"
 
 
 class GLMPreNormBlock(nn.Module):
@@ -245,53 +216,51 @@ class GLMPreNormBlock(nn.Module):
         self.input_layernorm = nn.LayerNorm(config.hidden_size, eps=config.layernorm_epsilon)
         self.attn = GLMAttention(config)
         self.post_attention_layernorm = nn.LayerNorm(config.hidden_size, eps=config.layernorm_epsilon)
-        self.mlp = GLMMLP(config)
-        self.hook_attn_norm = HookPoint(BTH, "glm.attn_norm_pre")
-        self.hook_attn_add = HookPoint(BTH, "block.attn_add")
-        self.hook_mlp_norm = HookPoint(BTH, "glm.mlp_norm_pre")
-        self.hook_out = HookPoint(BTH, "block.out")
+        self.mlp = GLMMLP(config.hidden_size, config.intermediate_size, config.hidden_act)
+        self.hook_resid_pre = HookPoint(BTH, "block.resid_pre")
+        self.hook_attn_norm = HookPoint(BTH, "block.attn_norm_pre")
+        self.hook_attn_out = HookPoint(BTH, "attn.out")
+        self.hook_resid_mid = HookPoint(BTH, "block.resid_mid")
+        self.hook_mlp_norm = HookPoint(BTH, "block.mlp_norm_pre")
+        self.hook_mlp_out = HookPoint(BTH, "mlp.out")
+        self.hook_resid_post = HookPoint(BTH, "block.resid_post")
 
     def forward(self, hidden_states, allowed, layer_past=None):
-        attn_output, present = self.attn(self.hook_attn_norm(self.input_layernorm(hidden_states)), allowed,
-                                         layer_past)
-        hidden_states = self.hook_attn_add(hidden_states + attn_output)
-        mlp_output = self.mlp(self.hook_mlp_norm(self.post_attention_layernorm(hidden_states)))
-        return self.hook_out(hidden_states + mlp_output), present
+        resid_pre = self.hook_resid_pre(hidden_states)                                           # (B, T, H)
+        attn_out, present = self.attn(self.hook_attn_norm(self.input_layernorm(resid_pre)), allowed, layer_past)
+        resid_mid = self.hook_resid_mid(resid_pre + self.hook_attn_out(attn_out))
+        mlp_out = self.hook_mlp_out(self.mlp(self.hook_mlp_norm(self.post_attention_layernorm(resid_mid))))
+        return self.hook_resid_post(resid_mid + mlp_out), present
 
 
 class GLMPostNormBlock(nn.Module):
-    """norm_style "post" (alpha = 1) and "deepnorm" (alpha = (2N)^0.5): LayerNorm(alpha * x + F(x))."""
+    """norm_style "post" (alpha = 1) and "deepnorm" (alpha = (2N)^0.5): LayerNorm(alpha * x + F(x)).
+    Step names as TransformerLens' BertBlock: resid_mid / resid_post are the sums, normalized_* what LN makes."""
 
     def __init__(self, config: GLMConfig):
         super().__init__()
         self.alpha = config.residual_alpha
         self.attn = GLMAttention(config)
         self.post_attention_layernorm = nn.LayerNorm(config.hidden_size, eps=config.layernorm_epsilon)
-        self.mlp = GLMMLP(config)
+        self.mlp = GLMMLP(config.hidden_size, config.intermediate_size, config.hidden_act)
         self.post_mlp_layernorm = nn.LayerNorm(config.hidden_size, eps=config.layernorm_epsilon)
-        add_key = "glm.deepnorm_add" if config.norm_style == "deepnorm" else None
-        self.hook_attn_add = HookPoint(BTH, add_key or "block.attn_add")
-        self.hook_attn_norm = HookPoint(BTH, "block.attn_norm_post")
-        self.hook_mlp_add = HookPoint(BTH, add_key or "block.mlp_add")
-        self.hook_out = HookPoint(BTH, "block.out")
+        deepnorm = config.norm_style == "deepnorm"   # its scaled sum has a lesson of its own
+        self.hook_resid_pre = HookPoint(BTH, "block.resid_pre")
+        self.hook_attn_out = HookPoint(BTH, "attn.out")
+        self.hook_resid_mid = HookPoint(BTH, "glm.deepnorm_add" if deepnorm else "block.attn_add")
+        self.hook_normalized_resid_mid = HookPoint(BTH, "block.attn_norm_post")
+        self.hook_mlp_out = HookPoint(BTH, "mlp.out")
+        self.hook_resid_post = HookPoint(BTH, "glm.deepnorm_add" if deepnorm else "block.mlp_add")
+        self.hook_normalized_resid_post = HookPoint(BTH, "block.mlp_norm_post")
 
     def forward(self, hidden_states, allowed, layer_past=None):
-        attn_output, present = self.attn(hidden_states, allowed, layer_past)
-        residual = self.hook_attn_add(self.alpha * hidden_states + attn_output)
-        hidden_states = self.hook_attn_norm(self.post_attention_layernorm(residual))
-        residual = self.hook_mlp_add(self.alpha * hidden_states + self.mlp(hidden_states))
-        return self.hook_out(self.post_mlp_layernorm(residual)), present
-
-
-class LMHead(nn.Linear):
-    """hidden -> one score per vocabulary token, no bias (GLM: the token embedding matrix itself, tied)."""
-
-    def __init__(self, hidden_size: int, vocab_size: int, key: str):
-        super().__init__(hidden_size, vocab_size, bias=False)
-        self.hook_logits = HookPoint(("batch", "pos", "vocab"), key)
-
-    def forward(self, hidden_states):
-        return self.hook_logits(super().forward(hidden_states))
+        resid_pre = self.hook_resid_pre(hidden_states)                                        # (B, T, H)
+        attn_out, present = self.attn(resid_pre, allowed, layer_past)
+        resid_mid = self.hook_resid_mid(self.alpha * resid_pre + self.hook_attn_out(attn_out))
+        hidden_states = self.hook_normalized_resid_mid(self.post_attention_layernorm(resid_mid))
+        mlp_out = self.hook_mlp_out(self.mlp(hidden_states))
+        resid_post = self.hook_resid_post(self.alpha * hidden_states + mlp_out)
+        return self.hook_normalized_resid_post(self.post_mlp_layernorm(resid_post)), present
 
 
 class GLM(nn.Module):
@@ -310,12 +279,18 @@ class GLM(nn.Module):
         self.hook_position_ids = HookPoint(("batch", "row", "pos"), "glm.position_ids")
         self.hook_glm_mask = HookPoint(("batch", "q_pos", "k_pos"), "glm.mask")
         self.embeddings = GLMEmbeddings(config)
+        dims = ("batch", "pos", "embed")
+        self.hook_embed = HookPoint(dims, "embed.token")
+        self.hook_pos_embed = HookPoint(dims, "embed.position")
+        if config.block_position_encoding:
+            self.hook_block_pos_embed = HookPoint(dims, "glm.block_position")
+        self.hook_embed_sum = HookPoint(dims, "embed.sum")
         block = GLMPreNormBlock if config.norm_style == "pre" else GLMPostNormBlock
         self.blocks = nn.ModuleList(block(config) for _ in range(config.num_layers))
         if config.norm_style == "pre":   # post-norm blocks end normalised already
             self.final_layernorm = nn.LayerNorm(config.hidden_size, eps=config.layernorm_epsilon)
-            self.hook_final_norm = HookPoint(BTH, "glm.final_norm")
-        self.lm_head = LMHead(config.hidden_size, config.vocab_size, "glm.logits")
+            self.hook_final_norm = HookPoint(BTH, "final_norm")
+        self.lm_head = LMHead(config.hidden_size, config.vocab_size)
         self.lm_head.weight = self.embeddings.token.weight   # "a single linear output layer", tied
 
     def forward(self, input_ids, attention_mask=None, position_ids=None, part_a_length=None, past_key_values=None,
@@ -336,7 +311,15 @@ class GLM(nn.Module):
         padding = None if attention_mask is None else padding_mask(attention_mask)   # (B, 1, 1, T_total)
         allowed = combine(mixed[:, None], padding)                                   # (B, 1, T, T_total)
 
-        hidden_states = self.embeddings(input_ids, position_ids)   # (B, T, H)
+        tables = self.embeddings
+        if int(position_ids.max()) >= tables.position.num_embeddings:
+            raise InputError(f"position {int(position_ids.max())} is beyond this model's "
+                             f"{tables.position.num_embeddings} positions; shorten the text.")
+        hidden_states = self.hook_embed(tables.token(input_ids))                                   # (B, T, H)
+        hidden_states = hidden_states + self.hook_pos_embed(tables.position(position_ids[:, 0]))   # row 1
+        if tables.block_position is not None:                                                      # row 2
+            hidden_states = hidden_states + self.hook_block_pos_embed(tables.block_position(position_ids[:, 1]))
+        hidden_states = self.hook_embed_sum(hidden_states)
         presents = []
         for i, block in enumerate(self.blocks):
             hidden_states, present = block(hidden_states, allowed, past_key_values[i] if past_key_values else None)
@@ -421,45 +404,38 @@ class ChatGLMConfig(ConfigMixin):
         return self.max_position_embeddings
 
 
-class ChatGLMAttention(LlamaAttention):
-    """LLaMA's attention with ChatGLM2's choices: q/k/v carry a bias (o_proj does not), and RoPE turns only the
-    first rot_dim dimensions of each head, pairing neighbouring dimensions (interleaved) instead of halves.
-    Recorded as in LLaMA: q/k before the rotation, k/v per key/value group before repeat_kv, then the shared steps."""
-    interleaved_rotary = True
-    output_bias = False
+class ChatGLMMLP(GatedMLP):
+    """LLaMA's SwiGLU with one fused projection: gate_up_proj makes [gate | up] in one matrix, no biases."""
 
     def __init__(self, config: ChatGLMConfig):
-        super().__init__(config)
-        self.hook_q.key, self.hook_k_grouped.key = "chatglm.q_rope", "chatglm.k_grouped"
-
-
-class ChatGLMMLP(LlamaMLP):
-    """LLaMA's SwiGLU with one fused projection: gate_up_proj makes [gate | up] in one matrix."""
-
-    def make_projections(self, config) -> None:
+        super().__init__(config.hidden_act)
         self.gate_up_proj = nn.Linear(config.hidden_size, 2 * config.intermediate_size, bias=False)
         self.down_proj = nn.Linear(config.intermediate_size, config.hidden_size, bias=False)
 
     def gate_and_up(self, hidden_states):
-        return self.gate_up_proj(hidden_states).chunk(2, dim=-1)                    # (B, T, I) each
+        return self.gate_up_proj(hidden_states).chunk(2, dim=-1)                     # (B, T, I) each
+
+    def down(self, hidden_states):
+        return self.down_proj(hidden_states)                                         # (B, T, H)
 
 
-class ChatGLMBlock(LlamaBlock):
-    """One decoder layer, pre-norm with RMSNorm: LLaMA's block around ChatGLM's attention and fused MLP."""
-    attention_cls, mlp_cls = ChatGLMAttention, ChatGLMMLP
+def chatglm_block(config: ChatGLMConfig) -> LlamaBlock:
+    """LLaMA's pre-norm RMSNorm layer around ChatGLM2's two sub-layers. Attention: q/k/v carry a bias
+    (config.attention_bias) but o_proj does not, and RoPE pairs neighbouring dimensions (interleaved) instead of
+    halves. Feed-forward: the fused SwiGLU above."""
+    attn = LlamaAttention(config, rotary_interleaved=True, o_bias=False)
+    return LlamaBlock(config, attn=attn, mlp=ChatGLMMLP(config))
 
 
 class ChatGLM(Llama):
     """The ChatGLM2/3 generation: the LLaMA recipe (RMSNorm, pre-norm, RoPE, SwiGLU, grouped KV heads) with the
-    differences above; the forward pass is LLaMA's."""
-    block_cls, logits_key = ChatGLMBlock, "chatglm.lm_logits"
+    layers above and RoPE turning only the first rot_dim dimensions of each head (interleaved tables); the forward
+    pass is LLaMA's."""
 
-    @staticmethod
-    def make_rotary(config):
+    def __init__(self, config: ChatGLMConfig):
         rotary = RotaryEmbedding(config.rotary_dim, config.rope_theta, interleaved=True, dim_label="rot_dim")
-        # ChatGLM's tables are interleaved and cover only rot_dim of each head: its own lesson texts
-        rotary.hook_cos.key, rotary.hook_sin.key = "chatglm.rope_cos", "chatglm.rope_sin"
-        return rotary
+        super().__init__(config, blocks=[chatglm_block(config) for _ in range(config.num_hidden_layers)],
+                         rotary_emb=rotary)
 
 
 # --- loading --------------------------------------------------------------------------------------------------------
@@ -686,6 +662,12 @@ def chatglm_attention_dims(c) -> AttentionDims:
                                  "key/value groups it is grouped-query attention in today's terms.")
 
 
+def glm_config_rules(c) -> list[str]:
+    if c.hidden_size % c.num_attention_heads:
+        return [f"hidden_size {c.hidden_size} does not split into {c.num_attention_heads} heads of equal size"]
+    return []
+
+
 def prepare_glm_inputs(tokenizer, text: str, text_pair: str | None = None, **options) -> Prepared:
     return prepare_inputs(tokenizer, text, text_pair, family="glm", **options)
 
@@ -702,7 +684,7 @@ def _tiny(family: str) -> dict[str, dict]:
 GLM_FAMILY = FamilySpec(
     name="glm", title="GLM", group=DECODER_ONLY, paper="Du et al. 2022",
     config_cls=GLMConfig, model_cls=GLM, hf_renames=GLM_RENAMES, prepare_inputs=prepare_glm_inputs,
-    param_formula=glm_formula, attention_dims=glm_attention_dims, depth={"layers": ("num_layers", "num_layers")},
+    param_formula=glm_formula, attention_dims=glm_attention_dims, config_rules=glm_config_rules, depth={"layers": ("num_layers", "num_layers")},
     tokenizer_recipe="glm", lessons=("common", "glm"),
     tiny_presets=_tiny("glm"),
 )
@@ -710,7 +692,7 @@ CHATGLM_FAMILY = FamilySpec(
     name="chatglm", title="ChatGLM2/3", group=DECODER_ONLY, paper="THUDM 2023 (ChatGLM2-6B, ChatGLM3-6B)",
     config_cls=ChatGLMConfig, model_cls=ChatGLM, hf_renames=CHATGLM_RENAMES, hf_model_types=("glm",),
     hf_architectures=("Glm",), prepare_inputs=prepare_chatglm_inputs,
-    param_formula=chatglm_formula, attention_dims=chatglm_attention_dims,
+    param_formula=chatglm_formula, attention_dims=chatglm_attention_dims, config_rules=llama.config_rules,
     depth={"layers": ("num_hidden_layers", "num_hidden_layers")},
     tokenizer_recipe="chatglm", lessons=("common", "llama", "chatglm"),
     tiny_presets=_tiny("chatglm"),

@@ -22,6 +22,10 @@ Dense layers let query i see keys 0..i; banded layers only keys i-w+1..i (w = `s
 
 The MLP is HF's `Conv1D` pair c_fc / c_proj: a 1-D convolution with kernel size 1, i.e. the same Linear applied to
 each token; we use nn.Linear and transpose the released (in, out) weights when loading.
+
+Step names follow TransformerLens' HookedTransformer: hook_embed, hook_pos_embed (and our hook_embed_sum) at the
+top; in a layer resid_pre -> attn_out -> resid_mid -> mlp_out -> resid_post (GPT-1's post-norm layer as its
+BertBlock, with the normalised sums as normalized_resid_mid / normalized_resid_post).
 """
 from __future__ import annotations
 
@@ -33,9 +37,10 @@ from torch import nn
 
 from engine.errors import InputError
 from engine.hooks import HookPoint
-from engine.layers.activations import activation
 from engine.layers.attention import Attention, merge_heads, split_heads
+from engine.layers.heads import LMHead
 from engine.layers.masks import banded_causal_mask, causal_mask, combine, padding_mask
+from engine.layers.mlp import MLP
 from engine.models.base import ConfigMixin, encoder_inputs
 from engine.weights import transpose
 from engine.models.family import DECODER_ONLY, AttentionDims, FamilySpec
@@ -128,21 +133,13 @@ class GPT3Config(GPT2Config):
 
 
 class GPTEmbeddings(nn.Module):
-    """Token embedding + learned absolute position embedding, each recorded on its own (no segments, no norm)."""
+    """The two tables: token embedding + learned absolute position embedding (no segments, no norm). The model
+    looks them up and records each (hook_embed, hook_pos_embed)."""
 
     def __init__(self, config):
         super().__init__()
         self.wte = nn.Embedding(config.vocab_size, config.n_embd)    # token embedding, also the LM head
         self.wpe = nn.Embedding(config.n_positions, config.n_embd)   # one learned vector per position
-        dims = ("batch", "pos", "embed")
-        self.hook_token = HookPoint(dims, "embed.token")
-        self.hook_position = HookPoint(dims, "embed.position")
-        self.hook_sum = HookPoint(dims, "embed.sum")
-
-    def forward(self, input_ids, position_ids):
-        token = self.hook_token(self.wte(input_ids))               # (B, T, H)
-        position = self.hook_position(self.wpe(position_ids))      # (1, T, H)
-        return self.hook_sum(token + position)
 
 
 class GPTAttention(Attention):
@@ -157,7 +154,8 @@ class GPTAttention(Attention):
         self.scale = 1.0 / math.sqrt(config.head_dim) if config.scale_attn_weights else None
         if config.scale_attn_by_inverse_layer_idx:
             self.scale = (self.scale or 1.0) / (layer_idx + 1)
-        self.hook_mask.key = "attn.mask_banded" if banded else "attn.mask_causal"
+        if banded:   # GPT-3's locally banded layers: a different mask, its own lesson
+            self.hook_mask.key = "attn.mask_banded"
 
     def forward(self, hidden_states, allowed, layer_past=None):
         query_states, key_states, value_states = self.c_attn(hidden_states).split(self.n_embd, dim=2)  # 3 x (B, T, H)
@@ -168,26 +166,12 @@ class GPTAttention(Attention):
             key_states = torch.cat([layer_past[0], key_states], dim=2)      # (B, nh, T_past + T, hs)
             value_states = torch.cat([layer_past[1], value_states], dim=2)  # (B, nh, T_past + T, hs)
         context = self.attend(query_states, key_states, value_states, allowed, self.scale)  # (B, nh, T, hs)
-        output = self.hook_out(self.c_proj(merge_heads(context)))          # (B, T, H)
-        return output, (key_states, value_states)
+        return self.c_proj(merge_heads(context)), (key_states, value_states)               # (B, T, H)
 
 
-class GPTMLP(nn.Module):
+class GPTMLP(MLP):
     """c_fc (H -> 4H), GELU, c_proj (4H -> H), on each token alone."""
-
-    def __init__(self, config):
-        super().__init__()
-        self.c_fc = nn.Linear(config.n_embd, config.intermediate_size)
-        self.act = activation(config.activation_function)
-        self.c_proj = nn.Linear(config.intermediate_size, config.n_embd)
-        self.hook_pre = HookPoint(("batch", "pos", "ffn"), "mlp.c_fc")
-        self.hook_post = HookPoint(("batch", "pos", "ffn"), "mlp.post")
-        self.hook_out = HookPoint(BTH, "mlp.out")
-
-    def forward(self, hidden_states):
-        pre = self.hook_pre(self.c_fc(hidden_states))
-        post = self.hook_post(self.act(pre))
-        return self.hook_out(self.c_proj(post))
+    fc_in, fc_out = "c_fc", "c_proj"
 
 
 class GPT1Block(nn.Module):
@@ -197,19 +181,23 @@ class GPT1Block(nn.Module):
         super().__init__()
         self.attn = GPTAttention(config, layer_idx)
         self.ln_1 = nn.LayerNorm(config.n_embd, eps=config.layer_norm_epsilon)
-        self.mlp = GPTMLP(config)
+        self.mlp = GPTMLP(config.n_embd, config.intermediate_size, config.activation_function)
         self.ln_2 = nn.LayerNorm(config.n_embd, eps=config.layer_norm_epsilon)
-        self.hook_attn_add = HookPoint(BTH, "block.attn_add")
-        self.hook_attn_norm = HookPoint(BTH, "block.attn_norm_post")
-        self.hook_mlp_add = HookPoint(BTH, "block.mlp_add")
-        self.hook_out = HookPoint(BTH, "block.out")
+        self.hook_resid_pre = HookPoint(BTH, "block.resid_pre")
+        self.hook_attn_out = HookPoint(BTH, "attn.out")
+        self.hook_resid_mid = HookPoint(BTH, "block.attn_add")
+        self.hook_normalized_resid_mid = HookPoint(BTH, "block.attn_norm_post")
+        self.hook_mlp_out = HookPoint(BTH, "mlp.out")
+        self.hook_resid_post = HookPoint(BTH, "block.mlp_add")
+        self.hook_normalized_resid_post = HookPoint(BTH, "block.mlp_norm_post")
 
     def forward(self, hidden_states, allowed, layer_past=None):
-        attn_output, present = self.attn(hidden_states, allowed, layer_past)
-        residual = self.hook_attn_add(hidden_states + attn_output)
-        hidden_states = self.hook_attn_norm(self.ln_1(residual))
-        residual = self.hook_mlp_add(hidden_states + self.mlp(hidden_states))
-        return self.hook_out(self.ln_2(residual)), present
+        resid_pre = self.hook_resid_pre(hidden_states)                               # (B, T, H)
+        attn_out, present = self.attn(resid_pre, allowed, layer_past)
+        resid_mid = self.hook_resid_mid(resid_pre + self.hook_attn_out(attn_out))    # Add ...
+        hidden_states = self.hook_normalized_resid_mid(self.ln_1(resid_mid))         # ... & Norm
+        resid_post = self.hook_resid_post(hidden_states + self.hook_mlp_out(self.mlp(hidden_states)))
+        return self.hook_normalized_resid_post(self.ln_2(resid_post)), present
 
 
 class GPT2Block(nn.Module):
@@ -220,28 +208,21 @@ class GPT2Block(nn.Module):
         self.ln_1 = nn.LayerNorm(config.n_embd, eps=config.layer_norm_epsilon)
         self.attn = GPTAttention(config, layer_idx, banded)
         self.ln_2 = nn.LayerNorm(config.n_embd, eps=config.layer_norm_epsilon)
-        self.mlp = GPTMLP(config)
+        self.mlp = GPTMLP(config.n_embd, config.intermediate_size, config.activation_function)
+        self.hook_resid_pre = HookPoint(BTH, "block.resid_pre")
         self.hook_attn_norm = HookPoint(BTH, "block.attn_norm_pre")
-        self.hook_attn_add = HookPoint(BTH, "block.attn_add")
+        self.hook_attn_out = HookPoint(BTH, "attn.out")
+        self.hook_resid_mid = HookPoint(BTH, "block.resid_mid")
         self.hook_mlp_norm = HookPoint(BTH, "block.mlp_norm_pre")
-        self.hook_out = HookPoint(BTH, "block.out")
+        self.hook_mlp_out = HookPoint(BTH, "mlp.out")
+        self.hook_resid_post = HookPoint(BTH, "block.resid_post")
 
     def forward(self, hidden_states, allowed, layer_past=None):
-        attn_output, present = self.attn(self.hook_attn_norm(self.ln_1(hidden_states)), allowed, layer_past)
-        hidden_states = self.hook_attn_add(hidden_states + attn_output)
-        mlp_output = self.mlp(self.hook_mlp_norm(self.ln_2(hidden_states)))
-        return self.hook_out(hidden_states + mlp_output), present
-
-
-class LMHead(nn.Linear):
-    """Hidden state -> one score per vocabulary token; the weight is the token embedding matrix (tied), no bias."""
-
-    def __init__(self, n_embd: int, vocab_size: int):
-        super().__init__(n_embd, vocab_size, bias=False)
-        self.hook_logits = HookPoint(("batch", "pos", "vocab"), "gpt.lm_logits")
-
-    def forward(self, hidden_states):
-        return self.hook_logits(super().forward(hidden_states))
+        resid_pre = self.hook_resid_pre(hidden_states)                                              # (B, T, H)
+        attn_out, present = self.attn(self.hook_attn_norm(self.ln_1(resid_pre)), allowed, layer_past)
+        resid_mid = self.hook_resid_mid(resid_pre + self.hook_attn_out(attn_out))
+        mlp_out = self.hook_mlp_out(self.mlp(self.hook_mlp_norm(self.ln_2(resid_mid))))
+        return self.hook_resid_post(resid_mid + mlp_out), present
 
 
 class GPT2(nn.Module):
@@ -253,10 +234,14 @@ class GPT2(nn.Module):
         super().__init__()
         self.config = config
         self.embeddings = GPTEmbeddings(config)
+        dims = ("batch", "pos", "embed")
+        self.hook_embed = HookPoint(dims, "embed.token")
+        self.hook_pos_embed = HookPoint(dims, "embed.position")
+        self.hook_embed_sum = HookPoint(dims, "embed.sum")
         self.blocks = nn.ModuleList(self.make_block(config, i) for i in range(config.n_layer))
         if self.final_norm:
             self.ln_f = nn.LayerNorm(config.n_embd, eps=config.layer_norm_epsilon)
-            self.hook_final_norm = HookPoint(BTH, "norm.final_layernorm")
+            self.hook_final_norm = HookPoint(BTH, "final_norm")
         self.lm_head = LMHead(config.n_embd, config.vocab_size)
         self.lm_head.weight = self.embeddings.wte.weight   # tied
 
@@ -277,7 +262,9 @@ class GPT2(nn.Module):
             position_ids = torch.arange(past_length, total, device=input_ids.device)[None]   # (1, T)
         padding = None if attention_mask is None else padding_mask(attention_mask)           # (B, 1, 1, T_total)
 
-        hidden_states = self.embeddings(input_ids, position_ids)   # (B, T, H)
+        token = self.hook_embed(self.embeddings.wte(input_ids))              # (B, T, H)
+        position = self.hook_pos_embed(self.embeddings.wpe(position_ids))    # (1, T, H)
+        hidden_states = self.hook_embed_sum(token + position)                 # (B, T, H)
         presents = []
         for i, block in enumerate(self.blocks):
             allowed = combine(self.layer_mask(i, length, total, input_ids.device), padding)  # (B or 1, 1, T, T_total)
@@ -365,13 +352,19 @@ def attention_dims(c) -> AttentionDims:
                          c.n_positions)
 
 
+def config_rules(c) -> list[str]:
+    if c.n_embd % c.n_head:
+        return [f"n_embd {c.n_embd} does not split into {c.n_head} heads of equal size"]
+    return []
+
+
 def _tiny(family: str) -> dict[str, dict]:
     return {name: {k: v for k, v in config.items() if k != "family"}
             for name, config in TINY_PRESETS.items() if config["family"] == family}
 
 
 _GPT = dict(group=DECODER_ONLY, hf_renames=HF_RENAMES, prepare_inputs=prepare_inputs, attention_dims=attention_dims,
-            depth={"layers": ("n_layer", "n_layer")})
+            config_rules=config_rules, depth={"layers": ("n_layer", "n_layer")})
 
 GPT1_FAMILY = FamilySpec(
     name="gpt1", title="GPT-1", paper="Radford et al. 2018", config_cls=GPT1Config, model_cls=GPT1,

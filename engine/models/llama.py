@@ -21,16 +21,16 @@ import torch
 from torch import nn
 
 from engine.hooks import HookPoint
-from engine.layers.activations import activation
-from engine.layers.attention import Attention, merge_heads, repeat_kv, split_heads
+from engine.layers.attention import K, Q, Attention, merge_heads, repeat_kv, split_heads
+from engine.layers.heads import LMHead
 from engine.layers.masks import causal_mask, combine, padding_mask
+from engine.layers.mlp import GatedMLP
 from engine.layers.norms import RMSNorm
 from engine.layers.rope import RotaryEmbedding, apply_rotary
 from engine.models.base import ConfigMixin, Prepared
 from engine.models.family import DECODER_ONLY, AttentionDims, FamilySpec
 
 BTH = ("batch", "pos", "hidden")
-BTF = ("batch", "pos", "ffn")
 KV = ("batch", "kv_head", "k_pos", "head_dim")
 
 
@@ -79,152 +79,131 @@ class LlamaConfig(ConfigMixin):
 
 
 class LlamaEmbeddings(nn.Module):
-    """Token embeddings only: LLaMA has no position vector to add (position enters inside attention, by RoPE)."""
+    """The token table only: LLaMA adds no position vector (position enters inside attention, by RoPE). The model
+    looks tokens up and records them (hook_embed)."""
 
     def __init__(self, config: LlamaConfig):
         super().__init__()
         self.token = nn.Embedding(config.vocab_size, config.hidden_size, padding_idx=config.pad_token_id)
-        self.hook_token = HookPoint(("batch", "pos", "embed"), "embed.token")
-
-    def forward(self, input_ids):
-        return self.hook_token(self.token(input_ids))   # (B, T, H)
 
 
 class LlamaAttention(Attention):
-    interleaved_rotary = False   # rotate_half layout (ChatGLM pairs neighbouring dims instead)
-    output_bias = True           # o_proj has a bias whenever attention_bias is set
     """Causal self-attention with RoPE on q and k and grouped-query key/value heads.
 
-    Recorded beyond the shared attention steps: q and k before the rotation (`hook_q_pre_rope`,
-    `hook_k_pre_rope`), and the rotated keys and the values per key/value head before `repeat_kv` shares them
-    (`hook_k_grouped`, `hook_v_grouped`: what a KV cache stores). The shared `hook_q` / `hook_k` / `hook_v`
-    are after the rotation and after `repeat_kv`.
+    Recorded as TransformerLens records it: the projections before the rotation (hook_q per query head, hook_k and
+    hook_v per key/value head), the rotated hook_rot_q / hook_rot_k (per key/value head, cached keys included: what
+    a KV cache holds); then our own hook_k_repeated / hook_v_repeated, what `repeat_kv` hands the shared core.
+
+    rotary_interleaved: RoPE pairs neighbouring dims (ChatGLM2) instead of halves (LLaMA).
+    o_bias: whether o_proj has a bias; None: as q/k/v (config.attention_bias), as LLaMA does.
     """
 
-    def __init__(self, config: LlamaConfig):
-        super().__init__()
+    def __init__(self, config: LlamaConfig, rotary_interleaved: bool = False, o_bias: bool | None = None):
+        super().__init__(record_inputs=False)
         self.num_heads = config.num_attention_heads
         self.num_key_value_heads = config.num_key_value_heads
         self.num_key_value_groups = config.num_attention_heads // config.num_key_value_heads
         self.head_dim = config.head_dim
+        self.rotary_interleaved = rotary_interleaved
         bias = config.attention_bias
         self.q_proj = nn.Linear(config.hidden_size, self.num_heads * self.head_dim, bias=bias)
         self.k_proj = nn.Linear(config.hidden_size, self.num_key_value_heads * self.head_dim, bias=bias)
         self.v_proj = nn.Linear(config.hidden_size, self.num_key_value_heads * self.head_dim, bias=bias)
-        self.o_proj = nn.Linear(self.num_heads * self.head_dim, config.hidden_size, bias=bias and self.output_bias)
+        self.o_proj = nn.Linear(self.num_heads * self.head_dim, config.hidden_size,
+                                bias=bias if o_bias is None else o_bias)
         self.scale = self.head_dim ** -0.5
-        self.hook_q_pre_rope = HookPoint(("batch", "head", "q_pos", "head_dim"), "attn.q_pre_rope")
-        self.hook_k_pre_rope = HookPoint(KV, "attn.k_pre_rope")
-        self.hook_k_grouped = HookPoint(KV, "attn.k_grouped")
-        self.hook_v_grouped = HookPoint(KV, "attn.v_grouped")
-        # The shared steps mean something more specific here: say so in their lesson texts.
-        self.hook_q.key, self.hook_k.key, self.hook_v.key = "attn.q_rope", "attn.k_rope_repeated", "attn.v_repeated"
-        self.hook_mask.key = "attn.mask_causal"
+        self.hook_q = HookPoint(Q, "attn.q")
+        self.hook_k = HookPoint(KV, "attn.k")
+        self.hook_v = HookPoint(KV, "attn.v")
+        self.hook_rot_q = HookPoint(Q, "attn.rot_q")
+        self.hook_rot_k = HookPoint(KV, "attn.rot_k")
+        self.hook_k_repeated = HookPoint(K, "attn.k_repeated")
+        self.hook_v_repeated = HookPoint(K, "attn.v_repeated")
 
     def forward(self, hidden_states, cos, sin, allowed, past_key_value=None):
-        query_states = split_heads(self.q_proj(hidden_states), self.num_heads)          # (B, nh, T, hs)
-        key_states = split_heads(self.k_proj(hidden_states), self.num_key_value_heads)  # (B, n_kv, T, hs)
-        value_states = split_heads(self.v_proj(hidden_states), self.num_key_value_heads)
-        query_states = self.hook_q_pre_rope(query_states)
-        key_states = self.hook_k_pre_rope(key_states)
+        query_states = self.hook_q(split_heads(self.q_proj(hidden_states), self.num_heads))   # (B, nh, T, hs)
+        key_states = self.hook_k(split_heads(self.k_proj(hidden_states), self.num_key_value_heads))  # (B, n_kv, T, hs)
+        value_states = self.hook_v(split_heads(self.v_proj(hidden_states), self.num_key_value_heads))
 
         cos, sin = cos[:, None], sin[:, None]                                            # (B or 1, 1, T, hs)
-        query_states = apply_rotary(query_states, cos, sin, interleaved=self.interleaved_rotary)
-        key_states = apply_rotary(key_states, cos, sin, interleaved=self.interleaved_rotary)
+        query_states = self.hook_rot_q(apply_rotary(query_states, cos, sin, self.rotary_interleaved))
+        key_states = apply_rotary(key_states, cos, sin, self.rotary_interleaved)
         if past_key_value is not None:   # keys are cached already rotated, each at its own position
             key_states = torch.cat((past_key_value[0], key_states), dim=2)               # (B, n_kv, T_past+T, hs)
             value_states = torch.cat((past_key_value[1], value_states), dim=2)
         present = (key_states, value_states)
-        key_states = self.hook_k_grouped(key_states)
-        value_states = self.hook_v_grouped(value_states)
+        key_states = self.hook_rot_k(key_states)
 
-        key_states = repeat_kv(key_states, self.num_key_value_groups)                    # (B, nh, Tk, hs)
-        value_states = repeat_kv(value_states, self.num_key_value_groups)
+        key_states = self.hook_k_repeated(repeat_kv(key_states, self.num_key_value_groups))      # (B, nh, Tk, hs)
+        value_states = self.hook_v_repeated(repeat_kv(value_states, self.num_key_value_groups))
         context = self.attend(query_states, key_states, value_states, allowed, self.scale)  # (B, nh, T, hs)
-        return self.hook_out(self.o_proj(merge_heads(context))), present                 # (B, T, H)
+        return self.o_proj(merge_heads(context)), present                                  # (B, T, H)
 
 
-class LlamaMLP(nn.Module):
-    """SwiGLU: two parallel projections up to the FFN size; SiLU of one gates the other, then down again."""
+class LlamaMLP(GatedMLP):
+    """SwiGLU: two parallel projections up to the FFN size; SiLU of one (the gate) scales the other (up), then
+    down_proj brings the product back:  down_proj(SiLU(gate_proj(x)) * up_proj(x))."""
 
     def __init__(self, config: LlamaConfig):
-        super().__init__()
-        self.make_projections(config)
-        self.act_fn = activation(config.hidden_act)
-        self.hook_gate_pre = HookPoint(BTF, "swiglu.gate_pre")
-        self.hook_gate = HookPoint(BTF, "swiglu.gate")
-        self.hook_up = HookPoint(BTF, "swiglu.up")
-        self.hook_act_mul = HookPoint(BTF, "swiglu.act_mul")
-        self.hook_out = HookPoint(BTH, "mlp.out")
-
-    def make_projections(self, config) -> None:
+        super().__init__(config.hidden_act)
         bias = config.mlp_bias
         self.gate_proj = nn.Linear(config.hidden_size, config.intermediate_size, bias=bias)
         self.up_proj = nn.Linear(config.hidden_size, config.intermediate_size, bias=bias)
         self.down_proj = nn.Linear(config.intermediate_size, config.hidden_size, bias=bias)
 
     def gate_and_up(self, hidden_states):
-        return self.gate_proj(hidden_states), self.up_proj(hidden_states)           # (B, T, I) each
+        return self.gate_proj(hidden_states), self.up_proj(hidden_states)                # (B, T, I) each
 
-    def forward(self, hidden_states):
-        gate, up = self.gate_and_up(hidden_states)
-        gate = self.hook_gate(self.act_fn(self.hook_gate_pre(gate)))                     # (B, T, I)
-        up = self.hook_up(up)                                                            # (B, T, I)
-        return self.hook_out(self.down_proj(self.hook_act_mul(gate * up)))                      # (B, T, H)
+    def down(self, hidden_states):
+        return self.down_proj(hidden_states)                                             # (B, T, H)
 
 
 class LlamaBlock(nn.Module):
-    """One decoder layer, pre-norm: RMSNorm before attention and before the MLP, residuals left un-normalised."""
-    attention_cls, mlp_cls = LlamaAttention, LlamaMLP
+    """One decoder layer, pre-norm: RMSNorm before attention and before the MLP, residuals left un-normalised.
+    attn / mlp: the two sub-layers (LLaMA's by default; ChatGLM passes its own)."""
 
-    def __init__(self, config: LlamaConfig):
+    def __init__(self, config: LlamaConfig, attn: nn.Module | None = None, mlp: nn.Module | None = None):
         super().__init__()
         self.input_layernorm = RMSNorm(config.hidden_size, eps=config.rms_norm_eps)
-        self.attn = self.attention_cls(config)
+        self.attn = attn if attn is not None else LlamaAttention(config)
         self.post_attention_layernorm = RMSNorm(config.hidden_size, eps=config.rms_norm_eps)
-        self.mlp = self.mlp_cls(config)
-        self.hook_attn_norm = HookPoint(BTH, "block.attn_rmsnorm")
-        self.hook_attn_add = HookPoint(BTH, "block.attn_add")
-        self.hook_mlp_norm = HookPoint(BTH, "block.mlp_rmsnorm")
-        self.hook_out = HookPoint(BTH, "block.out")
+        self.mlp = mlp if mlp is not None else LlamaMLP(config)
+        self.hook_resid_pre = HookPoint(BTH, "block.resid_pre")
+        self.hook_attn_norm = HookPoint(BTH, "block.attn_norm_pre")
+        self.hook_attn_out = HookPoint(BTH, "attn.out")
+        self.hook_resid_mid = HookPoint(BTH, "block.resid_mid")
+        self.hook_mlp_norm = HookPoint(BTH, "block.mlp_norm_pre")
+        self.hook_mlp_out = HookPoint(BTH, "mlp.out")
+        self.hook_resid_post = HookPoint(BTH, "block.resid_post")
 
     def forward(self, hidden_states, cos, sin, allowed, past_key_value=None):
-        attn_output, present = self.attn(self.hook_attn_norm(self.input_layernorm(hidden_states)), cos, sin,
-                                         allowed, past_key_value)
-        hidden_states = self.hook_attn_add(hidden_states + attn_output)
-        mlp_output = self.mlp(self.hook_mlp_norm(self.post_attention_layernorm(hidden_states)))
-        return self.hook_out(hidden_states + mlp_output), present
-
-
-class LMHead(nn.Linear):
-    """hidden -> one score per vocabulary token for the next token. Its own matrix in LLaMA 1-3 (tied to the
-    embeddings only when the config says so, as in the small LLaMA-3.2 models)."""
-
-    def __init__(self, hidden_size: int, vocab_size: int, key: str = "llama.lm_logits"):
-        super().__init__(hidden_size, vocab_size, bias=False)
-        self.hook_logits = HookPoint(("batch", "pos", "vocab"), key)
-
-    def forward(self, hidden_states):
-        return self.hook_logits(super().forward(hidden_states))
+        resid_pre = self.hook_resid_pre(hidden_states)                                     # (B, T, H)
+        attn_out, present = self.attn(self.hook_attn_norm(self.input_layernorm(resid_pre)), cos, sin, allowed,
+                                      past_key_value)
+        resid_mid = self.hook_resid_mid(resid_pre + self.hook_attn_out(attn_out))
+        mlp_out = self.hook_mlp_out(self.mlp(self.hook_mlp_norm(self.post_attention_layernorm(resid_mid))))
+        return self.hook_resid_post(resid_mid + mlp_out), present
 
 
 class Llama(nn.Module):
+    """blocks / rotary_emb: the layers and the RoPE tables (LLaMA's by default; ChatGLM passes its own)."""
     primary_head = "lm"
-    block_cls, embeddings_cls, logits_key = LlamaBlock, LlamaEmbeddings, "llama.lm_logits"
 
-    @staticmethod
-    def make_rotary(config):
-        return RotaryEmbedding(config.head_dim, config.rope_theta, config.rope_parameters)
-
-    def __init__(self, config: LlamaConfig):
+    def __init__(self, config: LlamaConfig, blocks: list[nn.Module] | None = None,
+                 rotary_emb: RotaryEmbedding | None = None):
         super().__init__()
         self.config = config
-        self.embeddings = self.embeddings_cls(config)
-        self.rotary_emb = self.make_rotary(config)
-        self.blocks = nn.ModuleList(self.block_cls(config) for _ in range(config.num_hidden_layers))
+        self.embeddings = LlamaEmbeddings(config)
+        self.hook_embed = HookPoint(("batch", "pos", "embed"), "embed.token")
+        if rotary_emb is None:
+            rotary_emb = RotaryEmbedding(config.head_dim, config.rope_theta, config.rope_parameters)
+        self.rotary_emb = rotary_emb
+        if blocks is None:
+            blocks = [LlamaBlock(config) for _ in range(config.num_hidden_layers)]
+        self.blocks = nn.ModuleList(blocks)
         self.norm = RMSNorm(config.hidden_size, eps=config.rms_norm_eps)
-        self.hook_final_norm = HookPoint(BTH, "norm.final_rmsnorm")
-        self.lm_head = LMHead(config.hidden_size, config.vocab_size, self.logits_key)
+        self.hook_final_norm = HookPoint(BTH, "final_norm")
+        self.lm_head = LMHead(config.hidden_size, config.vocab_size)
         if config.tie_word_embeddings:
             self.lm_head.weight = self.embeddings.token.weight
 
@@ -240,7 +219,7 @@ class Llama(nn.Module):
         if attention_mask is not None:
             allowed = combine(allowed, padding_mask(attention_mask))                             # (B, 1, T, Tk)
 
-        hidden_states = self.embeddings(input_ids)                                # (B, T, H)
+        hidden_states = self.hook_embed(self.embeddings.token(input_ids))          # (B, T, H)
         cos, sin = self.rotary_emb(position_ids, hidden_states.dtype)             # (B or 1, T, hs) each
         presents = []
         for i, block in enumerate(self.blocks):
@@ -315,11 +294,18 @@ def attention_dims(c) -> AttentionDims:
                          c.num_key_value_heads, c.head_dim, c.max_position_embeddings)
 
 
+def config_rules(c) -> list[str]:
+    if c.head_dim * c.num_attention_heads != c.hidden_size and c.hidden_size % c.num_attention_heads:
+        return [f"hidden_size {c.hidden_size} does not split into {c.num_attention_heads} heads of equal size "
+                f"(or set head_dim)"]
+    return []
+
+
 FAMILY = FamilySpec(
     name="llama", title="LLaMA", group=DECODER_ONLY, paper="Touvron et al. 2023; Meta 2024 (LLaMA-3)",
     config_cls=LlamaConfig, model_cls=Llama, hf_renames=HF_RENAMES, hf_model_types=("llama",),
     hf_architectures=("Llama",), prepare_inputs=prepare_inputs,
-    param_formula=param_formula, attention_dims=attention_dims,
+    param_formula=param_formula, attention_dims=attention_dims, config_rules=config_rules,
     depth={"layers": ("num_hidden_layers", "num_hidden_layers")},
     tokenizer_recipe="llama", lessons=("common", "llama"), tiny_presets=TINY_PRESETS,
 )

@@ -109,7 +109,7 @@ FAMILY = FamilySpec(
     name="roberta", title="RoBERTa", group=ENCODER_ONLY, paper="Liu et al. 2019",
     config_cls=RobertaConfig, model_cls=Roberta, hf_renames=HF_RENAMES, hf_model_types=("roberta",),
     hf_architectures=("Roberta",), configure_from_keys=configure_from_keys, prepare_inputs=prepare_inputs,
-    param_formula=param_formula, attention_dims=bert.attention_dims,
+    param_formula=param_formula, attention_dims=bert.attention_dims, config_rules=bert.config_rules,
     depth={"layers": ("num_hidden_layers", "num_hidden_layers")},
     tokenizer_recipe="roberta", lessons=("common", "bert", "roberta"), tiny_presets=TINY_PRESETS,
 )

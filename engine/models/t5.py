@@ -28,9 +28,9 @@ import torch
 from torch import nn
 
 from engine.hooks import HookPoint
-from engine.layers.activations import activation
 from engine.layers.attention import QK, Attention, merge_heads, split_heads
 from engine.layers.masks import causal_mask, combine, padding_mask
+from engine.layers.mlp import MLP, GatedMLP
 from engine.layers.norms import RMSNorm
 from engine.models.base import ConfigMixin, Prepared
 from engine.models.family import ENCODER_DECODER, AttentionDims, FamilySpec
@@ -96,15 +96,12 @@ def relative_position_bucket(relative_position: torch.Tensor, bidirectional: boo
 
 
 class T5Embedding(nn.Module):
-    """Each stack looks its tokens up in the one table both stacks (and the tied LM head) share."""
+    """Each stack looks its tokens up in the one table both stacks (and the tied LM head) share; the stack
+    records the lookup (hook_embed)."""
 
     def __init__(self, shared: nn.Embedding):
         super().__init__()
         self.token = shared
-        self.hook_token = HookPoint(BTH, "embed.token")
-
-    def forward(self, input_ids):
-        return self.hook_token(self.token(input_ids))   # (B, T, H)
 
 
 class T5Attention(Attention):
@@ -155,7 +152,7 @@ class T5SelfAttention(T5Attention):
         if position_bias is None:
             position_bias = self.compute_bias(query_states.shape[2], key_states.shape[2], past_length)
         context = self.attend(query_states, key_states, value_states, allowed, None, position_bias)
-        output = self.hook_out(self.o(merge_heads(context)))                  # (B, T, H)
+        output = self.o(merge_heads(context))                                 # (B, T, H)
         return output, position_bias, (key_states, value_states)
 
 
@@ -165,7 +162,7 @@ class T5CrossAttention(T5Attention):
 
     def __init__(self, config: T5Config):
         super().__init__(config)
-        for part in ("q", "k", "v", "mask", "pattern", "out"):   # same maths, a different story to tell
+        for part in ("q", "k", "v", "mask", "pattern"):   # same maths, a different story to tell
             getattr(self, f"hook_{part}").key = f"cross_attn.{part}"
 
     def forward(self, hidden_states, encoder_hidden_states, encoder_allowed):
@@ -173,51 +170,34 @@ class T5CrossAttention(T5Attention):
         key_states = split_heads(self.k(encoder_hidden_states), self.num_heads)     # (B, nh, S, hs)
         value_states = split_heads(self.v(encoder_hidden_states), self.num_heads)
         context = self.attend(query_states, key_states, value_states, encoder_allowed, None)
-        return self.hook_out(self.o(merge_heads(context)))                          # (B, T, H)
+        return self.o(merge_heads(context))                                         # (B, T, H)
 
 
-class T5DenseActDense(nn.Module):
+class T5DenseActDense(MLP):
     """T5 1.0's feed-forward: wo(ReLU(wi x)), no biases."""
+    fc_in, fc_out = "wi", "wo"
+
+
+class T5DenseGatedActDense(GatedMLP):
+    """T5 v1.1's gated-GELU feed-forward: wo(GELU(wi_0 x) * wi_1 x), no biases."""
 
     def __init__(self, config: T5Config):
-        super().__init__()
-        self.wi = nn.Linear(config.d_model, config.d_ff, bias=False)
-        self.act = activation(config.dense_act_fn)
-        self.wo = nn.Linear(config.d_ff, config.d_model, bias=False)
-        self.hook_pre = HookPoint(("batch", "pos", "ffn"), "mlp.pre")
-        self.hook_post = HookPoint(("batch", "pos", "ffn"), "mlp.post")
-        self.hook_out = HookPoint(BTH, "mlp.out")
-
-    def forward(self, hidden_states):
-        pre = self.hook_pre(self.wi(hidden_states))
-        post = self.hook_post(self.act(pre))
-        return self.hook_out(self.wo(post))
-
-
-class T5DenseGatedActDense(nn.Module):
-    """T5 v1.1's gated-GELU feed-forward: wo(GELU(wi_0 x) * wi_1 x)."""
-
-    def __init__(self, config: T5Config):
-        super().__init__()
+        super().__init__(config.dense_act_fn)
         self.wi_0 = nn.Linear(config.d_model, config.d_ff, bias=False)
         self.wi_1 = nn.Linear(config.d_model, config.d_ff, bias=False)
-        self.act = activation(config.dense_act_fn)
         self.wo = nn.Linear(config.d_ff, config.d_model, bias=False)
-        ffn = ("batch", "pos", "ffn")
-        self.hook_gate = HookPoint(ffn, "t5.mlp.gate")
-        self.hook_linear = HookPoint(ffn, "t5.mlp.linear")
-        self.hook_post = HookPoint(ffn, "t5.mlp.gated")
-        self.hook_out = HookPoint(BTH, "mlp.out")
 
-    def forward(self, hidden_states):
-        hidden_gelu = self.hook_gate(self.act(self.wi_0(hidden_states)))
-        hidden_linear = self.hook_linear(self.wi_1(hidden_states))
-        post = self.hook_post(hidden_gelu * hidden_linear)
-        return self.hook_out(self.wo(post))
+    def gate_and_up(self, hidden_states):
+        return self.wi_0(hidden_states), self.wi_1(hidden_states)   # (B, T, F) each
+
+    def down(self, hidden_states):
+        return self.wo(hidden_states)                               # (B, T, H)
 
 
 class T5Block(nn.Module):
-    """One pre-norm layer: self-attention, (decoder only) cross-attention, feed-forward, each as x + f(norm(x))."""
+    """One pre-norm layer: self-attention, (decoder only) cross-attention, feed-forward, each as x + f(norm(x)).
+    Steps as TransformerLens' T5Block: resid_pre -> attn_out -> resid_mid (-> cross_attn_out -> resid_mid_cross)
+    -> mlp_out -> resid_post; the norms' outputs are ours (attn_norm, cross_norm, mlp_norm)."""
 
     def __init__(self, config: T5Config, is_decoder: bool, has_relative_attention_bias: bool):
         super().__init__()
@@ -225,30 +205,37 @@ class T5Block(nn.Module):
         self.is_decoder = is_decoder
         self.attn_norm = RMSNorm(config.d_model, eps)
         self.attn = T5SelfAttention(config, has_relative_attention_bias, bidirectional=not is_decoder)
-        self.hook_attn_norm = HookPoint(BTH, "block.attn_norm")
-        self.hook_attn_add = HookPoint(BTH, "block.attn_add")
+        self.hook_resid_pre = HookPoint(BTH, "block.resid_pre")
+        self.hook_attn_norm = HookPoint(BTH, "block.attn_norm_pre")
+        self.hook_attn_out = HookPoint(BTH, "attn.out")
+        self.hook_resid_mid = HookPoint(BTH, "block.resid_mid")
         if is_decoder:
             self.cross_norm = RMSNorm(config.d_model, eps)
             self.cross_attn = T5CrossAttention(config)
-            self.hook_cross_norm = HookPoint(BTH, "block.cross_norm")
-            self.hook_cross_add = HookPoint(BTH, "block.cross_add")
+            self.hook_cross_norm = HookPoint(BTH, "block.cross_norm_pre")
+            self.hook_cross_attn_out = HookPoint(BTH, "cross_attn.out")
+            self.hook_resid_mid_cross = HookPoint(BTH, "block.resid_mid_cross")
         self.mlp_norm = RMSNorm(config.d_model, eps)
-        self.mlp = T5DenseGatedActDense(config) if config.is_gated_act else T5DenseActDense(config)
-        self.hook_mlp_norm = HookPoint(BTH, "block.mlp_norm")
-        self.hook_out = HookPoint(BTH, "block.out")
+        if config.is_gated_act:
+            self.mlp = T5DenseGatedActDense(config)
+        else:
+            self.mlp = T5DenseActDense(config.d_model, config.d_ff, config.dense_act_fn, bias=False)
+        self.hook_mlp_norm = HookPoint(BTH, "block.mlp_norm_pre")
+        self.hook_mlp_out = HookPoint(BTH, "mlp.out")
+        self.hook_resid_post = HookPoint(BTH, "block.resid_post")
 
     def forward(self, hidden_states, allowed, position_bias=None, encoder_hidden_states=None,
                 encoder_allowed=None, past_key_value=None):
-        normed = self.hook_attn_norm(self.attn_norm(hidden_states))
-        attn_output, position_bias, present = self.attn(normed, allowed, position_bias, past_key_value)
-        hidden_states = self.hook_attn_add(hidden_states + attn_output)
+        resid = self.hook_resid_pre(hidden_states)                                            # (B, T, H)
+        normed = self.hook_attn_norm(self.attn_norm(resid))
+        attn_out, position_bias, present = self.attn(normed, allowed, position_bias, past_key_value)
+        resid = self.hook_resid_mid(resid + self.hook_attn_out(attn_out))
         if self.is_decoder:
-            normed = self.hook_cross_norm(self.cross_norm(hidden_states))
-            cross_output = self.cross_attn(normed, encoder_hidden_states, encoder_allowed)
-            hidden_states = self.hook_cross_add(hidden_states + cross_output)
-        normed = self.hook_mlp_norm(self.mlp_norm(hidden_states))
-        hidden_states = self.hook_out(hidden_states + self.mlp(normed))
-        return hidden_states, position_bias, present
+            normed = self.hook_cross_norm(self.cross_norm(resid))
+            cross_out = self.cross_attn(normed, encoder_hidden_states, encoder_allowed)    # (B, T, H)
+            resid = self.hook_resid_mid_cross(resid + self.hook_cross_attn_out(cross_out))
+        mlp_out = self.hook_mlp_out(self.mlp(self.hook_mlp_norm(self.mlp_norm(resid))))
+        return self.hook_resid_post(resid + mlp_out), position_bias, present
 
 
 class T5Stack(nn.Module):
@@ -260,11 +247,12 @@ class T5Stack(nn.Module):
         self.embed = T5Embedding(shared)
         self.blocks = nn.ModuleList(T5Block(config, is_decoder, has_relative_attention_bias=(i == 0))
                                     for i in range(layers))
+        self.hook_embed = HookPoint(BTH, "embed.token")
         self.final_norm = RMSNorm(config.d_model, config.layer_norm_epsilon)
         self.hook_final_norm = HookPoint(BTH, "final_norm")
 
     def forward(self, input_ids, allowed, encoder_hidden_states=None, encoder_allowed=None, past_key_values=None):
-        hidden_states = self.embed(input_ids)   # (B, T, H)
+        hidden_states = self.hook_embed(self.embed.token(input_ids))   # (B, T, H)
         position_bias = None                    # the first block computes it, the others reuse it
         presents = []
         for i, block in enumerate(self.blocks):
@@ -285,7 +273,7 @@ class T5LMHead(nn.Module):
         self.rescale = config.d_model ** -0.5 if config.tie_word_embeddings else None
         if self.rescale is not None:
             self.hook_rescaled = HookPoint(BTH, "t5.lm_rescale")
-        self.hook_logits = HookPoint(("batch", "pos", "vocab"), "lm.logits")
+        self.hook_logits = HookPoint(("batch", "pos", "vocab"), "logits")
 
     def forward(self, hidden_states):
         if self.rescale is not None:

@@ -33,7 +33,8 @@ def test_bert_for_pretraining_matches_reference(hidden, layers, heads, intermedi
 
     assert_close(cache["embeddings.hook_norm"], expected.hidden_states[0], "embeddings")
     for i in range(layers):
-        assert_close(cache[f"blocks.{i}.hook_out"], expected.hidden_states[i + 1], f"layer {i} hidden states")
+        assert_close(cache[f"blocks.{i}.hook_normalized_resid_post"], expected.hidden_states[i + 1],
+                     f"layer {i} hidden states")
         assert_close(cache[f"blocks.{i}.attn.hook_pattern"], expected.attentions[i], f"layer {i} attention")
     assert_close(outputs["mlm"], expected.prediction_logits, "MLM logits")
     assert_close(outputs["nsp"], expected.seq_relationship_logits, "NSP logits")

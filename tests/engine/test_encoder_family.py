@@ -8,11 +8,11 @@ from engine.hooks import name_hook_points, record
 from engine.models import albert, bert, roberta
 
 ATTENTION = ["attn.hook_q", "attn.hook_k", "attn.hook_v", "attn.hook_scores", "attn.hook_scaled", "attn.hook_mask",
-             "attn.hook_masked", "attn.hook_pattern", "attn.hook_z", "attn.hook_out"]
-POST_NORM_BLOCK = ATTENTION + ["hook_attn_add", "hook_attn_norm", "mlp.hook_pre", "mlp.hook_post", "mlp.hook_out",
-                               "hook_mlp_add", "hook_out"]
-EMBEDDINGS = ["embeddings.hook_token", "embeddings.hook_position", "embeddings.hook_segment", "embeddings.hook_sum",
-              "embeddings.hook_norm"]
+             "attn.hook_attn_scores", "attn.hook_pattern", "attn.hook_z"]
+POST_NORM_BLOCK = ["hook_resid_pre", *ATTENTION, "hook_attn_out", "hook_resid_mid", "hook_normalized_resid_mid",
+                   "mlp.hook_pre", "mlp.hook_post", "hook_mlp_out", "hook_resid_post", "hook_normalized_resid_post"]
+EMBEDDINGS = ["embeddings.hook_embed", "embeddings.hook_pos_embed", "embeddings.hook_token_type_embed",
+              "embeddings.hook_sum", "embeddings.hook_norm"]
 
 
 def blocks(n):
@@ -73,12 +73,29 @@ def test_attention_to_padding_is_exactly_zero_and_rows_sum_to_one():
     assert torch.allclose(pattern.sum(-1), torch.ones(pattern.shape[:-1]))
     mask = cache["blocks.0.attn.hook_mask"]
     assert mask.dtype == torch.bool and mask.shape == (2, 1, 6, 6)
-    assert not torch.isinf(cache["blocks.0.attn.hook_masked"]).any()   # finfo.min, never -inf
+    assert not torch.isinf(cache["blocks.0.attn.hook_attn_scores"]).any()   # finfo.min, never -inf
 
 
 def test_embedding_sum_is_the_sum_of_its_three_recorded_parts():
     input_ids, attention_mask = batch()
     with torch.no_grad(), record() as cache:
         tiny("bert-tiny")(input_ids=input_ids, attention_mask=attention_mask)
-    parts = cache["embeddings.hook_token"] + cache["embeddings.hook_position"] + cache["embeddings.hook_segment"]
+    parts = (cache["embeddings.hook_embed"] + cache["embeddings.hook_pos_embed"]
+             + cache["embeddings.hook_token_type_embed"])
     assert torch.allclose(parts, cache["embeddings.hook_sum"])
+
+
+def test_post_norm_steps_are_transformer_lens_bert_block_steps():
+    """resid_mid / resid_post are the sums (as in TransformerLens' BertBlock), normalized_* what LayerNorm makes of
+    them; the last is the layer's output and the next layer's resid_pre."""
+    input_ids, attention_mask = batch()
+    model = tiny("bert-tiny")
+    with torch.no_grad(), record() as cache:
+        model(input_ids=input_ids, attention_mask=attention_mask)
+    block, b = model.blocks[0], "blocks.0."
+    assert torch.allclose(cache[b + "hook_resid_mid"], cache[b + "hook_resid_pre"] + cache[b + "hook_attn_out"])
+    assert torch.allclose(cache[b + "hook_normalized_resid_mid"], block.attn_norm(cache[b + "hook_resid_mid"]))
+    assert torch.allclose(cache[b + "hook_resid_post"],
+                          cache[b + "hook_normalized_resid_mid"] + cache[b + "hook_mlp_out"])
+    assert torch.equal(cache[b + "hook_normalized_resid_post"], cache["blocks.1.hook_resid_pre"])
+    assert torch.equal(cache["embeddings.hook_norm"], cache["blocks.0.hook_resid_pre"])

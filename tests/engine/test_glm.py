@@ -3,7 +3,6 @@ and without a KV cache). The original GLM has no reference class: it is checked 
 (Figure 2's layout exactly; Part A never sees Part B, for every norm placement)."""
 import json
 import math
-from pathlib import Path
 
 import pytest
 import torch
@@ -17,7 +16,6 @@ from engine.models.llama import _position_ids as llama_position_ids
 from parity import assert_close, padded_batch, port, randomised, run_recorded
 
 VOCAB = 97
-LESSONS = Path(__file__).resolve().parents[2] / "assets" / "lessons" / "glm.json"
 NORM_STYLES = ("pre", "post", "deepnorm")
 
 # (hidden, layers, heads, kv heads, head_dim, intermediate, partial_rotary_factor, attention_bias, tied)
@@ -78,9 +76,9 @@ def test_chatglm_matches_reference(hidden, layers, heads, kv_heads, head_dim, in
     outputs, cache = run_recorded(ours, input_ids=input_ids, attention_mask=attention_mask)
 
     assert len(expected.hidden_states) == layers + 1 and len(expected.attentions) == layers
-    assert_close(cache["embeddings.hook_token"], expected.hidden_states[0], "embeddings")
+    assert_close(cache["hook_embed"], expected.hidden_states[0], "embeddings")
     for i in range(layers - 1):
-        assert_close(cache[f"blocks.{i}.hook_out"], expected.hidden_states[i + 1], f"layer {i} hidden states")
+        assert_close(cache[f"blocks.{i}.hook_resid_post"], expected.hidden_states[i + 1], f"layer {i} hidden states")
     # transformers puts the final RMSNorm's output in the last slot of hidden_states
     assert_close(cache["hook_final_norm"], expected.hidden_states[layers], "final norm")
     for i in range(layers):
@@ -99,7 +97,7 @@ def test_chatglm_records_rotary_and_grouped_steps():
     assert cos.shape == (1, 7, rot) and cache.step("rotary_emb.hook_cos").dims == ("batch", "pos", "rot_dim")
     assert torch.equal(cos[..., 0::2], cos[..., 1::2])   # interleaved: each frequency twice, side by side
     attn = "blocks.0.attn."
-    q_pre, q = cache[attn + "hook_q_pre_rope"], cache[attn + "hook_q"]
+    q_pre, q = cache[attn + "hook_q"], cache[attn + "hook_rot_q"]
     assert torch.equal(q_pre[..., rot:], q[..., rot:])   # the second half of each head is not turned
     # the first half: pairs (x[2j], x[2j+1]) turned by the angle m * theta_j
     x0, x1 = q_pre[..., 0:rot:2], q_pre[..., 1:rot:2]
@@ -107,13 +105,15 @@ def test_chatglm_records_rotary_and_grouped_steps():
     assert_close(q[..., 0:rot:2], x0 * c - x1 * s, "rotated even dims")
     assert_close(q[..., 1:rot:2], x1 * c + x0 * s, "rotated odd dims")
     # grouped keys/values: 2 groups before repeat_kv, 4 heads after, each group shared by 2 query heads
-    k_grouped, k = cache[attn + "hook_k_grouped"], cache[attn + "hook_k"]
+    k_grouped, k = cache[attn + "hook_rot_k"], cache[attn + "hook_k_repeated"]
     assert k_grouped.shape[1] == config.num_key_value_heads and k.shape[1] == config.num_attention_heads
+    assert cache[attn + "hook_k"].shape == k_grouped.shape   # before RoPE, per key/value group too
     assert torch.equal(k[:, 0], k_grouped[:, 0]) and torch.equal(k[:, 1], k_grouped[:, 0])
-    assert torch.equal(cache[attn + "hook_v"][:, 3], cache[attn + "hook_v_grouped"][:, 1])
+    assert torch.equal(cache[attn + "hook_v_repeated"][:, 3], cache[attn + "hook_v"][:, 1])
     mlp = "blocks.0.mlp."
-    assert_close(cache[mlp + "hook_gate"], torch.nn.functional.silu(cache[mlp + "hook_gate_pre"]), "SiLU gate")
-    assert_close(cache[mlp + "hook_act_mul"], cache[mlp + "hook_gate"] * cache[mlp + "hook_up"], "gate * up")
+    assert_close(cache[mlp + "hook_gate_act"], torch.nn.functional.silu(cache[mlp + "hook_pre"]), "SiLU gate")
+    assert_close(cache[mlp + "hook_post"], cache[mlp + "hook_gate_act"] * cache[mlp + "hook_pre_linear"],
+                 "gate * up")
 
 
 def test_chatglm_fused_path_equals_recording_path():
@@ -208,8 +208,9 @@ def test_part_a_never_sees_part_b(norm_style):
     assert not torch.equal(changed, input_ids)
     out, cache = run_recorded(model, input_ids=input_ids, position_ids=position_ids, part_a_length=n_a)
     out2, cache2 = run_recorded(model, input_ids=changed, position_ids=position_ids, part_a_length=n_a)
+    layer_out = "hook_resid_post" if norm_style == "pre" else "hook_normalized_resid_post"
     for i in range(4):
-        assert_close(cache2[f"blocks.{i}.hook_out"][:, :n_a], cache[f"blocks.{i}.hook_out"][:, :n_a],
+        assert_close(cache2[f"blocks.{i}.{layer_out}"][:, :n_a], cache[f"blocks.{i}.{layer_out}"][:, :n_a],
                      f"{norm_style}: layer {i}, Part A", atol=1e-6)
     assert_close(out2["lm"][:, :n_a], out["lm"][:, :n_a], f"{norm_style}: Part A logits", atol=1e-6)
     assert (out2["lm"][:, n_a:] - out["lm"][:, n_a:]).abs().max() > 1e-3   # Part B did change
@@ -266,10 +267,14 @@ def test_norm_styles_differ_where_they_should():
     input_ids, position_ids, n_a = _layout_batch()
     _, cache = run_recorded(deep, input_ids=input_ids, position_ids=position_ids, part_a_length=n_a)
     alpha = math.sqrt(8)
-    assert_close(cache["blocks.1.hook_attn_add"], alpha * cache["blocks.0.hook_out"] + cache["blocks.1.attn.hook_out"],
+    assert_close(cache["blocks.1.hook_resid_mid"],
+                 alpha * cache["blocks.0.hook_normalized_resid_post"] + cache["blocks.1.hook_attn_out"],
                  "DeepNorm residual", atol=1e-5)
-    assert_close(cache["embeddings.hook_sum"], cache["embeddings.hook_token"] + cache["embeddings.hook_position_a"]
-                 + cache["embeddings.hook_position_b"], "token + two position tables")
+    assert torch.equal(cache["blocks.0.hook_normalized_resid_post"], cache["blocks.1.hook_resid_pre"])
+    assert deep.blocks[1].hook_resid_mid.key == "glm.deepnorm_add"
+    assert post.blocks[1].hook_resid_mid.key == "block.attn_add"
+    assert_close(cache["hook_embed_sum"], cache["hook_embed"] + cache["hook_pos_embed"] + cache["hook_block_pos_embed"],
+                 "token + two position tables")
     # the output layer is the token embedding matrix
     assert deep.lm_head.weight is deep.embeddings.token.weight
     with pytest.raises(ValueError):
@@ -337,21 +342,23 @@ def _names(model, **inputs):
 
 
 ATTN = ["attn.hook_q", "attn.hook_k", "attn.hook_v", "attn.hook_scores", "attn.hook_scaled", "attn.hook_mask",
-        "attn.hook_masked", "attn.hook_pattern", "attn.hook_z", "attn.hook_out"]
+        "attn.hook_attn_scores", "attn.hook_pattern", "attn.hook_z"]
 
 
 def test_golden_hook_names_glm_tiny():
     input_ids, position_ids, n_a = _layout_batch()
-    block = (["hook_attn_norm"] + ATTN + ["hook_attn_add", "hook_mlp_norm", "mlp.hook_pre", "mlp.hook_post",
-                                          "mlp.hook_out", "hook_out"])
-    expected = (["hook_position_ids", "hook_glm_mask", "embeddings.hook_token", "embeddings.hook_position_a",
-                 "embeddings.hook_position_b", "embeddings.hook_sum"]
+    block = (["hook_resid_pre", "hook_attn_norm"] + ATTN + ["hook_attn_out", "hook_resid_mid", "hook_mlp_norm",
+                                                            "mlp.hook_pre", "mlp.hook_post", "hook_mlp_out",
+                                                            "hook_resid_post"])
+    expected = (["hook_position_ids", "hook_glm_mask", "hook_embed", "hook_pos_embed", "hook_block_pos_embed",
+                 "hook_embed_sum"]
                 + [f"blocks.{i}.{name}" for i in range(4) for name in block]
                 + ["hook_final_norm", "lm_head.hook_logits"])
     assert _names(tiny_glm("pre"), input_ids=input_ids, position_ids=position_ids, part_a_length=n_a) == expected
 
-    post_block = ATTN + ["hook_attn_add", "hook_attn_norm", "mlp.hook_pre", "mlp.hook_post", "mlp.hook_out",
-                         "hook_mlp_add", "hook_out"]
+    post_block = ["hook_resid_pre"] + ATTN + ["hook_attn_out", "hook_resid_mid", "hook_normalized_resid_mid",
+                                              "mlp.hook_pre", "mlp.hook_post", "hook_mlp_out", "hook_resid_post",
+                                              "hook_normalized_resid_post"]
     expected_post = expected[:6] + [f"blocks.{i}.{name}" for i in range(4) for name in post_block] + [
         "lm_head.hook_logits"]
     for style in ("post", "deepnorm"):
@@ -360,30 +367,27 @@ def test_golden_hook_names_glm_tiny():
 
 
 def test_golden_hook_names_chatglm2_tiny():
-    attn = (["attn.hook_q_pre_rope", "attn.hook_k_pre_rope", "attn.hook_k_grouped", "attn.hook_v_grouped"]
-            + ATTN)
-    block = (["hook_attn_norm"] + attn + ["hook_attn_add", "hook_mlp_norm", "mlp.hook_gate_pre", "mlp.hook_gate",
-                                          "mlp.hook_up", "mlp.hook_act_mul", "mlp.hook_out", "hook_out"])
-    expected = (["embeddings.hook_token", "rotary_emb.hook_cos", "rotary_emb.hook_sin"]
+    attn = (["attn.hook_q", "attn.hook_k", "attn.hook_v", "attn.hook_rot_q", "attn.hook_rot_k",
+             "attn.hook_k_repeated", "attn.hook_v_repeated"] + ATTN[3:])
+    block = (["hook_resid_pre", "hook_attn_norm"] + attn + ["hook_attn_out", "hook_resid_mid", "hook_mlp_norm",
+                                                            "mlp.hook_pre", "mlp.hook_gate_act", "mlp.hook_pre_linear",
+                                                            "mlp.hook_post", "hook_mlp_out", "hook_resid_post"])
+    expected = (["hook_embed", "rotary_emb.hook_cos", "rotary_emb.hook_sin"]
                 + [f"blocks.{i}.{name}" for i in range(4) for name in block]
                 + ["hook_final_norm", "lm_head.hook_logits"])
     assert _names(tiny_chatglm(), input_ids=torch.tensor([[5, 6, 7]])) == expected
 
 
-def test_new_lesson_keys_have_english_and_chinese_text():
-    lessons = json.loads(LESSONS.read_text(encoding="utf-8"))
-    elsewhere = {  # keys explained by bert.py / attention.py, gpt.json and llama.json
-        "embed.token", "embed.sum", "attn.q", "attn.k", "attn.v", "attn.scores", "attn.scaled", "attn.mask",
-        "attn.masked", "attn.pattern", "attn.z", "attn.out", "mlp.pre", "mlp.post", "mlp.out", "block.attn_add",
-        "block.attn_norm_post", "block.mlp_add", "block.out", "attn.q_pre_rope", "attn.k_pre_rope",
-        "attn.v_grouped", "attn.k_rope_repeated", "attn.v_repeated", "block.attn_rmsnorm", "block.mlp_rmsnorm",
-        "norm.final_rmsnorm", "swiglu.gate_pre", "swiglu.gate", "swiglu.up", "swiglu.act_mul", "attn.mask_causal"}
-    keys = set()
-    for model in [tiny_glm(style) for style in NORM_STYLES] + [tiny_chatglm()]:
-        keys |= {m.key for m in model.modules() if isinstance(m, HookPoint)}
-    for key in sorted(keys - elsewhere):
-        assert key in lessons, key
-        assert lessons[key]["en"].strip() and lessons[key]["zh"].strip(), key
+def test_lesson_keys_have_english_and_chinese_text():
+    from engine.lessons import lesson_text
+
+    for family, models in (("glm", [tiny_glm(style) for style in NORM_STYLES]), ("chatglm", [tiny_chatglm()])):
+        keys = {m.key for model in models for m in model.modules() if isinstance(m, HookPoint)}
+        for key in keys:
+            assert lesson_text(key, "en", family) and lesson_text(key, "zh", family), (family, key)
+    # one key, the family's own text: GLM's output layer, ChatGLM's interleaved half-head RoPE tables
+    assert lesson_text("logits", "en", "glm") != lesson_text("logits", "en", "chatglm")
+    assert lesson_text("rope.cos", "en", "chatglm") != lesson_text("rope.cos", "en", "llama")
 
 
 # --- through the engine, with the real tokenizers -----------------------------------------------------------------
@@ -457,7 +461,7 @@ def test_chatglm2_tiny_trace_and_generation():
     loaded = engine.load("chatglm2-tiny")
     trace = loaded.trace(text="清华大学在北京。")
     assert trace.logits.shape == (1, trace.input_ids.shape[1], loaded.config.vocab_size)
-    assert "blocks.0.attn.hook_k_grouped" in trace.cache
+    assert "blocks.0.attn.hook_rot_k" in trace.cache
     prompt = trace.input_ids
     assert torch.equal(greedy(loaded.module, prompt, 3, use_cache=True), greedy(loaded.module, prompt, 3,
                                                                                   use_cache=False))

@@ -1,21 +1,18 @@
 """GPT-1 and GPT-2 match transformers' OpenAIGPTLMHeadModel / GPT2LMHeadModel (every layer, every attention map,
 the logits, greedy generation with and without a KV cache). GPT-3's sparse layers have no reference class: they are
 checked against the paper's description by property."""
-import json
-from pathlib import Path
-
 import pytest
 import torch
 import transformers
 
 from engine.generation import greedy
 from engine.hooks import HookPoint
+from engine.lessons import lesson_text
 from engine.layers.masks import banded_causal_mask
 from engine.models import gpt
 from parity import assert_close, padded_batch, port, randomised, run_recorded
 
 VOCAB = 97
-LESSONS = Path(__file__).resolve().parents[2] / "assets" / "lessons" / "gpt.json"
 
 GPT2_SIZES = [  # (n_embd, n_layer, n_head, n_inner, extra config): include head counts that are not powers of two
     (32, 2, 4, None, {}),
@@ -65,9 +62,9 @@ def test_gpt2_matches_reference(n_embd, n_layer, n_head, n_inner, extra):
                              output_attentions=True)
     outputs, cache = run_recorded(ours, input_ids=input_ids, attention_mask=attention_mask)
 
-    assert_close(cache["embeddings.hook_sum"], expected.hidden_states[0], "embeddings")
+    assert_close(cache["hook_embed_sum"], expected.hidden_states[0], "embeddings")
     for i in range(n_layer - 1):
-        assert_close(cache[f"blocks.{i}.hook_out"], expected.hidden_states[i + 1], f"layer {i} hidden states")
+        assert_close(cache[f"blocks.{i}.hook_resid_post"], expected.hidden_states[i + 1], f"layer {i} hidden states")
     # transformers applies ln_f to the last entry of hidden_states
     assert_close(cache["hook_final_norm"], expected.hidden_states[n_layer], "final norm")
     for i in range(n_layer):
@@ -84,9 +81,10 @@ def test_gpt1_matches_reference(n_embd, n_layer, n_head):
                              output_attentions=True)
     outputs, cache = run_recorded(ours, input_ids=input_ids, attention_mask=attention_mask)
 
-    assert_close(cache["embeddings.hook_sum"], expected.hidden_states[0], "embeddings")
+    assert_close(cache["hook_embed_sum"], expected.hidden_states[0], "embeddings")
     for i in range(n_layer):
-        assert_close(cache[f"blocks.{i}.hook_out"], expected.hidden_states[i + 1], f"layer {i} hidden states")
+        assert_close(cache[f"blocks.{i}.hook_normalized_resid_post"], expected.hidden_states[i + 1],
+                     f"layer {i} hidden states")
         assert_close(cache[f"blocks.{i}.attn.hook_pattern"], expected.attentions[i], f"layer {i} attention")
     assert_close(outputs["lm"], expected.logits, "LM logits")
     assert "hook_final_norm" not in cache   # GPT-1 has no final LayerNorm
@@ -134,7 +132,7 @@ def test_kv_cache_continues_positions_and_matches_full_forward(family):
     assert_close(torch.cat(steps, dim=1), full, "cached logits")
     # the recording path with a cache sees the continued positions too
     _, cache = run_recorded(model, input_ids=input_ids[:, 5:6], past_key_values=first["past_key_values"])
-    assert_close(cache["embeddings.hook_position"][0, 0], model.embeddings.wpe.weight[5], "position of token 5")
+    assert_close(cache["hook_pos_embed"][0, 0], model.embeddings.wpe.weight[5], "position of token 5")
     assert cache["blocks.0.attn.hook_mask"].shape == (2, 1, 1, 6)   # one query row, 5 cached keys + itself
 
 
@@ -167,7 +165,7 @@ def test_gpt3_alternates_dense_and_banded_layers_and_uses_the_recorded_mask():
         layer = causal if i % 2 == 0 else banded_causal_mask(10, 10, 4)[0, 0]
         assert torch.equal(mask[0, 0], layer), f"layer {i}"
         assert torch.equal(mask[1, 0], layer & attention_mask[1].bool()[None, :]), f"layer {i} with padding"
-        assert model.blocks[i].attn.hook_mask.key == ("attn.mask_causal" if i % 2 == 0 else "attn.mask_banded")
+        assert model.blocks[i].attn.hook_mask.key == ("attn.mask" if i % 2 == 0 else "attn.mask_banded")
         # the recorded mask is the one used: nothing outside it gets any probability, and rows sum to one
         assert torch.all(pattern.masked_select(~mask.expand_as(pattern)) == 0), f"layer {i}"
         assert_close(pattern.sum(-1), torch.ones(pattern.shape[:-1]), f"layer {i} rows")
@@ -189,7 +187,7 @@ def test_gpt3_with_a_wide_window_equals_gpt2_with_the_same_weights():
     out3, cache3 = run_recorded(gpt3, input_ids=input_ids, attention_mask=attention_mask)
     out2, cache2 = run_recorded(gpt2, input_ids=input_ids, attention_mask=attention_mask)
     for i in range(4):
-        assert_close(cache3[f"blocks.{i}.hook_out"], cache2[f"blocks.{i}.hook_out"], f"layer {i}")
+        assert_close(cache3[f"blocks.{i}.hook_resid_post"], cache2[f"blocks.{i}.hook_resid_post"], f"layer {i}")
         assert_close(cache3[f"blocks.{i}.attn.hook_pattern"], cache2[f"blocks.{i}.attn.hook_pattern"], f"attn {i}")
     assert_close(out3["lm"], out2["lm"], "logits")
     narrow = tiny("gpt3", sparse_window=3)
@@ -210,12 +208,14 @@ def test_fused_path_equals_recording_path(family):
     assert_close(fused["last_hidden_state"], recorded["last_hidden_state"], f"{family} last hidden state")
 
 
-EMBEDDINGS = ["embeddings.hook_token", "embeddings.hook_position", "embeddings.hook_sum"]
+EMBEDDINGS = ["hook_embed", "hook_pos_embed", "hook_embed_sum"]
 ATTENTION = ["attn.hook_q", "attn.hook_k", "attn.hook_v", "attn.hook_scores", "attn.hook_scaled", "attn.hook_mask",
-             "attn.hook_masked", "attn.hook_pattern", "attn.hook_z", "attn.hook_out"]
-MLP = ["mlp.hook_pre", "mlp.hook_post", "mlp.hook_out"]
-PRE_NORM_BLOCK = ["hook_attn_norm", *ATTENTION, "hook_attn_add", "hook_mlp_norm", *MLP, "hook_out"]  # GPT-2, GPT-3
-POST_NORM_BLOCK = [*ATTENTION, "hook_attn_add", "hook_attn_norm", *MLP, "hook_mlp_add", "hook_out"]  # GPT-1
+             "attn.hook_attn_scores", "attn.hook_pattern", "attn.hook_z", "hook_attn_out"]
+MLP = ["mlp.hook_pre", "mlp.hook_post", "hook_mlp_out"]
+PRE_NORM_BLOCK = ["hook_resid_pre", "hook_attn_norm", *ATTENTION, "hook_resid_mid", "hook_mlp_norm", *MLP,
+                  "hook_resid_post"]                                                                    # GPT-2, GPT-3
+POST_NORM_BLOCK = ["hook_resid_pre", *ATTENTION, "hook_resid_mid", "hook_normalized_resid_mid", *MLP,
+                   "hook_resid_post", "hook_normalized_resid_post"]                                     # GPT-1
 
 
 def golden(block: list[str], final_norm: bool, layers: int = 4) -> list[str]:
@@ -235,19 +235,21 @@ def test_golden_hook_names(family, expected):
     assert cache.names() == expected
     assert cache["lm_head.hook_logits"].shape == (1, 7, VOCAB)
     assert cache["blocks.0.attn.hook_pattern"].shape == (1, 4, 7, 7)
+    assert torch.equal(cache["hook_embed_sum"], cache["blocks.0.hook_resid_pre"])
+    if family != "gpt1":   # pre-norm: the residual stream, as TransformerLens names its points
+        b = "blocks.1."
+        assert_close(cache[b + "hook_resid_mid"], cache[b + "hook_resid_pre"] + cache[b + "hook_attn_out"], "mid")
+        assert_close(cache[b + "hook_resid_post"], cache[b + "hook_resid_mid"] + cache[b + "hook_mlp_out"], "post")
+        assert torch.equal(cache[b + "hook_resid_post"], cache["blocks.2.hook_resid_pre"])
 
 
-def test_new_lesson_keys_have_english_and_chinese_text():
-    lessons = json.loads(LESSONS.read_text(encoding="utf-8"))
-    shared = {"embed.token", "embed.position", "embed.sum", "attn.q", "attn.k", "attn.v", "attn.scores",
-              "attn.scaled", "attn.mask", "attn.masked", "attn.pattern", "attn.z", "attn.out", "mlp.post", "mlp.out",
-              "block.attn_add", "block.attn_norm_post", "block.mlp_add", "block.out"}   # bert.py / attention.py
-    keys = set()
+def test_every_hook_has_english_and_chinese_lesson_text_for_its_generation():
     for family in ("gpt1", "gpt2", "gpt3"):
-        keys |= {m.key for m in tiny(family).modules() if isinstance(m, HookPoint)}
-    for key in sorted(keys - shared):
-        assert key in lessons, key
-        assert lessons[key]["en"].strip() and lessons[key]["zh"].strip(), key
+        for hook in (m for m in tiny(family).modules() if isinstance(m, HookPoint)):
+            assert lesson_text(hook.key, "en", family) and lesson_text(hook.key, "zh", family), (family, hook.key)
+    # GPT's own texts replace the general ones: next-token logits, the causal mask
+    assert lesson_text("logits", "en", "gpt2") != lesson_text("logits", "en")
+    assert lesson_text("attn.mask", "en", "gpt2") != lesson_text("attn.mask", "en")
 
 
 def test_presets_declare_their_generation():

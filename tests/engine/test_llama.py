@@ -1,20 +1,17 @@
 """LLaMA matches transformers' LlamaForCausalLM (GQA, MHA, MQA; padded batches; greedy generation with and without a
 KV cache), RoPE has its relative-position property, and the recorded steps have stable names and lesson texts."""
-import json
-from pathlib import Path
-
 import pytest
 import torch
 import transformers
 
 from engine.hooks import HookPoint, name_hook_points
+from engine.lessons import lesson_text
 from engine.generation import greedy
 from engine.layers.rope import RotaryEmbedding, apply_rotary, rope_tables
 from engine.models import llama
 from parity import assert_close, padded_batch, port, run_recorded
 
 VOCAB = 97
-LESSONS = Path(__file__).resolve().parents[2] / "assets" / "lessons" / "llama.json"
 
 CONFIGS = {  # small configs that differ where LLaMA-1/2/3 differ: key/value heads, RoPE base and scaling, ties
     "gqa": dict(hidden_size=32, intermediate_size=50, num_hidden_layers=2, num_attention_heads=4,
@@ -60,9 +57,9 @@ def test_causal_lm_matches_reference(name):
         handle.remove()
     outputs, cache = run_recorded(ours, input_ids=input_ids, attention_mask=attention_mask)
 
-    assert_close(cache["embeddings.hook_token"], expected.hidden_states[0], "embeddings")
+    assert_close(cache["hook_embed"], expected.hidden_states[0], "embeddings")
     for i in range(len(reference.model.layers)):
-        assert_close(cache[f"blocks.{i}.hook_out"], captured[i], f"layer {i} hidden states")
+        assert_close(cache[f"blocks.{i}.hook_resid_post"], captured[i], f"layer {i} hidden states")
         assert_close(cache[f"blocks.{i}.attn.hook_pattern"], expected.attentions[i], f"layer {i} attention")
     assert_close(cache["hook_final_norm"], expected.hidden_states[-1], "final norm")
     assert_close(outputs["lm"], expected.logits, "logits")
@@ -112,8 +109,9 @@ def test_kv_cache_holds_rotated_keys_per_key_value_head():
     assert len(past) == 2 and past[0][0].shape == (1, 2, 5, 8)   # (B, n_kv, T, hs)
     outputs, cache = run_recorded(ours, input_ids=input_ids[:, 5:], past_key_values=past, use_cache=True)
     assert_close(outputs["lm"], full[:, 5:], "logits continued from the cache")
-    assert cache["blocks.0.attn.hook_k_grouped"].shape == (1, 2, 8, 8)
-    assert cache["blocks.0.attn.hook_k"].shape == (1, 4, 8, 8)
+    assert cache["blocks.0.attn.hook_rot_k"].shape == (1, 2, 8, 8)        # cached + new keys, per key/value head
+    assert cache["blocks.0.attn.hook_k"].shape == (1, 2, 3, 8)            # the new tokens' projections
+    assert cache["blocks.0.attn.hook_k_repeated"].shape == (1, 4, 8, 8)
     assert cache["blocks.0.attn.hook_pattern"].shape == (1, 4, 3, 8)
     assert outputs["past_key_values"][0][0].shape == (1, 2, 8, 8)
 
@@ -160,12 +158,13 @@ def test_fused_path_equals_recording_path():
     assert_close(fused["last_hidden_state"], recorded["last_hidden_state"], "last hidden state")
 
 
-ATTENTION = ["attn.hook_q_pre_rope", "attn.hook_k_pre_rope", "attn.hook_k_grouped", "attn.hook_v_grouped",
-             "attn.hook_q", "attn.hook_k", "attn.hook_v", "attn.hook_scores", "attn.hook_scaled", "attn.hook_mask",
-             "attn.hook_masked", "attn.hook_pattern", "attn.hook_z", "attn.hook_out"]
-MLP = ["mlp.hook_gate_pre", "mlp.hook_gate", "mlp.hook_up", "mlp.hook_act_mul", "mlp.hook_out"]
-BLOCK = ["hook_attn_norm", *ATTENTION, "hook_attn_add", "hook_mlp_norm", *MLP, "hook_out"]
-GOLDEN = (["embeddings.hook_token", "rotary_emb.hook_cos", "rotary_emb.hook_sin"]
+ATTENTION = ["attn.hook_q", "attn.hook_k", "attn.hook_v", "attn.hook_rot_q", "attn.hook_rot_k",
+             "attn.hook_k_repeated", "attn.hook_v_repeated", "attn.hook_scores", "attn.hook_scaled", "attn.hook_mask",
+             "attn.hook_attn_scores", "attn.hook_pattern", "attn.hook_z"]
+MLP = ["mlp.hook_pre", "mlp.hook_gate_act", "mlp.hook_pre_linear", "mlp.hook_post"]
+BLOCK = ["hook_resid_pre", "hook_attn_norm", *ATTENTION, "hook_attn_out", "hook_resid_mid", "hook_mlp_norm", *MLP,
+         "hook_mlp_out", "hook_resid_post"]
+GOLDEN = (["hook_embed", "rotary_emb.hook_cos", "rotary_emb.hook_sin"]
           + [f"blocks.{i}.{name}" for i in range(4) for name in BLOCK]
           + ["hook_final_norm", "lm_head.hook_logits"])
 
@@ -180,22 +179,35 @@ def tiny_model(**changes):
 def test_golden_hook_names_for_llama_tiny():
     _, cache = run_recorded(tiny_model(), input_ids=torch.arange(3, 10)[None])
     assert cache.names() == GOLDEN
-    assert cache["blocks.0.attn.hook_k_pre_rope"].shape == (1, 2, 7, 16)   # 2 key/value heads (GQA) ...
-    assert cache["blocks.0.attn.hook_k"].shape == (1, 4, 7, 16)            # ... shared by 4 query heads
-    assert cache["blocks.0.mlp.hook_act_mul"].shape == (1, 7, 172)
+    assert cache["blocks.0.attn.hook_k"].shape == (1, 2, 7, 16)            # 2 key/value heads (GQA) ...
+    assert cache["blocks.0.attn.hook_k_repeated"].shape == (1, 4, 7, 16)   # ... shared by 4 query heads
+    assert cache["blocks.0.mlp.hook_post"].shape == (1, 7, 172)
     assert cache["rotary_emb.hook_cos"].shape == (1, 7, 16)
     assert cache["lm_head.hook_logits"].shape == (1, 7, VOCAB)
 
 
+def test_steps_are_transformer_lens_quantities():
+    """hook_q/k/v are the projections before RoPE, rot_q/rot_k after it; the gated MLP as TransformerLens'
+    GatedMLP (pre = gate before SiLU, pre_linear = up, post = SiLU(gate) * up)."""
+    model = tiny_model()
+    _, cache = run_recorded(model, input_ids=torch.arange(3, 10)[None])
+    a, m, attn = "blocks.0.attn.", "blocks.0.mlp.", model.blocks[0].attn
+    normed = cache["blocks.0.hook_attn_norm"]
+    assert_close(cache[a + "hook_q"], attn.q_proj(normed).view(1, 7, 4, 16).transpose(1, 2), "q before RoPE")
+    cos, sin = cache["rotary_emb.hook_cos"][:, None], cache["rotary_emb.hook_sin"][:, None]
+    assert_close(cache[a + "hook_rot_q"], apply_rotary(cache[a + "hook_q"], cos, sin), "rot_q")
+    assert_close(cache[a + "hook_rot_k"], apply_rotary(cache[a + "hook_k"], cos, sin), "rot_k")
+    assert torch.equal(cache[a + "hook_k_repeated"][:, 1], cache[a + "hook_rot_k"][:, 0])   # heads 0, 1 share kv 0
+    assert torch.equal(cache[a + "hook_v_repeated"][:, 3], cache[a + "hook_v"][:, 1])
+    assert_close(cache[m + "hook_gate_act"], torch.nn.functional.silu(cache[m + "hook_pre"]), "SiLU gate")
+    assert_close(cache[m + "hook_post"], cache[m + "hook_gate_act"] * cache[m + "hook_pre_linear"], "gate * up")
+
+
 def test_lesson_keys_have_english_and_chinese_text():
-    lessons = json.loads(LESSONS.read_text(encoding="utf-8"))
-    shared = {"embed.token", "attn.scores", "attn.scaled", "attn.masked", "attn.pattern", "attn.z", "attn.out",
-              "mlp.out", "block.attn_add", "block.out",   # bert.py / attention.py
-              "attn.mask_causal"}                         # gpt.json
     keys = {m.key for m in tiny_model().modules() if isinstance(m, HookPoint)}
-    assert keys - shared <= set(lessons), sorted(keys - shared - set(lessons))
-    for key, text in lessons.items():
-        assert text["en"].strip() and text["zh"].strip(), key
+    for key in keys:
+        assert lesson_text(key, "en", "llama") and lesson_text(key, "zh", "llama"), key
+    assert lesson_text("block.attn_norm_pre", "en", "llama") != lesson_text("block.attn_norm_pre", "en")  # RMSNorm
 
 
 def test_config_reads_old_and_new_rope_fields():

@@ -24,7 +24,8 @@ def test_roberta_for_masked_lm_matches_reference(hidden, layers, heads):
 
     assert_close(cache["embeddings.hook_norm"], expected.hidden_states[0], "embeddings")
     for i in range(layers):
-        assert_close(cache[f"blocks.{i}.hook_out"], expected.hidden_states[i + 1], f"layer {i} hidden states")
+        assert_close(cache[f"blocks.{i}.hook_normalized_resid_post"], expected.hidden_states[i + 1],
+                     f"layer {i} hidden states")
         assert_close(cache[f"blocks.{i}.attn.hook_pattern"], expected.attentions[i], f"layer {i} attention")
     assert_close(outputs["mlm"], expected.logits, "MLM logits")
 
@@ -51,7 +52,8 @@ def test_albert_for_pretraining_matches_reference(groups, inner):
 
     for i in range(4 * inner):   # one recorded step per application of a (shared) layer
         assert_close(cache[f"blocks.{i}.attn.hook_pattern"], expected.attentions[i], f"application {i} attention")
-        assert_close(cache[f"blocks.{i}.hook_out"], expected.hidden_states[i + 1], f"application {i} output")
+        assert_close(cache[f"blocks.{i}.hook_normalized_resid_post"], expected.hidden_states[i + 1],
+                     f"application {i} output")
     assert_close(outputs["mlm"], expected.prediction_logits, "MLM logits")
     assert_close(outputs["sop"], expected.sop_logits, "SOP logits")
 

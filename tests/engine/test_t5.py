@@ -75,19 +75,19 @@ def test_t5_matches_reference(variant):
     outputs, cache = run_recorded(ours, input_ids=input_ids, attention_mask=attention_mask,
                                   decoder_input_ids=decoder_input_ids)
 
-    assert_close(cache["encoder.embed.hook_token"], expected.encoder_hidden_states[0], "encoder embeddings")
-    assert_close(cache["decoder.embed.hook_token"], expected.decoder_hidden_states[0], "decoder embeddings")
+    assert_close(cache["encoder.hook_embed"], expected.encoder_hidden_states[0], "encoder embeddings")
+    assert_close(cache["decoder.hook_embed"], expected.decoder_hidden_states[0], "decoder embeddings")
     for i in range(enc_layers):
-        assert_close(cache[f"encoder.blocks.{i}.hook_out"], encoder_blocks[i], f"encoder layer {i}")
+        assert_close(cache[f"encoder.blocks.{i}.hook_resid_post"], encoder_blocks[i], f"encoder layer {i}")
         if i + 1 < enc_layers:
-            assert_close(cache[f"encoder.blocks.{i}.hook_out"], expected.encoder_hidden_states[i + 1],
+            assert_close(cache[f"encoder.blocks.{i}.hook_resid_post"], expected.encoder_hidden_states[i + 1],
                          f"encoder hidden_states[{i + 1}]")
         assert_close(cache[f"encoder.blocks.{i}.attn.hook_pattern"], expected.encoder_attentions[i],
                      f"encoder layer {i} self-attention")
     assert_close(cache["encoder.hook_final_norm"], expected.encoder_last_hidden_state, "encoder output")
     assert_close(cache["encoder.hook_final_norm"], expected.encoder_hidden_states[-1], "encoder final norm")
     for i in range(dec_layers):
-        assert_close(cache[f"decoder.blocks.{i}.hook_out"], decoder_blocks[i], f"decoder layer {i}")
+        assert_close(cache[f"decoder.blocks.{i}.hook_resid_post"], decoder_blocks[i], f"decoder layer {i}")
         assert_close(cache[f"decoder.blocks.{i}.attn.hook_pattern"], expected.decoder_attentions[i],
                      f"decoder layer {i} self-attention")
         assert_close(cache[f"decoder.blocks.{i}.cross_attn.hook_pattern"], expected.cross_attentions[i],
@@ -164,26 +164,26 @@ def test_position_bias_is_shared_and_not_changed_in_place():
     assert torch.equal(bias[0], table[buckets].permute(2, 0, 1))   # the recorded bias is still the looked-up one
     assert "encoder.blocks.1.attn.hook_position_bias" not in cache
     # later layers add the same bias: their scores + bias + mask reproduce their masked scores
-    scores, masked = cache["encoder.blocks.1.attn.hook_scores"], cache["encoder.blocks.1.attn.hook_masked"]
+    scores, masked = cache["encoder.blocks.1.attn.hook_scores"], cache["encoder.blocks.1.attn.hook_attn_scores"]
     keep = attention_mask.bool()[:, None, None, :].expand_as(masked)
     assert_close((scores + bias)[keep], masked[keep], "layer 1 reuses layer 0's bias")
 
 
-BLOCK = ["hook_attn_norm", "attn.hook_buckets", "attn.hook_position_bias", "attn.hook_q", "attn.hook_k",
-         "attn.hook_v", "attn.hook_scores", "attn.hook_mask", "attn.hook_masked", "attn.hook_pattern", "attn.hook_z",
-         "attn.hook_out", "hook_attn_add"]
+BLOCK = ["hook_resid_pre", "hook_attn_norm", "attn.hook_buckets", "attn.hook_position_bias", "attn.hook_q",
+         "attn.hook_k", "attn.hook_v", "attn.hook_scores", "attn.hook_mask", "attn.hook_attn_scores",
+         "attn.hook_pattern", "attn.hook_z", "hook_attn_out", "hook_resid_mid"]
 CROSS = ["hook_cross_norm", "cross_attn.hook_q", "cross_attn.hook_k", "cross_attn.hook_v", "cross_attn.hook_scores",
-         "cross_attn.hook_mask", "cross_attn.hook_masked", "cross_attn.hook_pattern", "cross_attn.hook_z",
-         "cross_attn.hook_out", "hook_cross_add"]
-MLP = ["hook_mlp_norm", "mlp.hook_pre", "mlp.hook_post", "mlp.hook_out", "hook_out"]
+         "cross_attn.hook_mask", "cross_attn.hook_attn_scores", "cross_attn.hook_pattern", "cross_attn.hook_z",
+         "hook_cross_attn_out", "hook_resid_mid_cross"]
+MLP = ["hook_mlp_norm", "mlp.hook_pre", "mlp.hook_post", "hook_mlp_out", "hook_resid_post"]
 
 
 def golden_t5_tiny() -> list[str]:
-    names = ["encoder.embed.hook_token"]
+    names = ["encoder.hook_embed"]
     for i in range(2):
         block = [n for n in BLOCK if i == 0 or "position_bias" not in n and "buckets" not in n]
         names += [f"encoder.blocks.{i}.{n}" for n in block + MLP]
-    names += ["encoder.hook_final_norm", "decoder.embed.hook_token"]
+    names += ["encoder.hook_final_norm", "decoder.hook_embed"]
     for i in range(2):
         block = [n for n in BLOCK if i == 0 or "position_bias" not in n and "buckets" not in n]
         names += [f"decoder.blocks.{i}.{n}" for n in block + CROSS + MLP]
@@ -201,25 +201,38 @@ def test_golden_hook_names_t5_tiny():
     assert cache.step("decoder.blocks.1.cross_attn.hook_pattern").key == "cross_attn.pattern"
     assert cache.step("decoder.blocks.1.cross_attn.hook_pattern").shape == (1, 4, 3, 7)
     assert cache.step("decoder.blocks.0.attn.hook_pattern").key == "attn.pattern"
+    assert cache.step("decoder.blocks.0.hook_cross_attn_out").key == "cross_attn.out"
+    b = "decoder.blocks.1."
+    assert torch.allclose(cache[b + "hook_resid_mid_cross"],
+                          cache[b + "hook_resid_mid"] + cache[b + "hook_cross_attn_out"])
+    assert torch.allclose(cache[b + "hook_resid_post"], cache[b + "hook_resid_mid_cross"] + cache[b + "hook_mlp_out"])
 
 
 def test_lesson_keys_have_texts():
-    import json
-    from pathlib import Path
+    from engine.lessons import lesson_text
 
-    lessons = json.loads((Path(__file__).resolve().parents[2] / "assets/lessons/t5.json").read_text("utf-8"))
-    gated = t5.T5(t5.T5Config(vocab_size=50, feed_forward_proj="gated-gelu", **{
-        k: v for k, v in t5.TINY_PRESETS["t5-tiny"].items() if k != "feed_forward_proj"}))
-    keys = {m.key for m in gated.modules() if hasattr(m, "key")}
-    keys |= {m.key for m in t5.T5(t5.T5Config(vocab_size=50, **t5.TINY_PRESETS["t5-tiny"])).modules()
-             if hasattr(m, "key")}
-    known_elsewhere = {"embed.token", "attn.q", "attn.k", "attn.v", "attn.scores", "attn.scaled", "attn.mask",
-                       "attn.masked", "attn.pattern", "attn.z", "attn.out", "block.attn_add", "block.out",
-                       "mlp.pre", "mlp.post", "mlp.out"}
-    assert keys - known_elsewhere <= set(lessons), sorted(keys - known_elsewhere - set(lessons))
-    for key, text in lessons.items():
-        assert text["en"].strip() and text["zh"].strip(), key
+    tiny = {k: v for k, v in t5.TINY_PRESETS["t5-tiny"].items() if k != "feed_forward_proj"}
+    keys = set()
+    for ffn in ("relu", "gated-gelu"):   # T5 1.0 and v1.1
+        model = t5.T5(t5.T5Config(vocab_size=50, feed_forward_proj=ffn, **tiny))
+        keys |= {m.key for m in model.modules() if hasattr(m, "key")}
+    for key in keys:
+        assert lesson_text(key, "en", "t5") and lesson_text(key, "zh", "t5"), key
 
+
+def test_gated_feed_forward_steps_are_transformer_lens_gated_mlp_steps():
+    tiny = {k: v for k, v in t5.TINY_PRESETS["t5-tiny"].items() if k != "feed_forward_proj"}
+    model = t5.T5(t5.T5Config(vocab_size=50, feed_forward_proj="gated-gelu", **tiny)).eval()
+    name_hook_points(model)
+    with torch.no_grad(), record() as cache:
+        model(torch.randint(2, 50, (1, 5)), decoder_input_ids=torch.tensor([[0, 5]]))
+    m, mlp = "encoder.blocks.0.mlp.", model.encoder.blocks[0].mlp
+    normed = cache["encoder.blocks.0.hook_mlp_norm"]
+    assert torch.allclose(cache[m + "hook_pre"], mlp.wi_0(normed))
+    assert torch.allclose(cache[m + "hook_pre_linear"], mlp.wi_1(normed))
+    assert torch.allclose(cache[m + "hook_gate_act"], mlp.act_fn(cache[m + "hook_pre"]))
+    assert torch.allclose(cache[m + "hook_post"], cache[m + "hook_gate_act"] * cache[m + "hook_pre_linear"])
+    assert torch.allclose(cache["encoder.blocks.0.hook_mlp_out"], mlp.wo(cache[m + "hook_post"]))
 
 
 def test_trace_t5_tiny_translation():
