@@ -11,14 +11,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-import torch
 from torch import nn
 
 from engine.hooks import HookPoint, renamed
-from engine.layers.masks import padding_mask
 from engine.models.base import encoder_inputs
 from engine.models import bert
-from engine.models.bert import BertBlock, BertConfig, BertEmbeddings, Pooler, add_encoder_heads, encoder_heads
+from engine.models.bert import (BertBlock, BertConfig, BertEmbeddings, Pooler, add_encoder_heads,
+                                embed_encoder_inputs, encoder_heads)
 from engine.models.family import ENCODER_ONLY, AttentionDims, FamilySpec
 
 
@@ -68,14 +67,8 @@ class Albert(nn.Module):
 
     def forward(self, input_ids, attention_mask=None, token_type_ids=None, position_ids=None):
         config = self.config
-        if attention_mask is None:
-            attention_mask = torch.ones_like(input_ids)
-        if token_type_ids is None:
-            token_type_ids = torch.zeros_like(input_ids)
-        if position_ids is None:
-            position_ids = torch.arange(input_ids.shape[1], device=input_ids.device)[None]
-        allowed = padding_mask(attention_mask)                                    # (B, 1, 1, T)
-        embeddings = self.embeddings(input_ids, token_type_ids, position_ids)       # (B, T, E)
+        embeddings, allowed = embed_encoder_inputs(self.embeddings, input_ids, attention_mask, token_type_ids,
+                                                   position_ids)                  # (B, T, E), (B, 1, 1, T)
         hidden_states = self.embed_proj(embeddings)                                 # (B, T, H)
         layers_per_group = config.num_hidden_layers // config.num_hidden_groups
         for i in range(config.num_hidden_layers):

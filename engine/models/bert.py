@@ -185,18 +185,24 @@ class Bert(nn.Module):
         add_encoder_heads(self, config, config.hidden_size)
 
     def forward(self, input_ids, attention_mask=None, token_type_ids=None, position_ids=None):
-        batch, length = input_ids.shape
-        if attention_mask is None:
-            attention_mask = torch.ones_like(input_ids)
-        if token_type_ids is None:
-            token_type_ids = torch.zeros_like(input_ids)
-        if position_ids is None:
-            position_ids = torch.arange(length, device=input_ids.device)[None]
-        allowed = padding_mask(attention_mask)                                   # (B, 1, 1, T)
-        hidden_states = self.embeddings(input_ids, token_type_ids, position_ids)  # (B, T, H)
+        hidden_states, allowed = embed_encoder_inputs(self.embeddings, input_ids, attention_mask, token_type_ids,
+                                                      position_ids)               # (B, T, H), (B, 1, 1, T)
         for block in self.blocks:
             hidden_states = block(hidden_states, allowed)
         return encoder_heads(self, hidden_states)
+
+
+def embed_encoder_inputs(embeddings: BertEmbeddings, input_ids, attention_mask=None, token_type_ids=None,
+                         position_ids=None):
+    """What every BERT-like encoder does first, with its defaults (every token real, one segment, positions 0 ..
+    T-1): the summed embeddings, and which keys each query may see (padding never)."""
+    if attention_mask is None:
+        attention_mask = torch.ones_like(input_ids)
+    if token_type_ids is None:
+        token_type_ids = torch.zeros_like(input_ids)
+    if position_ids is None:
+        position_ids = torch.arange(input_ids.shape[1], device=input_ids.device)[None]   # (1, T)
+    return embeddings(input_ids, token_type_ids, position_ids), padding_mask(attention_mask)
 
 
 def add_encoder_heads(model: nn.Module, config, embedding_size: int) -> None:

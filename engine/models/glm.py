@@ -443,14 +443,10 @@ class ChatGLM(Llama):
 _LAYER = r"^(?:model\.)?layers\.(\d+)\."
 
 # transformers' GlmForCausalLM (model_type "glm": ChatGLM/GLM-4 checkpoints converted to the HF format).
-CHATGLM_RENAMES = [
-    (r"^(?:model\.)?embed_tokens\.", "embeddings.token."),
-    (_LAYER + r"self_attn\.(q_proj|k_proj|v_proj|o_proj)\.", r"blocks.\1.attn.\2."),
-    (_LAYER + r"mlp\.(gate_up_proj|down_proj)\.", r"blocks.\1.mlp.\2."),
-    (_LAYER + r"(input_layernorm|post_attention_layernorm)\.", r"blocks.\1.\2."),
-    (r"^(?:model\.)?norm\.", "norm."),
-    (r"^lm_head\.", "lm_head."),   # tied to embeddings.token.weight when tie_word_embeddings
-]
+# transformers' GlmForCausalLM (model_type "glm": ChatGLM/GLM-4 checkpoints converted to the HF format): LLaMA's
+# table with the fused gate_up_proj in place of gate_proj and up_proj
+CHATGLM_RENAMES = [(r"^(?:model\.)?layers\.(\d+)\.mlp\.(gate_up_proj|down_proj)\.", r"blocks.\1.mlp.\2.")
+                   if "gate_proj" in rule[0] else rule for rule in llama.HF_RENAMES]
 
 _GLM = r"^(?:glm\.)?(?:transformer\.)?"
 _GLM_LAYER = r"^(?:glm\.)?transformer\.layers\.(\d+)\."
@@ -477,29 +473,15 @@ _WORD = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]|\w+")   # one CJK
 TAIL_FRACTION = 0.15
 
 
-def _is_glm(tokenizer, family: str | None) -> bool:
-    if family is not None:
-        return family == "glm"
-    return tokenizer.role_id("start") is not None   # only GLM's tokenizer names the paper's [START]
-
-
-def prepare_inputs(tokenizer, text: str, text_pair: str | None = None, family: str | None = None) -> Prepared:
-    """ChatGLM: the tokenizer's encoding ([gMASK] sop text), one stream. GLM: a blank-infilling layout.
-
-    GLM's rule for which spans to blank, first that applies:
+def prepare_inputs(tokenizer, text: str, text_pair: str | None = None) -> Prepared:
+    """GLM reads a blank-infilling layout. Which spans to blank, the first rule that applies:
       1. Square brackets in the text: "The cat [sat on] the mat." blanks "sat on" (full-width 【】 too).
       2. [MASK] written in the text: "Tsinghua University is in [MASK]." Each [MASK] is a blank; text_pair
          gives their contents in order, separated by "|" ("Beijing"). Without it, Part B holds only [START]
          for each blank: where the model would start writing.
       3. Nothing marked: the last ~15% of the words (at least one) are blanked, as one span.
     Part B lists the blanks in text order. text_pair is read only for rule 2.
-    family: "glm" or "chatglm"; None guesses from the tokenizer.
     """
-    if not _is_glm(tokenizer, family):
-        encoding = tokenizer.encode(text, text_pair)
-        input_ids = torch.tensor([encoding.ids])
-        return Prepared(encoding, {"input_ids": input_ids, "attention_mask": torch.ones_like(input_ids)})
-
     mask_token = tokenizer.special_tokens.get("mask", "[MASK]")
     pieces = [(m.start(), m.end(), m.group(1) if m.group(1) is not None else m.group(2))
               for m in _BRACKETS.finditer(text)]
@@ -617,21 +599,24 @@ def _prepared(tokenizer, layout: dict, offsets, segments, blanks: list[dict], ru
     return Prepared(encoding, inputs, extras)
 
 
-TINY_PRESETS = {
+GLM_TINY = {
     # norm_style "pre": what the GLM paper and its released code do (see NORM_NOTES). The other two placements
     # are the same model with the switch turned, so the explorer can show all three side by side.
     "glm-tiny": dict(hidden_size=64, num_layers=4, num_attention_heads=4, max_sequence_length=256,
                      norm_style="pre"),
-    "glm-post-tiny": dict(family="glm", hidden_size=64, num_layers=4, num_attention_heads=4,
-                          max_sequence_length=256, norm_style="post"),
-    "glm-deepnorm-tiny": dict(family="glm", hidden_size=64, num_layers=4, num_attention_heads=4,
-                              max_sequence_length=256, norm_style="deepnorm"),
+    "glm-post-tiny": dict(hidden_size=64, num_layers=4, num_attention_heads=4, max_sequence_length=256,
+                          norm_style="post"),
+    "glm-deepnorm-tiny": dict(hidden_size=64, num_layers=4, num_attention_heads=4, max_sequence_length=256,
+                              norm_style="deepnorm"),
+}
+CHATGLM_TINY = {
     # ChatGLM2's grouped ("multi-query") attention stays visible: 4 query heads share 2 key/value groups.
-    "chatglm2-tiny": dict(family="chatglm", hidden_size=64, intermediate_size=172, num_hidden_layers=4,
+    "chatglm2-tiny": dict(hidden_size=64, intermediate_size=172, num_hidden_layers=4,
                           num_attention_heads=4, num_key_value_heads=2, head_dim=16, max_position_embeddings=512,
                           rms_norm_eps=1e-5, partial_rotary_factor=0.5, attention_bias=True,
                           tie_word_embeddings=False),
 }
+TINY_PRESETS = {**GLM_TINY, **CHATGLM_TINY}
 
 
 # --- the families ----------------------------------------------------------------------------------------------
@@ -668,32 +653,19 @@ def glm_config_rules(c) -> list[str]:
     return []
 
 
-def prepare_glm_inputs(tokenizer, text: str, text_pair: str | None = None, **options) -> Prepared:
-    return prepare_inputs(tokenizer, text, text_pair, family="glm", **options)
-
-
-def prepare_chatglm_inputs(tokenizer, text: str, text_pair: str | None = None, **options) -> Prepared:
-    return prepare_inputs(tokenizer, text, text_pair, family="chatglm", **options)
-
-
-def _tiny(family: str) -> dict[str, dict]:
-    return {name: {k: v for k, v in config.items() if k != "family"}
-            for name, config in TINY_PRESETS.items() if config.get("family", "glm") == family}
-
-
 GLM_FAMILY = FamilySpec(
     name="glm", title="GLM", group=DECODER_ONLY, paper="Du et al. 2022",
-    config_cls=GLMConfig, model_cls=GLM, hf_renames=GLM_RENAMES, prepare_inputs=prepare_glm_inputs,
+    config_cls=GLMConfig, model_cls=GLM, hf_renames=GLM_RENAMES, prepare_inputs=prepare_inputs,
     param_formula=glm_formula, attention_dims=glm_attention_dims, config_rules=glm_config_rules, depth={"layers": ("num_layers", "num_layers")},
     tokenizer_recipe="glm", lessons=("common", "glm"),
-    tiny_presets=_tiny("glm"),
+    tiny_presets=GLM_TINY,
 )
 CHATGLM_FAMILY = FamilySpec(
     name="chatglm", title="ChatGLM2/3", group=DECODER_ONLY, paper="THUDM 2023 (ChatGLM2-6B, ChatGLM3-6B)",
     config_cls=ChatGLMConfig, model_cls=ChatGLM, hf_renames=CHATGLM_RENAMES, hf_model_types=("glm",),
-    hf_architectures=("Glm",), prepare_inputs=prepare_chatglm_inputs,
+    hf_architectures=("Glm",), prepare_inputs=llama.prepare_inputs,
     param_formula=chatglm_formula, attention_dims=chatglm_attention_dims, config_rules=llama.config_rules,
     depth={"layers": ("num_hidden_layers", "num_hidden_layers")},
     tokenizer_recipe="chatglm", lessons=("common", "llama", "chatglm"),
-    tiny_presets=_tiny("chatglm"),
+    tiny_presets=CHATGLM_TINY,
 )

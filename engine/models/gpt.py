@@ -321,12 +321,11 @@ def prepare_inputs(tokenizer, text: str, text_pair: str | None = None):
     return encoder_inputs(tokenizer, text, text_pair, use_segments=False)
 
 
-TINY_PRESETS = {
-    "gpt1-tiny": dict(family="gpt1", n_embd=64, n_layer=4, n_head=4, n_positions=256),
-    "gpt2-tiny": dict(family="gpt2", n_embd=64, n_layer=4, n_head=4, n_positions=256),
-    # window 4: on a short sentence the band in layers 1 and 3 is plain to see beside the triangles of 0 and 2
-    "gpt3-tiny": dict(family="gpt3", n_embd=64, n_layer=4, n_head=4, n_positions=256, sparse_window=4),
-}
+GPT1_TINY = {"gpt1-tiny": dict(n_embd=64, n_layer=4, n_head=4, n_positions=256)}
+GPT2_TINY = {"gpt2-tiny": dict(n_embd=64, n_layer=4, n_head=4, n_positions=256)}
+# window 4: on a short sentence the band in layers 1 and 3 is plain to see beside the triangles of 0 and 2
+GPT3_TINY = {"gpt3-tiny": dict(n_embd=64, n_layer=4, n_head=4, n_positions=256, sparse_window=4)}
+TINY_PRESETS = {**GPT1_TINY, **GPT2_TINY, **GPT3_TINY}
 
 
 # --- the families ----------------------------------------------------------------------------------------------
@@ -358,26 +357,21 @@ def config_rules(c) -> list[str]:
     return []
 
 
-def _tiny(family: str) -> dict[str, dict]:
-    return {name: {k: v for k, v in config.items() if k != "family"}
-            for name, config in TINY_PRESETS.items() if config["family"] == family}
-
-
 _GPT = dict(group=DECODER_ONLY, hf_renames=HF_RENAMES, prepare_inputs=prepare_inputs, attention_dims=attention_dims,
             config_rules=config_rules, depth={"layers": ("n_layer", "n_layer")})
 
 GPT1_FAMILY = FamilySpec(
     name="gpt1", title="GPT-1", paper="Radford et al. 2018", config_cls=GPT1Config, model_cls=GPT1,
     hf_model_types=("openai-gpt",), hf_architectures=("OpenAIGPT",), param_formula=gpt1_formula,
-    tokenizer_recipe="gpt1", lessons=("common", "gpt"), tiny_presets=_tiny("gpt1"),
+    tokenizer_recipe="gpt1", lessons=("common", "gpt"), tiny_presets=GPT1_TINY,
     **_GPT)
 GPT2_FAMILY = FamilySpec(
     name="gpt2", title="GPT-2", paper="Radford et al. 2019", config_cls=GPT2Config, model_cls=GPT2,
     hf_model_types=("gpt2",), hf_architectures=("GPT2",), param_formula=gpt2_formula,
-    tokenizer_recipe="gpt2", lessons=("common", "gpt"), tiny_presets=_tiny("gpt2"),
+    tokenizer_recipe="gpt2", lessons=("common", "gpt"), tiny_presets=GPT2_TINY,
     **_GPT)
 # GPT-3 was never released: no checkpoint format of its own (GPT-2's rename table reads GPT-2-shaped files)
 GPT3_FAMILY = FamilySpec(
     name="gpt3", title="GPT-3", paper="Brown et al. 2020", config_cls=GPT3Config, model_cls=GPT3,
     param_formula=gpt2_formula, tokenizer_recipe="gpt2", lessons=("common", "gpt"),
-    tiny_presets=_tiny("gpt3"), **_GPT)
+    tiny_presets=GPT3_TINY, **_GPT)

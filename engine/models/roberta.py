@@ -10,11 +10,10 @@ from dataclasses import dataclass
 import torch
 from torch import nn
 
-from engine.layers.masks import padding_mask
 from engine.models.base import encoder_inputs
 from engine.models import bert
 from engine.models.bert import HF_RENAMES as BERT_RENAMES
-from engine.models.bert import BertBlock, BertConfig, BertEmbeddings, MLMHead
+from engine.models.bert import BertBlock, BertConfig, BertEmbeddings, MLMHead, embed_encoder_inputs
 from engine.models.family import ENCODER_ONLY, FamilySpec
 
 
@@ -57,12 +56,10 @@ class Roberta(nn.Module):
     def forward(self, input_ids, attention_mask=None, token_type_ids=None, position_ids=None):
         if attention_mask is None:
             attention_mask = (input_ids != self.config.pad_token_id).long()
-        if token_type_ids is None:
-            token_type_ids = torch.zeros_like(input_ids)
         if position_ids is None:
             position_ids = position_ids_past_padding(input_ids, self.config.pad_token_id)
-        allowed = padding_mask(attention_mask)                                   # (B, 1, 1, T)
-        hidden_states = self.embeddings(input_ids, token_type_ids, position_ids)  # (B, T, H)
+        hidden_states, allowed = embed_encoder_inputs(self.embeddings, input_ids, attention_mask, token_type_ids,
+                                                      position_ids)               # (B, T, H), (B, 1, 1, T)
         for block in self.blocks:
             hidden_states = block(hidden_states, allowed)
         outputs = {"last_hidden_state": hidden_states}

@@ -11,7 +11,7 @@ import transformers
 from engine.api import init_weights
 from engine.generation import greedy
 from engine.hooks import HookPoint, name_hook_points, record
-from engine.models import glm
+from engine.models import FAMILIES, glm
 from engine.models.llama import _position_ids as llama_position_ids
 from parity import assert_close, padded_batch, port, randomised, run_recorded
 
@@ -54,7 +54,6 @@ def tiny_glm(norm_style="pre", vocab_size=VOCAB, **changes):
 
 def tiny_chatglm(vocab_size=VOCAB):
     values = dict(glm.TINY_PRESETS["chatglm2-tiny"], vocab_size=vocab_size)
-    values.pop("family")
     model = glm.ChatGLM(glm.ChatGLMConfig.from_dict(values))
     init_weights(model, seed=0, std=0.1)
     name_hook_points(model)
@@ -393,10 +392,9 @@ def test_lesson_keys_have_english_and_chinese_text():
 # --- through the engine, with the real tokenizers -----------------------------------------------------------------
 
 def test_presets_and_configs():
-    assert {name: preset.get("family", "glm") for name, preset in glm.TINY_PRESETS.items()} == {
+    assert {name: family for family in ("glm", "chatglm") for name in FAMILIES[family].tiny_presets} == {
         "glm-tiny": "glm", "glm-post-tiny": "glm", "glm-deepnorm-tiny": "glm", "chatglm2-tiny": "chatglm"}
     chat = dict(glm.TINY_PRESETS["chatglm2-tiny"])
-    chat.pop("family")
     config = glm.ChatGLMConfig.from_dict(chat)
     assert config.num_key_value_heads < config.num_attention_heads and config.rotary_dim == config.head_dim // 2
     assert glm.GLMConfig.from_dict({"max_sequence_length": 256}).max_length == 256

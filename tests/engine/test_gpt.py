@@ -9,7 +9,7 @@ from engine.generation import greedy
 from engine.hooks import HookPoint
 from engine.lessons import lesson_text
 from engine.layers.masks import banded_causal_mask
-from engine.models import gpt
+from engine.models import FAMILIES, gpt
 from parity import assert_close, padded_batch, port, randomised, run_recorded
 
 VOCAB = 97
@@ -44,7 +44,6 @@ def gpt1_reference(n_embd=32, n_layer=2, n_head=4, seed=0):
 def tiny(family: str, vocab_size: int = VOCAB, **changes):
     """A tiny-preset model with random weights, built without a tokenizer."""
     values = dict(gpt.TINY_PRESETS[f"{family}-tiny"], vocab_size=vocab_size, **changes)
-    values.pop("family")
     model_class, config_class = {"gpt1": (gpt.GPT1, gpt.GPT1Config), "gpt2": (gpt.GPT2, gpt.GPT2Config),
                                  "gpt3": (gpt.GPT3, gpt.GPT3Config)}[family]
     model = model_class(config_class.from_dict(values))
@@ -253,7 +252,7 @@ def test_every_hook_has_english_and_chinese_lesson_text_for_its_generation():
 
 
 def test_presets_declare_their_generation():
-    assert {name: preset["family"] for name, preset in gpt.TINY_PRESETS.items()} == {
+    assert {name: family for family in ("gpt1", "gpt2", "gpt3") for name in FAMILIES[family].tiny_presets} == {
         "gpt1-tiny": "gpt1", "gpt2-tiny": "gpt2", "gpt3-tiny": "gpt3"}
     assert gpt.GPT2Config.from_dict({"n_positions": 256}).max_length == 256
     assert gpt.GPT1Config().max_length == 512
