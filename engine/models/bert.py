@@ -18,6 +18,7 @@ import torch
 from torch import nn
 
 from engine.hooks import HookPoint
+from engine.layers.residual import PostNormBlock
 from engine.layers.activations import activation
 from engine.layers.attention import Attention, merge_heads, split_heads
 from engine.layers.masks import padding_mask
@@ -102,7 +103,7 @@ class BertMLP(MLP):
     fc_in, fc_out = "intermediate", "output"
 
 
-class BertBlock(nn.Module):
+class BertBlock(PostNormBlock):
     """One encoder layer, post-norm: Add & Norm after attention and after the feed-forward."""
 
     def __init__(self, config: BertConfig):
@@ -111,13 +112,6 @@ class BertBlock(nn.Module):
         self.attn_norm = nn.LayerNorm(config.hidden_size, eps=config.layer_norm_eps)
         self.mlp = BertMLP(config.hidden_size, config.intermediate_size, config.hidden_act)
         self.mlp_norm = nn.LayerNorm(config.hidden_size, eps=config.layer_norm_eps)
-        self.hook_resid_pre = HookPoint(BTH, "block.resid_pre")
-        self.hook_attn_out = HookPoint(BTH, "attn.out")
-        self.hook_resid_mid = HookPoint(BTH, "block.attn_add")
-        self.hook_normalized_resid_mid = HookPoint(BTH, "block.attn_norm_post")
-        self.hook_mlp_out = HookPoint(BTH, "mlp.out")
-        self.hook_resid_post = HookPoint(BTH, "block.mlp_add")
-        self.hook_normalized_resid_post = HookPoint(BTH, "block.mlp_norm_post")
 
     def forward(self, hidden_states, allowed):
         resid_pre = self.hook_resid_pre(hidden_states)                                  # (B, T, H)

@@ -38,6 +38,7 @@ from torch import nn
 
 from engine.errors import InputError
 from engine.hooks import HookPoint
+from engine.layers.residual import PreNormBlock, PostNormBlock
 from engine.layers.attention import Attention, merge_heads, split_heads
 from engine.layers.heads import LMHead
 from engine.layers.masks import causal_mask, combine, padding_mask
@@ -208,7 +209,7 @@ class GLMMLP(MLP):
     fc_in, fc_out = "dense_h_to_4h", "dense_4h_to_h"
 
 
-class GLMPreNormBlock(nn.Module):
+class GLMPreNormBlock(PreNormBlock):
     """norm_style "pre": each sub-layer reads a normalised copy; the residual stream is never normalised."""
 
     def __init__(self, config: GLMConfig):
@@ -217,13 +218,6 @@ class GLMPreNormBlock(nn.Module):
         self.attn = GLMAttention(config)
         self.post_attention_layernorm = nn.LayerNorm(config.hidden_size, eps=config.layernorm_epsilon)
         self.mlp = GLMMLP(config.hidden_size, config.intermediate_size, config.hidden_act)
-        self.hook_resid_pre = HookPoint(BTH, "block.resid_pre")
-        self.hook_attn_norm = HookPoint(BTH, "block.attn_norm_pre")
-        self.hook_attn_out = HookPoint(BTH, "attn.out")
-        self.hook_resid_mid = HookPoint(BTH, "block.resid_mid")
-        self.hook_mlp_norm = HookPoint(BTH, "block.mlp_norm_pre")
-        self.hook_mlp_out = HookPoint(BTH, "mlp.out")
-        self.hook_resid_post = HookPoint(BTH, "block.resid_post")
 
     def forward(self, hidden_states, allowed, layer_past=None):
         resid_pre = self.hook_resid_pre(hidden_states)                                           # (B, T, H)
@@ -233,25 +227,18 @@ class GLMPreNormBlock(nn.Module):
         return self.hook_resid_post(resid_mid + mlp_out), present
 
 
-class GLMPostNormBlock(nn.Module):
+class GLMPostNormBlock(PostNormBlock):
     """norm_style "post" (alpha = 1) and "deepnorm" (alpha = (2N)^0.5): LayerNorm(alpha * x + F(x)).
     Step names as TransformerLens' BertBlock: resid_mid / resid_post are the sums, normalized_* what LN makes."""
 
     def __init__(self, config: GLMConfig):
-        super().__init__()
+        deepnorm = config.norm_style == "deepnorm"   # its scaled sum has a lesson of its own
+        super().__init__(add_key="glm.deepnorm_add" if deepnorm else None)
         self.alpha = config.residual_alpha
         self.attn = GLMAttention(config)
         self.post_attention_layernorm = nn.LayerNorm(config.hidden_size, eps=config.layernorm_epsilon)
         self.mlp = GLMMLP(config.hidden_size, config.intermediate_size, config.hidden_act)
         self.post_mlp_layernorm = nn.LayerNorm(config.hidden_size, eps=config.layernorm_epsilon)
-        deepnorm = config.norm_style == "deepnorm"   # its scaled sum has a lesson of its own
-        self.hook_resid_pre = HookPoint(BTH, "block.resid_pre")
-        self.hook_attn_out = HookPoint(BTH, "attn.out")
-        self.hook_resid_mid = HookPoint(BTH, "glm.deepnorm_add" if deepnorm else "block.attn_add")
-        self.hook_normalized_resid_mid = HookPoint(BTH, "block.attn_norm_post")
-        self.hook_mlp_out = HookPoint(BTH, "mlp.out")
-        self.hook_resid_post = HookPoint(BTH, "glm.deepnorm_add" if deepnorm else "block.mlp_add")
-        self.hook_normalized_resid_post = HookPoint(BTH, "block.mlp_norm_post")
 
     def forward(self, hidden_states, allowed, layer_past=None):
         resid_pre = self.hook_resid_pre(hidden_states)                                        # (B, T, H)

@@ -37,6 +37,7 @@ from torch import nn
 
 from engine.errors import InputError
 from engine.hooks import HookPoint
+from engine.layers.residual import PreNormBlock, PostNormBlock
 from engine.layers.attention import Attention, merge_heads, split_heads
 from engine.layers.heads import LMHead
 from engine.layers.masks import banded_causal_mask, causal_mask, combine, padding_mask
@@ -174,7 +175,7 @@ class GPTMLP(MLP):
     fc_in, fc_out = "c_fc", "c_proj"
 
 
-class GPT1Block(nn.Module):
+class GPT1Block(PostNormBlock):
     """Post-norm: the residual sum is normalised after attention and after the MLP."""
 
     def __init__(self, config, layer_idx: int):
@@ -183,13 +184,6 @@ class GPT1Block(nn.Module):
         self.ln_1 = nn.LayerNorm(config.n_embd, eps=config.layer_norm_epsilon)
         self.mlp = GPTMLP(config.n_embd, config.intermediate_size, config.activation_function)
         self.ln_2 = nn.LayerNorm(config.n_embd, eps=config.layer_norm_epsilon)
-        self.hook_resid_pre = HookPoint(BTH, "block.resid_pre")
-        self.hook_attn_out = HookPoint(BTH, "attn.out")
-        self.hook_resid_mid = HookPoint(BTH, "block.attn_add")
-        self.hook_normalized_resid_mid = HookPoint(BTH, "block.attn_norm_post")
-        self.hook_mlp_out = HookPoint(BTH, "mlp.out")
-        self.hook_resid_post = HookPoint(BTH, "block.mlp_add")
-        self.hook_normalized_resid_post = HookPoint(BTH, "block.mlp_norm_post")
 
     def forward(self, hidden_states, allowed, layer_past=None):
         resid_pre = self.hook_resid_pre(hidden_states)                               # (B, T, H)
@@ -200,7 +194,7 @@ class GPT1Block(nn.Module):
         return self.hook_normalized_resid_post(self.ln_2(resid_post)), present
 
 
-class GPT2Block(nn.Module):
+class GPT2Block(PreNormBlock):
     """Pre-norm: each sub-layer reads a normalised copy; the residual stream itself is never normalised."""
 
     def __init__(self, config, layer_idx: int, banded: bool = False):
@@ -209,13 +203,6 @@ class GPT2Block(nn.Module):
         self.attn = GPTAttention(config, layer_idx, banded)
         self.ln_2 = nn.LayerNorm(config.n_embd, eps=config.layer_norm_epsilon)
         self.mlp = GPTMLP(config.n_embd, config.intermediate_size, config.activation_function)
-        self.hook_resid_pre = HookPoint(BTH, "block.resid_pre")
-        self.hook_attn_norm = HookPoint(BTH, "block.attn_norm_pre")
-        self.hook_attn_out = HookPoint(BTH, "attn.out")
-        self.hook_resid_mid = HookPoint(BTH, "block.resid_mid")
-        self.hook_mlp_norm = HookPoint(BTH, "block.mlp_norm_pre")
-        self.hook_mlp_out = HookPoint(BTH, "mlp.out")
-        self.hook_resid_post = HookPoint(BTH, "block.resid_post")
 
     def forward(self, hidden_states, allowed, layer_past=None):
         resid_pre = self.hook_resid_pre(hidden_states)                                              # (B, T, H)

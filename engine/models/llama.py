@@ -21,6 +21,7 @@ import torch
 from torch import nn
 
 from engine.hooks import HookPoint
+from engine.layers.residual import PreNormBlock
 from engine.layers.attention import K, Q, Attention, merge_heads, repeat_kv, split_heads
 from engine.layers.heads import LMHead
 from engine.layers.masks import causal_mask, combine, padding_mask
@@ -158,7 +159,7 @@ class LlamaMLP(GatedMLP):
         return self.down_proj(hidden_states)                                             # (B, T, H)
 
 
-class LlamaBlock(nn.Module):
+class LlamaBlock(PreNormBlock):
     """One decoder layer, pre-norm: RMSNorm before attention and before the MLP, residuals left un-normalised.
     attn / mlp: the two sub-layers (LLaMA's by default; ChatGLM passes its own)."""
 
@@ -168,13 +169,6 @@ class LlamaBlock(nn.Module):
         self.attn = attn if attn is not None else LlamaAttention(config)
         self.post_attention_layernorm = RMSNorm(config.hidden_size, eps=config.rms_norm_eps)
         self.mlp = mlp if mlp is not None else LlamaMLP(config)
-        self.hook_resid_pre = HookPoint(BTH, "block.resid_pre")
-        self.hook_attn_norm = HookPoint(BTH, "block.attn_norm_pre")
-        self.hook_attn_out = HookPoint(BTH, "attn.out")
-        self.hook_resid_mid = HookPoint(BTH, "block.resid_mid")
-        self.hook_mlp_norm = HookPoint(BTH, "block.mlp_norm_pre")
-        self.hook_mlp_out = HookPoint(BTH, "mlp.out")
-        self.hook_resid_post = HookPoint(BTH, "block.resid_post")
 
     def forward(self, hidden_states, cos, sin, allowed, past_key_value=None):
         resid_pre = self.hook_resid_pre(hidden_states)                                     # (B, T, H)

@@ -28,6 +28,7 @@ import torch
 from torch import nn
 
 from engine.hooks import HookPoint
+from engine.layers.residual import PreNormBlock
 from engine.layers.attention import QK, Attention, merge_heads, split_heads
 from engine.layers.masks import causal_mask, combine, padding_mask
 from engine.layers.mlp import MLP, GatedMLP
@@ -194,7 +195,7 @@ class T5DenseGatedActDense(GatedMLP):
         return self.wo(hidden_states)                               # (B, T, H)
 
 
-class T5Block(nn.Module):
+class T5Block(PreNormBlock):
     """One pre-norm layer: self-attention, (decoder only) cross-attention, feed-forward, each as x + f(norm(x)).
     Steps as TransformerLens' T5Block: resid_pre -> attn_out -> resid_mid (-> cross_attn_out -> resid_mid_cross)
     -> mlp_out -> resid_post; the norms' outputs are ours (attn_norm, cross_norm, mlp_norm)."""
@@ -205,10 +206,6 @@ class T5Block(nn.Module):
         self.is_decoder = is_decoder
         self.attn_norm = RMSNorm(config.d_model, eps)
         self.attn = T5SelfAttention(config, has_relative_attention_bias, bidirectional=not is_decoder)
-        self.hook_resid_pre = HookPoint(BTH, "block.resid_pre")
-        self.hook_attn_norm = HookPoint(BTH, "block.attn_norm_pre")
-        self.hook_attn_out = HookPoint(BTH, "attn.out")
-        self.hook_resid_mid = HookPoint(BTH, "block.resid_mid")
         if is_decoder:
             self.cross_norm = RMSNorm(config.d_model, eps)
             self.cross_attn = T5CrossAttention(config)
@@ -220,9 +217,6 @@ class T5Block(nn.Module):
             self.mlp = T5DenseGatedActDense(config)
         else:
             self.mlp = T5DenseActDense(config.d_model, config.d_ff, config.dense_act_fn, bias=False)
-        self.hook_mlp_norm = HookPoint(BTH, "block.mlp_norm_pre")
-        self.hook_mlp_out = HookPoint(BTH, "mlp.out")
-        self.hook_resid_post = HookPoint(BTH, "block.resid_post")
 
     def forward(self, hidden_states, allowed, position_bias=None, encoder_hidden_states=None,
                 encoder_allowed=None, past_key_value=None):
