@@ -1,6 +1,14 @@
 """The explorer window: pick a model, type text, Run (in a worker), then step through every recorded tensor.
 
-    python main.py [--model NAME] [--text TEXT] [--pair TEXT] [--step STEP] [--view VIEW] [--screenshot FILE.png]
+    python main.py [--model NAME] [--text TEXT] [--pair TEXT] [--step STEP] [--view VIEW] [--layer N] [--head N]
+                   [--lang en|zh] [--screenshot FILE.png]
+
+Layers and heads count from 1 wherever a user reads or types them (the navigator, the views, --layer, --head);
+step names and indices inside the code stay 0-based (blocks.0 is layer 1).
+
+The window holds an ExplorerState (explorer.state, Qt-free) and wires its widgets to it: widgets write through the
+state's methods, and the state's events move the navigator, the layer box, the tabs and the lesson. Views get the
+state, never the window.
 """
 from __future__ import annotations
 
@@ -9,16 +17,17 @@ import html
 import sys
 from pathlib import Path
 
-from PySide6.QtCore import Qt, QTimer
+from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QKeySequence, QShortcut
 from PySide6.QtWidgets import (QApplication, QComboBox, QFileDialog, QHBoxLayout, QLabel, QLineEdit, QMainWindow,
                                QPlainTextEdit, QProgressBar, QPushButton, QSizePolicy, QSpinBox, QSplitter, QTabWidget,
                                QTextBrowser, QTreeWidget, QTreeWidgetItem, QVBoxLayout, QWidget)
 
 from explorer import session
-from explorer.session import OUTPUT_STEP, TOKENIZER_STEP, Lessons, build_tree, step_label, view_kinds
+from explorer.model_cache import ModelCache, format_gib
+from explorer.session import OUTPUT_STEP, TOKENIZER_STEP, build_tree, lesson_text, step_label
+from explorer.state import ExplorerState, Notice
 from explorer.views.attention import AttentionView, GridView, LinesView
-from explorer.views.base import StepContext
 from explorer.views.mask import MasksCompareView, MaskView
 from explorer.views.output import OutputView, SimilarityView
 from explorer.views.qkv import QKVView
@@ -33,29 +42,33 @@ STEP_ROLE = Qt.UserRole + 1
 
 
 class MainWindow(QMainWindow):
+    """ready: emitted each time a Run has been shown (or has failed), once the views have drawn it."""
+    ready = Signal()
+
     def __init__(self, model: str | None = None, text: str | None = None, pair: str | None = None,
-                 autorun: bool = True):
+                 autorun: bool = True, cache_budget: int | None = None):
         super().__init__()
         self.setWindowTitle("PLM Explorer")
         self.resize(1440, 900)
-        self.runner = Runner(self)
+        self.state = ExplorerState()
+        self.runner = Runner(self, "run")          # the Run button's jobs; views and the dialog have their own
         self.runner.busy_changed.connect(self._set_busy)
-        self.lessons = Lessons()
-        self.lang = "en"
-        self.loaded = None          # engine LoadedModel of the shown trace
-        self.trace = None
-        self.trace_text, self.trace_pair = "", None
-        self.models: dict[tuple[str, str], object] = {}   # (name, device) -> LoadedModel, reused across runs
-        self.steps: list[str] = []
-        self.current_step: str | None = None
-        self.head = 0
-        self.state: dict = {}
-        self.pending: tuple[str | None, str | None] | None = None
+        self.models = ModelCache(cache_budget)      # (name, device) -> LoadedModel, within a memory budget
+        self.pending: tuple[str | None, str | None, int | None] | None = None   # --step, --view, --layer
         self.batch_mode = False
         self.fallback_model: str | None = None
         self.last_error = ""
+        self.job = None
+        self._notes: list[str] = []   # the state's notes while a result is being shown (for the status bar)
         self.items: dict[str, QTreeWidgetItem] = {}
         self.tokenizers_dialog: TokenizersDialog | None = None
+        events = self.state.events   # the window follows first: the tabs switch before the views draw
+        events.trace.connect(self._trace_changed)
+        events.step.connect(self._step_changed)
+        events.layer.connect(self._layer_changed)
+        events.view.connect(self._view_changed)
+        events.settings.connect(self._settings_changed)
+        events.message.connect(self._notice)
         self._build()
         self._shortcuts()
         self.text_edit.setPlainText(text if text is not None else session.DEFAULT_TEXT)
@@ -74,13 +87,14 @@ class MainWindow(QMainWindow):
     def _build(self) -> None:
         self.model_combo = QComboBox()
         self.model_combo.setMinimumWidth(330)
-        for group in session.GROUPS:
-            entries = [e for e in session.catalogue() if e.group == group]
-            if not entries:
+        entries = session.catalogue()
+        for group in session.groups():
+            in_group = [e for e in entries if e.group == group]
+            if not in_group:
                 continue
             self.model_combo.addItem(f"── {group} ──")
             self.model_combo.model().item(self.model_combo.count() - 1).setEnabled(False)
-            for e in entries:
+            for e in in_group:
                 self.model_combo.addItem(f"  {e.label}", e.name)
                 self.model_combo.setItemData(self.model_combo.count() - 1, f"{e.weights} weights · {e.source}",
                                              Qt.ToolTipRole)
@@ -102,7 +116,7 @@ class MainWindow(QMainWindow):
         self.lang_combo = QComboBox()
         self.lang_combo.addItem("English", "en")
         self.lang_combo.addItem("中文", "zh")
-        self.lang_combo.currentIndexChanged.connect(self._lang_changed)
+        self.lang_combo.currentIndexChanged.connect(self._lang_chosen)
         self.text_edit = QPlainTextEdit()
         self.text_edit.setMaximumHeight(52)
         self.text_edit.setPlaceholderText("Type a sentence (English or Chinese); [MASK] asks a BERT model to fill in")
@@ -143,16 +157,16 @@ class MainWindow(QMainWindow):
         self.next_button = QPushButton("▶")
         self.play_button = QPushButton("Play")
         self.play_button.setCheckable(True)
-        self.layer_box = QSpinBox()
+        self.layer_box = QSpinBox()   # counts from 1, follows the current step's layer
         self.layer_box.setPrefix("layer ")
         self.layer_box.setMinimum(1)
         self.layer_box.setKeyboardTracking(False)
-        self.layer_box.valueChanged.connect(self.jump_to_layer)
+        self.layer_box.valueChanged.connect(self._layer_chosen)
         for b in (self.prev_button, self.next_button, self.play_button):
             b.setFocusPolicy(Qt.NoFocus)
         self.prev_button.clicked.connect(self.previous)
         self.next_button.clicked.connect(self.next)
-        self.play_button.clicked.connect(lambda *_: self._play(self.play_button.isChecked()))
+        self.play_button.toggled.connect(self._play)
         self.timer = QTimer(self)
         self.timer.setInterval(1200)
         self.timer.timeout.connect(self._tick)
@@ -167,12 +181,11 @@ class MainWindow(QMainWindow):
         ll.addLayout(nav_buttons)
         ll.addWidget(self.position_label)
 
-        # views
+        # views: each is given the state, and follows it
         self.tabs = QTabWidget()
         self.views = {}
         for cls in VIEW_CLASSES:
-            view = cls(app=self)
-            view.navigate.connect(self.go_to)
+            view = cls(self.state)
             self.views[view.name] = view
             self.tabs.addTab(view, view.title)
         self.tabs.currentChanged.connect(self._tab_changed)
@@ -203,15 +216,14 @@ class MainWindow(QMainWindow):
 
         menu = self.menuBar().addMenu("&File")
         for text, slot in (("Open checkpoint folder…", self.open_folder), ("Save trace as .npz…", self.save_npz),
-                           ("Export view as PNG…", lambda: self.export_view("png")),
-                           ("Export view as SVG…", lambda: self.export_view("svg")),
+                           ("Export view as PNG…", self.export_png), ("Export view as SVG…", self.export_svg),
                            ("Copy tensor as CSV", self.copy_csv), ("Quit", self.close)):
             action = QAction(text, self)
             action.triggered.connect(slot)
             menu.addAction(action)
         tools = self.menuBar().addMenu("&Tools")
         action = QAction("Compare tokenizers…", self, shortcut=QKeySequence("Ctrl+T"))
-        action.triggered.connect(lambda: self.open_tokenizers())
+        action.triggered.connect(self._tokenizers_action)
         tools.addAction(action)
         self.statusBar().showMessage("Ready")
 
@@ -222,13 +234,16 @@ class MainWindow(QMainWindow):
             QShortcut(QKeySequence(key), self, activated=self.next)
         for key in (Qt.Key_Left, Qt.Key_Up, Qt.Key_PageUp):
             QShortcut(QKeySequence(key), self, activated=self.previous)
-        QShortcut(QKeySequence(Qt.Key_Home), self, activated=lambda: self.go_to(self.steps[0]) if self.steps else None)
-        QShortcut(QKeySequence(Qt.Key_End), self, activated=lambda: self.go_to(self.steps[-1]) if self.steps else None)
+        QShortcut(QKeySequence(Qt.Key_Home), self, activated=self.first)
+        QShortcut(QKeySequence(Qt.Key_End), self, activated=self.last)
         QShortcut(QKeySequence(Qt.Key_Escape), self, activated=self.cancel)
 
     # ------------------------------------------------------------------ model and run
     def model_name(self) -> str:
         return self.model_combo.currentData() or session.FALLBACK_MODEL
+
+    def device(self) -> str:
+        return self.device_combo.currentText() or "cpu"
 
     def select_model(self, name: str) -> None:
         index = self.model_combo.findData(name)
@@ -253,26 +268,23 @@ class MainWindow(QMainWindow):
         if problem:
             self.show_message(problem)
             return
-        self.runner.cancel_all()      # a new Run replaces the old one; its result will be discarded
-        name, device = self.model_name(), self.device_combo.currentText() or "cpu"
-        cached = self.models.get((name, device))
+        self.runner.cancel_all()      # a new Run replaces the old one (only Run's: the views' jobs go on)
+        name, device = self.model_name(), self.device()
+        cached = self.models.get(name, device)
         self.show_message("", error=False)
         self.statusBar().showMessage(f"Running {name} on {device}…")
 
-        def work(job):
+        def work(job):   # worker thread: captures no Qt object
             import engine
             loaded = cached
             if loaded is None:
                 job.progress(f"loading {name}…")
                 loaded = engine.load(name, device=device)
-            if job.cancelled:
-                return None
             job.progress(f"tracing {len(text)} characters…")
             trace = loaded.trace(text=text, text_pair=pair)
-            return loaded, trace, text, pair
+            return name, device, loaded, trace, text, pair
 
-        self.job = self.runner.start(work, self._on_result, self._on_error,
-                                     lambda m: self.statusBar().showMessage(m))
+        self.job = self.runner.start(work, self._on_result, self._on_error, self._on_progress)
 
     def cancel(self) -> None:
         if self.runner.active:
@@ -285,41 +297,32 @@ class MainWindow(QMainWindow):
         self.cancel_button.setEnabled(busy)
         self.run_button.setText("Run again (replaces)" if busy else "Run  (Ctrl+Enter)")
 
+    def _on_progress(self, message: str) -> None:
+        self.statusBar().showMessage(message)
+
     def _on_result(self, result) -> None:
-        if result is None:
-            return
-        loaded, trace, text, pair = result
-        self.models[(loaded.name, str(self.device_combo.currentText() or "cpu"))] = loaded
-        self.fallback_model = None
-        self.loaded, self.trace, self.trace_text, self.trace_pair = loaded, trace, text, pair
-        self.state = {}
-        self.steps = [TOKENIZER_STEP] + trace.cache.names() + [OUTPUT_STEP]
-        self._fill_tree()
-        layers = {session.layer_of(n) for n in trace.cache.names()} - {None}
-        self.layer_box.blockSignals(True)
-        self.layer_box.setMaximum(max(1, max((i for _, i in layers), default=0) + 1))
-        self.layer_box.blockSignals(False)
-        self.model_note.setText(f"<b>{html.escape(loaded.name)}</b>: {html.escape(loaded.notes)}")
-        self.model_note.setVisible(bool(loaded.notes))
-        where = f"{loaded.device}"
-        self.statusBar().showMessage(f"{loaded.name}: {loaded.family.title}, {loaded.weights} weights "
-                                     f"({loaded.source}) on {where} · {len(trace.tokens)} tokens · "
-                                     f"{len(trace.cache)} steps")
-        self.setWindowTitle(f"PLM Explorer — {loaded.name}")
-        step, view = self.pending or (None, None)
-        self.pending = None
-        if step is None and view is not None:   # --view alone: the first step that has that view
-            step = next((s for s in self.steps if view in self.kinds_for(s)), None)
-        if step is None:
-            step = self.current_step if self.current_step in self.steps else TOKENIZER_STEP
-        if step not in self.steps:
-            matches = [s for s in self.steps if s.endswith(step) or step in s]
-            if not matches:
-                self.show_message(f"No step called {step!r} in this trace; showing the tokens.")
-            step = matches[0] if matches else TOKENIZER_STEP
-        self.go_to(step, view)
-        if getattr(self, "on_ready", None):
-            self.on_ready()
+        name, device, loaded, trace, text, pair = result
+        try:
+            evicted = self.models.put(name, device, loaded)
+            self.fallback_model = None
+            step, view, layer = self.pending or (None, None, None)
+            self.pending = None
+            self._notes = []
+            self.state.set_trace(loaded, trace, text, pair, step=step, view=view)
+            if layer is not None:
+                self.state.set_layer(layer)
+            status = [f"{loaded.name}: {loaded.family.title}, {loaded.weights} weights ({loaded.source}) on "
+                      f"{loaded.device} · {len(trace.tokens)} tokens · {len(trace.cache)} steps"]
+            status += self._notes
+            if evicted:
+                status.append(f"unloaded {', '.join(evicted)} to stay within {format_gib(self.models.budget)}")
+            self.statusBar().showMessage(" · ".join(status))
+        except Exception as error:   # noqa: BLE001 - a view that cannot draw says so; the window goes on
+            import traceback
+            traceback.print_exc()
+            self.show_message(f"Something went wrong showing the result: {type(error).__name__}: {error}")
+        finally:
+            self.ready.emit()
 
     def _on_error(self, message: str, user_error: bool) -> None:
         if self.fallback_model and self.model_name() != self.fallback_model:
@@ -330,15 +333,120 @@ class MainWindow(QMainWindow):
             return
         self.show_message(message if user_error else f"Something went wrong: {message}")
         self.statusBar().showMessage("Error")
-        if getattr(self, "on_ready", None):
-            self.on_ready()
+        self.ready.emit()
 
-    # ------------------------------------------------------------------ navigation
+    # ------------------------------------------------------------------ state -> widgets
+    def _notice(self, notice: Notice) -> None:
+        if notice.error:
+            self.show_message(notice.text)
+        else:
+            self._notes.append(notice.text)
+            self.statusBar().showMessage(notice.text)
+        if self.batch_mode:
+            print(f"{'message' if notice.error else 'note'}: {notice.text}")
+
+    def _trace_changed(self, trace) -> None:
+        loaded = self.state.loaded
+        self._fill_tree()
+        self.layer_box.blockSignals(True)
+        self.layer_box.setMaximum(max(1, self.state.layers))
+        self.layer_box.blockSignals(False)
+        notes = getattr(loaded, "notes", "")
+        self.model_note.setText(f"<b>{html.escape(loaded.name)}</b>: {html.escape(notes)}")
+        self.model_note.setVisible(bool(notes))
+        self.setWindowTitle(f"PLM Explorer — {loaded.name}")
+
+    def _step_changed(self, name: str) -> None:
+        state = self.state
+        kinds = state.kinds_for(name)
+        self.tabs.blockSignals(True)
+        for i in range(self.tabs.count()):
+            self.tabs.setTabVisible(i, self.tabs.widget(i).name in kinds)
+        self.tabs.setCurrentWidget(self.views[state.view])
+        self.tabs.blockSignals(False)
+        item = self.items.get(name)
+        if item is not None:
+            self.tree.blockSignals(True)
+            self.tree.setCurrentItem(item)
+            self.tree.scrollToItem(item)
+            self.tree.blockSignals(False)
+        self._update_lesson()
+        self.position_label.setText(f"step {state.index + 1} / {len(state.steps)} · ←/→ or PageUp/PageDown")
+
+    def _layer_changed(self, layer: int) -> None:
+        self.layer_box.blockSignals(True)
+        self.layer_box.setValue(layer + 1)
+        self.layer_box.blockSignals(False)
+
+    def _view_changed(self, view: str) -> None:
+        self.tabs.blockSignals(True)
+        self.tabs.setCurrentWidget(self.views[view])
+        self.tabs.blockSignals(False)
+
+    def _settings_changed(self, change) -> None:
+        name, value = change
+        if name == "lang":
+            index = self.lang_combo.findData(value)
+            if index >= 0 and index != self.lang_combo.currentIndex():
+                self.lang_combo.blockSignals(True)
+                self.lang_combo.setCurrentIndex(index)
+                self.lang_combo.blockSignals(False)
+            self._update_lesson()
+
+    # ------------------------------------------------------------------ widgets -> state
+    def _tree_changed(self, item, _previous) -> None:
+        if item is None:
+            return
+        step = item.data(0, STEP_ROLE)
+        if step is None:   # a group: open its first step
+            while item.childCount() and item.data(0, STEP_ROLE) is None:
+                item = item.child(0)
+            step = item.data(0, STEP_ROLE)
+        if step is not None and step != self.state.step:
+            self.state.go_to(step)
+
+    def _tab_changed(self, _index: int) -> None:
+        view = self.tabs.currentWidget()
+        if view is not None:
+            self.state.set_view(view.name)
+
+    def _layer_chosen(self, value: int) -> None:
+        self.state.set_layer(value - 1)
+
+    def _lang_chosen(self, _index: int) -> None:
+        self.state.set_setting("lang", self.lang_combo.currentData())
+
+    def next(self) -> None:
+        self.state.next()
+
+    def previous(self) -> None:
+        self.state.previous()
+
+    def first(self) -> None:
+        self.state.first()
+
+    def last(self) -> None:
+        self.state.last()
+
+    def go_to(self, name: str, view: str | None = None) -> bool:
+        return self.state.go_to(name, view)
+
+    def _play(self, on: bool) -> None:
+        self.play_button.setText("Pause" if on else "Play")
+        self.timer.start() if on else self.timer.stop()
+
+    def _tick(self) -> None:
+        state = self.state
+        if not state.steps or state.step == state.steps[-1]:
+            self.play_button.setChecked(False)
+        else:
+            state.next()
+
     def _fill_tree(self) -> None:
         self.tree.blockSignals(True)
         self.tree.clear()
         self.items = {}
-        cache = self.trace.cache
+        cache = self.state.trace.cache
 
         def add(parent, node):
             for child in node.children:
@@ -357,132 +465,49 @@ class MainWindow(QMainWindow):
         add(self.tree.invisibleRootItem(), build_tree(cache.names()))
         self.tree.blockSignals(False)
 
-    def _tree_changed(self, item, _previous) -> None:
-        if item is None:
-            return
-        step = item.data(0, STEP_ROLE)
-        if step is None:   # a group: open its first step
-            while item.childCount() and item.data(0, STEP_ROLE) is None:
-                item = item.child(0)
-            step = item.data(0, STEP_ROLE)
-        if step is not None and step != self.current_step:
-            self.go_to(step)
-
-    def next(self) -> None:
-        self._move(1)
-
-    def previous(self) -> None:
-        self._move(-1)
-
-    def _move(self, delta: int) -> None:
-        if not self.steps:
-            return
-        index = self.steps.index(self.current_step) if self.current_step in self.steps else 0
-        index = max(0, min(len(self.steps) - 1, index + delta))
-        self.go_to(self.steps[index])
-
-    def jump_to_layer(self, layer: int) -> None:
-        for s in self.steps:
-            where = session.layer_of(s)
-            if where is not None and where[1] == layer - 1:
-                self.go_to(s)
-                return
-
-    def _play(self, on: bool) -> None:
-        self.play_button.setText("Pause" if on else "Play")
-        self.timer.start() if on else self.timer.stop()
-
-    def _tick(self) -> None:
-        if self.current_step == self.steps[-1]:
-            self.play_button.setChecked(False)
-        else:
-            self.next()
-
-    def context(self, name: str) -> StepContext:
-        step = None if name in (TOKENIZER_STEP, OUTPUT_STEP) else self.trace.cache.step(name)
-        return StepContext(self.trace, name, step, self.loaded, self.trace_text, self.trace_pair, self.head,
-                           self.state)
-
-    def kinds_for(self, name: str) -> list[str]:
-        step = None if name in (TOKENIZER_STEP, OUTPUT_STEP) else self.trace.cache.step(name)
-        dims = step.dims if step is not None else ()
-        is_bool = step is not None and str(step.tensor.dtype) == "torch.bool"
-        kinds = view_kinds(name, dims, is_bool, lambda n: n in self.trace.cache)
-        if name == OUTPUT_STEP and any(k in self.trace.outputs for k in ("mlm", "lm")):
-            kinds = ["output"]
-        return kinds
-
-    def go_to(self, name: str, view: str | None = None) -> None:
-        if self.trace is None or name not in self.steps:
-            return
-        self.current_step = name
-        kinds = self.kinds_for(name)
-        if view not in kinds:
-            current = self.tabs.currentWidget()
-            view = current.name if current is not None and current.name in kinds and \
-                self.tabs.isTabVisible(self.tabs.currentIndex()) else kinds[0]
-        self.tabs.blockSignals(True)
-        for i in range(self.tabs.count()):
-            self.tabs.setTabVisible(i, self.tabs.widget(i).name in kinds)
-        self.tabs.setCurrentWidget(self.views[view])
-        self.tabs.blockSignals(False)
-        item = self.items.get(name)
-        if item is not None:
-            self.tree.blockSignals(True)
-            self.tree.setCurrentItem(item)
-            self.tree.scrollToItem(item)
-            self.tree.blockSignals(False)
-        self._show_current()
-        self._update_lesson()
-        index = self.steps.index(name)
-        self.position_label.setText(f"step {index + 1} / {len(self.steps)} · ←/→ or PageUp/PageDown")
-
     def current_view(self):
         return self.tabs.currentWidget()
 
-    def _show_current(self) -> None:
-        view = self.current_view()
-        if view is not None and self.trace is not None and self.current_step:
-            view.show_step(self.context(self.current_step))
-
-    def _tab_changed(self, _index: int) -> None:
-        self._show_current()
-
-    def _lang_changed(self, _index: int) -> None:
-        self.lang = self.lang_combo.currentData()
-        self._update_lesson()
-
     def _update_lesson(self) -> None:
-        name = self.current_step
-        if self.trace is None or name is None:
+        state = self.state
+        name = state.step
+        if state.trace is None or name is None:
             return
         if name == TOKENIZER_STEP:
-            key, title, shape = "tokenizer", "Tokenizer", f"{len(self.trace.tokens)} tokens"
+            key, title, shape = "tokenizer", "Tokenizer", f"{len(state.trace.tokens)} tokens"
         elif name == OUTPUT_STEP:
             key, title, shape = "output", "Output", ""
         else:
-            step = self.trace.cache.step(name)
+            step = state.trace.cache.step(name)
             key, title = step.key, step_label(name, step.key)
             shape = f"shape {tuple(step.shape)}<br>dims ({', '.join(step.dims)})"
         shown_name = "" if name in (TOKENIZER_STEP, OUTPUT_STEP) else f"<code>{html.escape(name)}</code><br>"
-        self.step_title.setText(f"<h3>{html.escape(title)}</h3>{shown_name}{shape}"
+        where = session.layer_title(name)
+        where = f"{where}<br>" if where else ""
+        self.step_title.setText(f"<h3>{html.escape(title)}</h3>{shown_name}{where}{shape}"
                                 f"<br><span style='color:#777'>lesson key: {html.escape(key)}</span>")
-        text = self.lessons.text(key, self.lang)
+        text = lesson_text(key, state.lang, state.loaded.family.name if state.loaded is not None else None)
         self.lesson.setHtml(html.escape(text).replace("\n", "<br>") if text else
                             "<i>No lesson text for this step yet.</i>")
 
     # ------------------------------------------------------------------ export
     def _ask(self, caption: str, filt: str, suffix: str) -> str | None:
-        path, _ = QFileDialog.getSaveFileName(self, caption, f"plm-{self.current_step or 'view'}{suffix}", filt)
+        path, _ = QFileDialog.getSaveFileName(self, caption, f"plm-{self.state.step or 'view'}{suffix}", filt)
         return path or None
 
     def save_npz(self, path: str | None = None) -> None:
-        if self.trace is None:
+        if self.state.trace is None:
             return
         path = path or self._ask("Save trace", "NumPy archive (*.npz)", ".npz")
         if path:
-            self.trace.save_npz(path)
+            self.state.trace.save_npz(path)
             self.statusBar().showMessage(f"Saved {path}")
+
+    def export_png(self) -> bool:
+        return self.export_view("png")
+
+    def export_svg(self) -> bool:
+        return self.export_view("svg")
 
     def export_view(self, kind: str, path: str | None = None) -> bool:
         view = self.current_view()
@@ -507,10 +532,13 @@ class MainWindow(QMainWindow):
             self.select_model(folder)
             self.run()
 
+    def _tokenizers_action(self, _checked: bool = False) -> None:
+        self.open_tokenizers()
+
     def open_tokenizers(self, text: str | None = None) -> TokenizersDialog:
         """Tools > Compare tokenizers (Ctrl+T): a non-modal dialog with its own workers."""
         if self.tokenizers_dialog is None:
-            self.tokenizers_dialog = TokenizersDialog(self, text, self.lang)
+            self.tokenizers_dialog = TokenizersDialog(self, text, self.state.lang)
         elif text is not None:
             self.tokenizers_dialog.compare.set_text(text)
         self.tokenizers_dialog.show()
@@ -519,68 +547,109 @@ class MainWindow(QMainWindow):
         return self.tokenizers_dialog
 
     # ------------------------------------------------------------------ closing
+    def runners(self) -> list[Runner]:
+        """Every worker runner of the window: Run's, the views', the tokenizer dialog's."""
+        return self.findChildren(Runner)
+
+    def busy_jobs(self) -> bool:
+        return any(r.active for r in self.runners())
+
     def closeEvent(self, event) -> None:
+        """Stop the timers and wait for every worker, so no thread outlives the widgets it reports to."""
         self.timer.stop()
         if self.tokenizers_dialog is not None:
             self.tokenizers_dialog.close()
-        self.runner.shutdown()
+        for runner in self.runners():
+            runner.shutdown()
         super().closeEvent(event)
 
 
-def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="main.py", description="PLM Explorer")
+# ---------------------------------------------------------------------------------------------- command line
+def counted_from_one(text: str) -> int:
+    value = int(text)
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"{value}: layers and heads count from 1")
+    return value
+
+
+def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(prog="main.py", description="PLM Explorer: step through a language model "
+                                     "tensor by tensor. Layers and heads count from 1.")
     parser.add_argument("--model", default=None, help="preset name, 'minilm' or a checkpoint folder")
     parser.add_argument("--text", default=None)
     parser.add_argument("--pair", default=None, help="second sentence (BERT) or target text (T5)")
     parser.add_argument("--device", default=None)
-    parser.add_argument("--step", default=None, help="step name to open, e.g. blocks.0.attn.hook_pattern")
+    parser.add_argument("--step", default=None, help="step name to open, e.g. blocks.0.attn.hook_pattern "
+                        "(step names count layers from 0: blocks.0 is layer 1)")
     parser.add_argument("--view", default=None, help="view name: " + ", ".join(c.name for c in VIEW_CLASSES))
-    parser.add_argument("--head", type=int, default=0)
+    parser.add_argument("--layer", type=counted_from_one, default=None,
+                        help="layer to open, from 1 (the same kind of step in that layer)")
+    parser.add_argument("--head", type=counted_from_one, default=1, help="head to show, from 1 (default 1)")
     parser.add_argument("--lang", choices=("en", "zh"), default="en")
     parser.add_argument("--size", default="1440x900", help="window size for screenshots, WxH")
+    parser.add_argument("--cache-gib", type=float, default=None,
+                        help="memory for loaded models kept between runs, GiB (default: min(25%% of RAM, 4))")
     parser.add_argument("--screenshot", default=None, help="run, go to the step, save the window as PNG, exit")
-    args = parser.parse_args(argv)
-    app = QApplication.instance() or QApplication(sys.argv[:1])
-    window = MainWindow(args.model, args.text, args.pair, autorun=False)
-    window.head = args.head
-    window.lang_combo.setCurrentIndex(1 if args.lang == "zh" else 0)
+    return parser.parse_args(argv)
+
+
+def build_window(args: argparse.Namespace) -> MainWindow:
+    """The window the command line asks for, not yet run."""
+    budget = int(args.cache_gib * 2 ** 30) if args.cache_gib is not None else None
+    window = MainWindow(args.model, args.text, args.pair, autorun=False, cache_budget=budget)
+    window.state.set_head(args.head - 1)
+    window.state.set_setting("lang", args.lang)
     if args.device:
         window.device_combo.setCurrentText(args.device)
     width, height = (int(x) for x in args.size.lower().split("x"))
     window.resize(width, height)
-    window.pending = (args.step, args.view)
-    exit_code = [0]
-    if args.screenshot:
+    window.pending = (args.step, args.view, args.layer - 1 if args.layer is not None else None)
+    return window
+
+
+class Screenshot:
+    """--screenshot: once the run is shown and no view is computing any more, save the window and quit."""
+
+    def __init__(self, window: MainWindow, path: str, limit_ms: int = 180000):
+        self.window, self.path = window, path
+        self.exit_code = 0
+        self.done = False
         window.batch_mode = True
+        window.ready.connect(self._ready)
+        QTimer.singleShot(limit_ms, self.save)
 
-        def shoot():
-            QApplication.processEvents()
-            view = window.current_view()
-            if view is not None and view.name == "masks-compare" and not view.results:
-                view.run()
-                QTimer.singleShot(500, wait_compare)
-                return
-            QTimer.singleShot(400, save)
+    def _ready(self) -> None:
+        QTimer.singleShot(200, self._wait_for_views)
 
-        def wait_compare():
-            if window.runner.active:
-                QTimer.singleShot(300, wait_compare)
-            else:
-                QTimer.singleShot(400, save)
+    def _wait_for_views(self) -> None:
+        if self.done:
+            return
+        QApplication.processEvents()
+        if self.window.busy_jobs():   # the masks comparison, the similarity matrix...
+            QTimer.singleShot(300, self._wait_for_views)
+        else:
+            QTimer.singleShot(400, self.save)
 
-        def save():
-            Path(args.screenshot).parent.mkdir(parents=True, exist_ok=True)
-            ok = window.grab().save(args.screenshot, "PNG")
-            print(f"screenshot: {args.screenshot}" if ok else "could not save the screenshot")
-            if window.last_error:
-                print(f"message: {window.last_error}")
-                exit_code[0] = 1
-            window.close()
-            app.quit()
+    def save(self) -> None:
+        if self.done:
+            return
+        self.done = True
+        Path(self.path).parent.mkdir(parents=True, exist_ok=True)
+        ok = self.window.grab().save(self.path, "PNG")
+        print(f"screenshot: {self.path}" if ok else "could not save the screenshot")
+        if self.window.last_error:
+            print(f"message: {self.window.last_error}")
+            self.exit_code = 1
+        self.window.close()
+        QApplication.instance().quit()
 
-        window.on_ready = lambda: QTimer.singleShot(200, shoot)
-        QTimer.singleShot(180000, save)
+
+def main(argv: list[str] | None = None) -> int:
+    args = parse_args(argv)
+    app = QApplication.instance() or QApplication(sys.argv[:1])
+    window = build_window(args)
+    shot = Screenshot(window, args.screenshot) if args.screenshot else None
     window.show()
     QTimer.singleShot(0, window.run)
     code = app.exec()
-    return exit_code[0] or code
+    return (shot.exit_code if shot is not None else 0) or code

@@ -1,8 +1,11 @@
-"""Qt-free state of the explorer: the model catalogue, the step list a trace becomes, friendly labels, lesson
-texts and the little bits of arithmetic the views show (all read from the cache, never recomputed by a model)."""
+"""Qt-free knowledge of the explorer: the model catalogue (read from the engine's registry), the step list a trace
+becomes, friendly labels, lesson texts and the little bits of arithmetic the views show (all read from the cache,
+never recomputed by a model).
+
+Everything the explorer knows about particular step names (hook_q, hook_pattern, hook_mask, cross_attn, the
+encoder/decoder stacks) is in this module: views ask these helpers instead of spelling step names."""
 from __future__ import annotations
 
-import json
 import math
 import re
 from dataclasses import dataclass, field
@@ -10,9 +13,6 @@ from pathlib import Path
 
 import numpy as np
 
-ROOT = Path(__file__).resolve().parent.parent
-LESSONS_DIR = ROOT / "assets" / "lessons"
-GROUPS = ("Encoder-only", "Encoder-decoder", "Decoder-only")
 DEFAULT_TEXT = "The cat sat on the mat because it was tired."
 DEFAULT_MODEL, FALLBACK_MODEL = "minilm", "bert-tiny"
 MAX_CHARS = 5000            # the text box refuses more than this before anything runs
@@ -34,86 +34,94 @@ class ModelEntry:
         return f"{self.name}  ·  {self.title}, {self.weights} weights"
 
 
+def groups() -> tuple[str, ...]:
+    """The picker's groups, in the engine registry's order."""
+    from engine.models import GROUPS
+    return tuple(GROUPS)
+
+
 def catalogue() -> list[ModelEntry]:
-    """Every runnable preset (grouped as the seed groups them) plus the embedded real checkpoints. Robust to a
-    family module that fails to import: the others still appear."""
+    """Every runnable preset of the engine's registry (grouped and titled by its family) plus the embedded real
+    checkpoints. Read at run time: a family added to the engine appears here without touching the explorer."""
     from engine.models import FAMILIES
 
-    entries: list[ModelEntry] = []
     try:
         from engine.presets import all_presets
-        presets = [(p.name, p.family, p.source, p.runnable) for p in all_presets().values()]
+        presets = list(all_presets().values())
     except Exception:   # noqa: BLE001 - a half-written family must not take the whole picker down
         presets = []
-        for family in FAMILIES.values():
-            try:
-                tiny = getattr(family.module, "TINY_PRESETS", {})
-            except Exception:   # noqa: BLE001
-                continue
-            for name, config in tiny.items():
-                presets.append((name, config.get("family", family.name), "a tiny configuration, random weights",
-                                True))
+    entries: list[ModelEntry] = []
     seen = set()
-    for name, family_name, source, runnable in presets:
-        family = FAMILIES.get(family_name)
-        if not runnable or family is None or name in seen:
+    for preset in presets:
+        family = FAMILIES.get(preset.family)
+        if not preset.runnable or family is None or preset.name in seen:
             continue
-        seen.add(name)
-        entries.append(ModelEntry(name, family.group, family.title, "random", source))
+        seen.add(preset.name)
+        entries.append(ModelEntry(preset.name, family.group, family.title, "random", preset.source))
     try:
         from engine import checkpoint
-        for name in getattr(checkpoint, "EMBEDDED", {}):
-            entries.append(ModelEntry(name, "Encoder-only", "BERT architecture", "real",
-                                      "embedded checkpoint (Hugging Face format, loaded offline)"))
+        embedded = dict(getattr(checkpoint, "EMBEDDED", {}))
     except Exception:   # noqa: BLE001
-        pass
-    order = {g: i for i, g in enumerate(GROUPS)}
-    entries.sort(key=lambda e: (order.get(e.group, 9), e.weights != "real", e.name))
+        embedded = {}
+    for name, folder in embedded.items():
+        try:
+            from engine.models import family_for_config
+            family = family_for_config(checkpoint.read_config(Path(folder())))
+        except Exception:   # noqa: BLE001 - a checkpoint package that is not installed: no entry
+            continue
+        if family is None:
+            continue
+        entries.append(ModelEntry(name, family.group, f"{family.title} architecture", "real",
+                                  "embedded checkpoint (Hugging Face format, loaded offline)"))
+    order = {g: i for i, g in enumerate(groups())}
+    entries.sort(key=lambda e: (order.get(e.group, len(order)), e.weights != "real", e.name))
     return entries
 
 
+def compare_presets() -> list[tuple[str, bool]]:
+    """(preset, is encoder-decoder) for the first tiny preset of each family, in the registry's order: the models
+    the masks view runs side by side."""
+    from engine.models import ENCODER_DECODER, FAMILIES
+    from engine.presets import all_presets
+
+    first: dict[str, str] = {}
+    for preset in all_presets().values():
+        if preset.is_tiny and preset.runnable and preset.family in FAMILIES:
+            first.setdefault(preset.family, preset.name)
+    return [(first[f], FAMILIES[f].group == ENCODER_DECODER) for f in FAMILIES if f in first]
+
+
 # ----------------------------------------------------------------------------------------------- lessons
-class Lessons:
-    """assets/lessons/*.json merged: {"key": {"en": ..., "zh": ...}}."""
+def lesson_text(key: str, lang: str = "en", family: str | None = None) -> str:
+    """The lesson for a step's key as `family` tells it (engine.lessons: its own files first, then common)."""
+    from engine.lessons import lesson_text as engine_lesson_text
 
-    def __init__(self, folder: Path = LESSONS_DIR):
-        self.texts: dict[str, dict[str, str]] = {}
-        for path in sorted(Path(folder).glob("*.json")):
-            try:
-                data = json.loads(path.read_text(encoding="utf-8"))
-            except (OSError, ValueError):
-                continue
-            if isinstance(data, dict):
-                for key, value in data.items():
-                    if isinstance(value, dict):
-                        self.texts.setdefault(key, {}).update({k: str(v) for k, v in value.items()})
-
-    def text(self, key: str, lang: str = "en") -> str:
-        entry = self.texts.get(key)
-        if entry is None:   # "attn.q_rope" -> "attn.q" -> nothing
-            parts = key.split("_")
-            while entry is None and len(parts) > 1:
-                parts = parts[:-1]
-                entry = self.texts.get("_".join(parts))
-        if not entry:
-            return ""
-        return entry.get(lang) or entry.get("en") or next(iter(entry.values()), "")
+    return engine_lesson_text(key, lang, family)
 
 
 # ----------------------------------------------------------------------------------------------- labels
 KEY_LABELS = {
     "embed.token": "Token embedding", "embed.position": "Position embedding", "embed.segment": "Segment embedding",
     "embed.sum": "Sum of embeddings", "embed.norm": "LayerNorm of the sum", "embed.projection": "Projection E → H",
-    "attn.q": "Q  (queries)", "attn.k": "K  (keys)", "attn.v": "V  (values)", "attn.scores": "Scores  Q·Kᵀ",
-    "attn.scaled": "Scale  ÷ √d_k", "attn.mask": "Mask", "attn.masked": "Masked scores",
-    "attn.pattern": "Softmax  (attention weights)", "attn.z": "Weighted sum of V", "attn.out": "Output projection",
+    "glm.block_position": "Block position (2D, row 2)",
+    "attn.q": "Q  (queries)", "attn.k": "K  (keys)", "attn.v": "V  (values)", "attn.rot_q": "Q after RoPE",
+    "attn.rot_k": "K after RoPE (per key/value head)", "attn.k_repeated": "K shared by its query heads (repeat_kv)",
+    "attn.v_repeated": "V shared by its query heads (repeat_kv)", "attn.scores": "Scores  Q·Kᵀ",
+    "attn.scaled": "Scale  ÷ √d_k", "attn.mask": "Mask", "attn.mask_banded": "Mask (banded, sparse layer)",
+    "attn.masked_scores": "Masked scores", "attn.pattern": "Softmax  (attention weights)",
+    "attn.z": "Weighted sum of V", "attn.out": "Attention output (after W_O)",
+    "block.resid_pre": "Layer input (residual stream)", "block.resid_mid": "Residual add (attention)",
+    "block.resid_mid_cross": "Residual add (cross-attention)", "block.resid_post": "Residual add (FFN): layer output",
     "block.attn_add": "Residual add (attention)", "block.mlp_add": "Residual add (FFN)",
-    "block.attn_norm_post": "Add & Norm (after attention)", "block.attn_norm_pre": "Norm before attention",
-    "block.mlp_norm_pre": "Norm before FFN", "block.out": "Layer output", "mlp.pre": "FFN: first linear",
-    "mlp.post": "FFN: activation", "mlp.out": "FFN: second linear", "mlp.c_fc": "FFN: first linear",
-    "pooler.out": "Pooler  tanh(W·h[CLS])", "mlm.transform": "MLM transform", "mlm.logits": "MLM logits",
+    "block.attn_norm_post": "Add & Norm (after attention)", "block.mlp_norm_post": "Add & Norm (after FFN): layer output",
+    "block.attn_norm_pre": "Norm before attention", "block.cross_norm_pre": "Norm before cross-attention",
+    "block.mlp_norm_pre": "Norm before FFN", "glm.deepnorm_add": "DeepNorm add  α·x + F(x)",
+    "mlp.pre": "FFN: first linear", "mlp.pre_linear": "FFN: up projection", "mlp.gate_act": "FFN: activated gate",
+    "mlp.post": "FFN: activation", "mlp.out": "FFN output (second linear)",
+    "rope.cos": "RoPE cos table", "rope.sin": "RoPE sin table",
+    "pooler.out": "Pooler  tanh(W·h[CLS])", "mlm.transform": "MLM transform", "logits": "Logits (one score per token)",
     "nsp.logits": "NSP logits", "sop.logits": "SOP logits", "classifier.logits": "Classifier logits",
-    "lm.logits": "LM logits (next token)", "final_norm": "Final norm",
+    "final_norm": "Final norm",
 }
 PART_LABELS = {"attn": "Self-attention", "self_attn": "Self-attention", "cross_attn": "Cross-attention",
                "encdec_attn": "Cross-attention", "mlp": "Feed-forward", "ffn": "Feed-forward",
@@ -189,7 +197,7 @@ def build_tree(step_names: list[str]) -> Node:
 
 
 def layer_of(name: str) -> tuple[str, int] | None:
-    """("blocks", 3) for "blocks.3.attn.hook_q"; ("decoder.blocks", 1) for decoder layers."""
+    """("blocks", 3) for "blocks.3.attn.hook_q"; ("decoder.blocks", 1) for decoder layers. 0-based, as in names."""
     match = re.match(r"^(.*?blocks)\.(\d+)\.", name)
     return (match.group(1), int(match.group(2))) if match else None
 
@@ -200,6 +208,81 @@ def same_step_in_layer(name: str, layer: int) -> str:
 
 def attn_prefix(name: str) -> str:
     return name.rsplit(".", 1)[0]
+
+
+# What a user reads counts layers and heads from 1; step names and every index inside the code stay 0-based.
+def layer_title(name: str) -> str:
+    """"layer 1" for blocks.0.*, "decoder layer 2" for decoder.blocks.1.*; "" for a step outside the layers."""
+    where = layer_of(name)
+    if where is None:
+        return ""
+    stack = where[0].rsplit(".", 1)[0] if "." in where[0] else ""
+    return f"{stack + ' ' if stack else ''}layer {where[1] + 1}"
+
+
+def head_title(head: int) -> str:
+    return f"head {head + 1}"
+
+
+def attention_title(name: str) -> str:
+    """Where an attention step sits, in words: "layer 1", "decoder layer 1 · cross-attention"."""
+    where = layer_title(name) or attn_prefix(name)
+    return f"{where} · cross-attention" if is_cross_attention(name) else where
+
+
+# ----------------------------------------------------------------------------------------------- step names
+ENCODER_STACK, DECODER_STACK = "encoder", "decoder"
+CROSS_ATTENTION = "cross_attn"
+KEY_AXES = ("k_pos",)
+# The q and k that make the scores: after RoPE where the model rotates them (LLaMA, ChatGLM), else as projected
+SCORED = {"q": ("hook_rot_q", "hook_q"), "k": ("hook_rot_k", "hook_k"), "v": ("hook_v",)}
+PATTERN, MASK = "hook_pattern", "hook_mask"
+
+
+def is_cross_attention(name: str) -> bool:
+    return CROSS_ATTENTION in name.split(".")
+
+
+def is_pattern(name: str) -> bool:
+    """The softmax probabilities (0..1) rather than scores."""
+    return name.endswith("." + PATTERN) or name == PATTERN
+
+
+def is_mask(name: str) -> bool:
+    return name.endswith("." + MASK) or name == MASK
+
+
+def qkv_step(prefix: str, which: str, cache=None) -> str:
+    """"blocks.0.attn" + "q" -> "blocks.0.attn.hook_q" ("...hook_rot_q" where the cache has the rotated one)."""
+    for suffix in SCORED[which] if cache is not None else ():
+        if f"{prefix}.{suffix}" in cache:
+            return f"{prefix}.{suffix}"
+    return f"{prefix}.{SCORED[which][-1]}"
+
+
+def mask_step(prefix: str) -> str:
+    return f"{prefix}.{MASK}"
+
+
+def token_side(name: str, axis: str) -> str:
+    """"encoder" or "decoder": whose tokens label a position axis of a step, for a model with a decoder input
+    (T5). Encoder steps and the keys of cross-attention read the encoder's tokens; every other step after the
+    encoder (decoder layers, the LM head, the output) reads the decoder's."""
+    if name == TOKENIZER_STEP or name.split(".")[0] == ENCODER_STACK:
+        return "encoder"
+    if is_cross_attention(name) and axis in KEY_AXES:
+        return "encoder"
+    return "decoder"
+
+
+def position_tokens(trace, name: str, axis: str, n: int | None = None) -> list[str]:
+    """Labels for a position axis of a step: the tokens of its side (see token_side); plain indices when their
+    number is not the axis length (never the other side's tokens by a guess)."""
+    decoder = (getattr(trace, "extras", None) or {}).get("decoder_tokens")
+    tokens = list(decoder) if decoder and token_side(name, axis) == "decoder" else list(trace.tokens)
+    if n is not None and len(tokens) != n:
+        return [str(i) for i in range(n)]
+    return [str(t) for t in tokens]
 
 
 # ----------------------------------------------------------------------------------------------- view kinds
@@ -217,9 +300,9 @@ def view_kinds(name: str, dims: tuple[str, ...], is_bool: bool, has_step=lambda 
         if is_bool:
             return ["mask", "masks-compare"]
         kinds = ["attention", "grid", "lines"]
-        if has_step(attn_prefix(name) + ".hook_q"):
+        if has_step(qkv_step(attn_prefix(name), "q")):
             kinds.append("qkv")
-        if has_step(attn_prefix(name) + ".hook_mask"):
+        if has_step(mask_step(attn_prefix(name))):
             kinds.append("mask")
         return kinds
     if "head_dim" in dims and "head" in dims:
@@ -282,8 +365,10 @@ def cell_arithmetic(cache, prefix: str, head: int, i: int, j: int) -> CellArithm
         name = f"{prefix}.{suffix}"
         return cache[name][0].float().numpy() if name in cache else None
 
-    q, k, scores = get("hook_q"), get("hook_k"), get("hook_scores")
-    pattern = get("hook_pattern")
+    q = get(qkv_step(prefix, "q", cache).rsplit(".", 1)[1])
+    k = get(qkv_step(prefix, "k", cache).rsplit(".", 1)[1])
+    scores = get("hook_scores")
+    pattern = get(PATTERN)
     if q is None or k is None or scores is None or pattern is None:
         return None
     kh = head * k.shape[0] // q.shape[0]
@@ -299,12 +384,12 @@ def cell_arithmetic(cache, prefix: str, head: int, i: int, j: int) -> CellArithm
             if not math.isclose(ratio, scale, rel_tol=1e-3):
                 scale = float(ratio)   # a model that scales by something else (GPT-2 by layer index too)
         scaled = total * scale
-    mask_name = f"{prefix}.hook_mask"
+    mask_name = mask_step(prefix)
     allowed = None
     if mask_name in cache:
         m = cache[mask_name][0].numpy()
         allowed = bool(m[min(head, m.shape[0] - 1), i, j])
-    masked = get("hook_masked")
+    masked = get("hook_attn_scores")
     row = masked[head, i] if masked is not None else None
     if row is not None:
         finite = row.astype(np.float64)

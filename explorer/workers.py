@@ -1,123 +1,156 @@
-"""Heavy work (loading a model, tracing a text) off the UI thread: a QRunnable with a separate signals QObject.
+"""Heavy work (loading a model, tracing a text, building tokenizers) off the UI thread.
 
-A job cannot interrupt torch mid-forward, so Cancel marks the job cancelled: the window goes idle at once and the
-result, when it arrives, is discarded. The runner keeps a reference to every running job and waits for them when
-the window closes."""
+One Runner per purpose (the window's Run, the similarity view, the masks comparison, the tokenizer dialog), so
+starting one job never cancels another purpose's. A job runs in a plain Python thread and reports through a small
+QObject the Runner owns (queued to the UI thread): no Qt object is created, owned or freed on a worker.
+
+Cancelling marks the job; its thread stops at its next ``job.check()`` or ``job.progress(...)`` (they raise
+Cancelled, which the job catches), and whatever it returns is discarded. A running torch call cannot be
+interrupted, so the thread may finish that call first. The Runner keeps every job until its thread has ended;
+``shutdown()`` (the window's closeEvent) cancels them and waits for their threads.
+
+Callbacks given as bound methods are held weakly: a job in flight never keeps a window or a view alive, nor ties
+one into a reference cycle that Python's cyclic GC would have to break (possibly on a worker thread, where
+destroying Qt objects crashes).
+"""
 from __future__ import annotations
 
+import inspect
 import itertools
+import threading
+import time
 import traceback
+import weakref
 from typing import Any, Callable
 
-from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal
+from PySide6.QtCore import QObject, Signal
 
 _ids = itertools.count(1)
 
 
-class JobSignals(QObject):
+class Cancelled(Exception):
+    """Raised in a job's thread by check()/progress() once the job is cancelled."""
+
+
+class _Bridge(QObject):
+    """Signals a worker emits; they are queued to the thread the Runner lives in (the UI thread)."""
     progress = Signal(int, str)          # job id, message
     finished = Signal(int, object)       # job id, result
     failed = Signal(int, str, int)       # job id, message, is a user error (PLMError) rather than a bug
     done = Signal(int)                   # always last
 
 
-class Job(QRunnable):
-    def __init__(self, fn: Callable[["Job"], Any]):
-        super().__init__()
-        self.setAutoDelete(False)
+class Job:
+    """One piece of work: fn(job) runs in its own thread."""
+
+    def __init__(self, fn: Callable[["Job"], Any], bridge: _Bridge):
         self.id = next(_ids)
         self.fn = fn
         self.cancelled = False
-        self.signals = JobSignals()
+        self.thread: threading.Thread | None = None
+        self._bridge = bridge
+
+    def cancel(self) -> None:
+        self.cancelled = True
+
+    def check(self) -> None:
+        """Stop here when cancelled (raises Cancelled)."""
+        if self.cancelled:
+            raise Cancelled()
 
     def progress(self, message: str) -> None:
-        if not self.cancelled:
-            self.signals.progress.emit(self.id, message)
+        self.check()
+        self._emit("progress", self.id, message)
+
+    def _emit(self, signal: str, *args) -> None:
+        try:
+            getattr(self._bridge, signal).emit(*args)
+        except RuntimeError:   # the runner is gone (a window closed without waiting): nobody to tell
+            pass
 
     def run(self) -> None:   # worker thread: no widgets here
         from engine.errors import PLMError
 
         try:
             result = self.fn(self)
+            self.check()
+        except Cancelled:
+            pass
         except PLMError as error:
             if not self.cancelled:
-                self.signals.failed.emit(self.id, str(error), 1)
+                self._emit("failed", self.id, str(error), 1)
         except Exception as error:   # noqa: BLE001 - shown as a message, with the type, never a traceback dialog
-            traceback.print_exc()
             if not self.cancelled:
-                self.signals.failed.emit(self.id, f"{type(error).__name__}: {error}", 0)
+                traceback.print_exc()
+                self._emit("failed", self.id, f"{type(error).__name__}: {error}", 0)
         else:
-            if not self.cancelled:
-                self.signals.finished.emit(self.id, result)
+            self._emit("finished", self.id, result)
         finally:
-            self.signals.done.emit(self.id)
+            self._emit("done", self.id)
+
+    @property
+    def running(self) -> bool:
+        return self.thread is not None and self.thread.is_alive()
 
 
-_collector = None
-
-
-def collect_garbage_on_the_gui_thread() -> None:
-    """Python's cyclic GC runs on whichever thread happens to allocate. When a worker building a model triggers
-    it, it can destroy Qt objects (a closed window's plots) from that worker thread: crashes and layout storms
-    that freeze the window. pyqtgraph's GarbageCollector turns automatic collection off and collects on a timer
-    in the GUI thread instead. Needs a QApplication; done once per process."""
-    global _collector
-    if _collector is None:
-        from pyqtgraph.util.garbage_collector import GarbageCollector
-
-        _collector = GarbageCollector(interval=1.0)
+def _hold(callback):
+    """A weak reference to a bound method, a strong one to anything else; call it to get the callable back."""
+    if callback is None:
+        return lambda: None
+    if inspect.ismethod(callback):
+        return weakref.WeakMethod(callback)
+    return lambda: callback
 
 
 class Runner(QObject):
-    """Owns a private thread pool and the running jobs."""
+    """Starts jobs for one purpose and keeps them until their threads end."""
     busy_changed = Signal(int)   # 1 busy, 0 idle (int: PySide6 bool args have refcount trouble)
 
-    def __init__(self, parent=None):
+    def __init__(self, parent=None, name: str = "jobs"):
         super().__init__(parent)
-        collect_garbage_on_the_gui_thread()
-        self.pool = QThreadPool(self)
-        self.pool.setMaxThreadCount(2)
+        self.setObjectName(name)
+        self.bridge = _Bridge(self)
+        self.bridge.finished.connect(self._on_finished)
+        self.bridge.failed.connect(self._on_failed)
+        self.bridge.progress.connect(self._on_progress)
+        self.bridge.done.connect(self._forget)
         self.jobs: dict[int, Job] = {}
         self._callbacks: dict[int, tuple] = {}
 
     def start(self, fn: Callable[[Job], Any], on_result, on_error, on_progress=None) -> Job:
-        job = Job(fn)
-        self._callbacks[job.id] = (on_result, on_error, on_progress)
-        # Bound methods of this QObject (living on the UI thread): queued connections, callbacks run on the UI thread.
-        job.signals.finished.connect(self._on_finished)
-        job.signals.failed.connect(self._on_failed)
-        job.signals.progress.connect(self._on_progress)
-        job.signals.done.connect(self._forget)
+        job = Job(fn, self.bridge)
+        self._callbacks[job.id] = (_hold(on_result), _hold(on_error), _hold(on_progress))
         self.jobs[job.id] = job
-        self.pool.start(job)
+        job.thread = threading.Thread(target=job.run, name=f"{self.objectName()}-{job.id}", daemon=True)
+        job.thread.start()
         self.busy_changed.emit(1)
         return job
 
-    def _live(self, job_id: int):
+    def _live(self, job_id: int, which: int):
         job = self.jobs.get(job_id)
-        if job is None or job.cancelled:
+        if job is None or job.cancelled or job_id not in self._callbacks:
             return None
-        return self._callbacks.get(job_id)
+        return self._callbacks[job_id][which]()
 
     def _on_finished(self, job_id: int, result) -> None:
-        callbacks = self._live(job_id)
-        if callbacks:
-            callbacks[0](result)
+        callback = self._live(job_id, 0)
+        if callback is not None:
+            callback(result)
 
-    def _on_failed(self, job_id: int, message: str, user: bool) -> None:
-        callbacks = self._live(job_id)
-        if callbacks:
-            callbacks[1](message, user)
+    def _on_failed(self, job_id: int, message: str, user: int) -> None:
+        callback = self._live(job_id, 1)
+        if callback is not None:
+            callback(message, bool(user))
 
     def _on_progress(self, job_id: int, message: str) -> None:
-        callbacks = self._live(job_id)
-        if callbacks and callbacks[2]:
-            callbacks[2](message)
+        callback = self._live(job_id, 2)
+        if callback is not None:
+            callback(message)
 
     def cancel_all(self) -> None:
         was_active = self.active
         for job in self.jobs.values():
-            job.cancelled = True
+            job.cancel()
         if was_active:
             self.busy_changed.emit(0)
 
@@ -128,13 +161,25 @@ class Runner(QObject):
 
     @property
     def active(self) -> bool:
+        """A job not cancelled is still running (a cancelled one may still be finishing its torch call)."""
         return any(not j.cancelled for j in self.jobs.values())
 
-    def shutdown(self, timeout_ms: int = 30000) -> bool:
-        """Cancel everything and wait for the threads to finish (called when the window closes)."""
-        for job in self.jobs.values():
-            job.cancelled = True
-        ok = self.pool.waitForDone(timeout_ms)
-        self.jobs.clear()
-        self._callbacks.clear()
+    def running_threads(self) -> int:
+        return sum(1 for j in list(self.jobs.values()) if j.running)
+
+    def wait(self, timeout: float = 30.0) -> bool:
+        """Wait for every job's thread to end (the results still arrive through the event loop)."""
+        deadline = time.monotonic() + timeout
+        for job in list(self.jobs.values()):
+            if job.thread is not None:
+                job.thread.join(max(0.0, deadline - time.monotonic()))
+        return self.running_threads() == 0
+
+    def shutdown(self, timeout: float = 30.0) -> bool:
+        """Cancel everything and wait for the threads (the window's closeEvent)."""
+        self.cancel_all()
+        ok = self.wait(timeout)
+        if ok:
+            self.jobs.clear()
+            self._callbacks.clear()
         return ok

@@ -7,10 +7,11 @@ from PySide6.QtCore import QPointF, QRectF, Qt, Signal
 from PySide6.QtGui import QColor, QFont, QPainter, QPen
 from PySide6.QtWidgets import (QCheckBox, QComboBox, QHBoxLayout, QLabel, QSpinBox, QVBoxLayout, QWidget)
 
-from explorer.session import as_matrix, format_value, layer_of, same_step_in_layer
+from explorer.session import (as_matrix, attention_title, format_value, head_title, is_pattern, layer_of,
+                              same_step_in_layer)
 from explorer.views.base import StepContext, View
-from explorer.views.vectors import position_labels
 from explorer.widgets.heatmap import Heatmap
+from explorer.widgets.plots import Graveyard, add_label, layout_widget
 
 HEAD_COLOURS = ["#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b", "#e377c2", "#7f7f7f",
                 "#bcbd22", "#17becf", "#393b79", "#637939", "#8c6d31", "#843c39", "#7b4173", "#3182bd"]
@@ -28,22 +29,26 @@ def layers_of(ctx: StepContext) -> list[int]:
 
 
 def qk_labels(ctx: StepContext, shape) -> tuple[list[str], list[str]]:
-    return position_labels(ctx, shape[0], "q_pos"), position_labels(ctx, shape[1], "k_pos")
+    return ctx.tokens_for("q_pos", shape[0]), ctx.tokens_for("k_pos", shape[1])
 
 
 def mode_for(key: str, name: str) -> str:
-    return "prob" if name.endswith("hook_pattern") else "signed"
+    return "prob" if is_pattern(name) else "signed"
 
 
 class LayerHeadBar(QWidget):
-    layer_changed = Signal(int)
-    head_changed = Signal(int)
+    """A layer combo and a head spin box. They show layers and heads counted from 1; the signals carry 0-based
+    indices."""
+    layer_changed = Signal(int)   # 0-based layer
+    head_changed = Signal(int)    # 0-based head
 
     def __init__(self):
         super().__init__()
         self.layer = QComboBox()
         self.head = QSpinBox()
         self.head.setPrefix("head ")
+        self.head.setMinimum(1)
+        self.head.setKeyboardTracking(False)
         layout = QHBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         self.title = QLabel()
@@ -52,70 +57,86 @@ class LayerHeadBar(QWidget):
         layout.addWidget(QLabel("layer"))
         layout.addWidget(self.layer)
         layout.addWidget(self.head)
-        self.layer.activated.connect(lambda i: self.layer_changed.emit(i))
-        self.head.valueChanged.connect(self.head_changed.emit)
+        self._layers: list[int] = []
+        self.layer.activated.connect(self._layer_activated)
+        self.head.valueChanged.connect(self._head_value)
+
+    def _layer_activated(self, index: int) -> None:
+        if 0 <= index < len(self._layers):
+            self.layer_changed.emit(self._layers[index])
+
+    def _head_value(self, value: int) -> None:
+        self.head_changed.emit(value - 1)
 
     def update_for(self, ctx: StepContext, heads: int) -> None:
-        layers = layers_of(ctx)
+        self._layers = layers_of(ctx)
         where = layer_of(ctx.name)
         self.layer.blockSignals(True)
         self.layer.clear()
-        self.layer.addItems([f"{i + 1}" for i in layers])
-        if where is not None:
-            self.layer.setCurrentIndex(where[1])
+        self.layer.addItems([f"{i + 1}" for i in self._layers])
+        if where is not None and where[1] in self._layers:
+            self.layer.setCurrentIndex(self._layers.index(where[1]))
         self.layer.blockSignals(False)
         self.head.blockSignals(True)
-        self.head.setRange(0, max(heads - 1, 0))
-        self.head.setValue(min(ctx.head, heads - 1))
+        self.head.setRange(1, max(heads, 1))
+        self.head.setValue(min(ctx.head, heads - 1) + 1)
         self.head.blockSignals(False)
 
 
-class AttentionView(View):
+class HeadView(View):
+    """A view of one head at a time, with the layer/head bar: it follows the state's head and layer."""
+
+    def shown_key(self) -> tuple:
+        return super().shown_key() + (self.state.head,)
+
+    def _choose_layer(self, layer: int) -> None:
+        if self.ctx is not None:
+            self.state.go_to(same_step_in_layer(self.ctx.name, layer), self.name)
+
+    def _choose_head(self, head: int) -> None:
+        self.state.set_head(head)
+
+
+def heads_of(step) -> int:
+    return int(step.shape[step.dims.index("head")]) if step is not None and "head" in step.dims else 1
+
+
+class AttentionView(HeadView):
     name, title = "attention", "Attention"
 
-    def __init__(self, app=None, parent=None):
-        super().__init__(app, parent)
+    def __init__(self, state, parent=None):
+        super().__init__(state, parent)
         self.bar = LayerHeadBar()
         self.heatmap = Heatmap()
         layout = QVBoxLayout(self)
         layout.addWidget(self.bar)
         layout.addWidget(self.heatmap, 1)
-        self.bar.layer_changed.connect(lambda i: self.navigate.emit(same_step_in_layer(self.ctx.name, i), self.name))
-        self.bar.head_changed.connect(self._set_head)
-
-    def _set_head(self, head: int) -> None:
-        if self.ctx is not None:
-            self.ctx.head = head
-            if self.app is not None:
-                self.app.head = head
-            self._redraw()
+        self.bar.layer_changed.connect(self._choose_layer)
+        self.bar.head_changed.connect(self._choose_head)
 
     def show_step(self, ctx: StepContext) -> None:
         super().show_step(ctx)
-        heads = ctx.step.shape[ctx.step.dims.index("head")] if "head" in ctx.step.dims else 1
-        self.bar.update_for(ctx, heads)
-        self._redraw()
-
-    def _redraw(self):
-        ctx = self.ctx
         step = ctx.step
+        heads = heads_of(step)
+        self.bar.update_for(ctx, heads)
+        head = min(ctx.head, heads - 1)
         arr = step.tensor.float().numpy() if step.tensor.is_floating_point() else step.tensor.numpy()
-        mat, _ = as_matrix(arr, step.dims, ctx.head)
+        mat, _ = as_matrix(arr, step.dims, head)
         rows, cols = qk_labels(ctx, mat.shape)
         mode = "bool" if mat.dtype == bool else mode_for(step.key, step.name)
-        where = layer_of(ctx.name)
         self.bar.title.setText(f"<b>{ctx.name}</b>  shape {tuple(step.shape)} · rows: queries, columns: keys")
         self.heatmap.set_matrix(mat, rows, cols, mode=mode, row_name="query", col_name="key",
-                                title=f"layer {where[1] + 1 if where else '-'} · head {ctx.head}")
+                                title=f"{attention_title(ctx.name)} · {head_title(head)}")
 
 
 class GridView(View):
     """Layers x heads thumbnails of the current attention step; click one to open it."""
     name, title = "grid", "All heads"
 
-    def __init__(self, app=None, parent=None):
-        super().__init__(app, parent)
-        self.canvas = pg.GraphicsLayoutWidget()
+    def __init__(self, state, parent=None):
+        super().__init__(state, parent)
+        self.graveyard = Graveyard()
+        self.canvas = layout_widget()
         self.info = QLabel("click a thumbnail to open that layer and head")
         self.info.setWordWrap(True)
         self.readout = QLabel("hover a thumbnail to read a value")
@@ -128,9 +149,12 @@ class GridView(View):
         self.canvas.scene().sigMouseClicked.connect(self._clicked)
         self.canvas.scene().sigMouseMoved.connect(self._hovered)
 
+    def shown_key(self) -> tuple:
+        return super().shown_key() + (self.state.head,)   # the chosen head is framed
+
     def show_step(self, ctx: StepContext) -> None:
         super().show_step(ctx)
-        self.canvas.clear()
+        self.graveyard.clear_layout(self.canvas)
         self.cells = []
         layers = layers_of(ctx) or [None]
         cmap = pg.colormap.get("viridis")
@@ -139,7 +163,7 @@ class GridView(View):
             step = ctx.cache.step(name)
             arr = step.tensor.float().numpy()
             heads = arr.shape[step.dims.index("head")] if "head" in step.dims else 1
-            label = self.canvas.addLabel(f"L{layer + 1 if layer is not None else ''}", row=row, col=0)
+            label = add_label(self.canvas, f"L{layer + 1 if layer is not None else ''}", row=row, col=0)
             label.setFixedWidth(28)
             for h in range(min(heads, 32)):
                 mat, _ = as_matrix(arr, step.dims, h)
@@ -149,7 +173,7 @@ class GridView(View):
                 image = pg.ImageItem(shown, axisOrder="row-major")
                 image.setColorMap(cmap)
                 finite = shown[np.isfinite(shown)]
-                if name.endswith("hook_pattern"):
+                if is_pattern(name):
                     image.setLevels((0, 1))
                 elif finite.size:
                     image.setLevels((float(finite.min()), float(finite.max()) + 1e-12))
@@ -160,9 +184,9 @@ class GridView(View):
                     box.addItem(frame)
                 self.cells.append((box, layer, h, mat))
         for h in range(min(heads, 32)):
-            self.canvas.addLabel(f"h{h}", row=len(layers), col=h + 1)
-        self.info.setText(f"{ctx.cache.step(ctx.name).key} for every layer (rows) and head (columns) · colour: "
-                          f"viridis, {'0 → 1' if ctx.name.endswith('hook_pattern') else 'min → max per head'} · "
+            add_label(self.canvas, f"h{h + 1}", row=len(layers), col=h + 1)
+        self.info.setText(f"{ctx.cache.step(ctx.name).key} for every layer (rows, L1 first) and head (columns, h1 "
+                          f"first) · colour: viridis, {'0 → 1' if is_pattern(ctx.name) else 'min → max per head'} · "
                           "click one to open it")
 
     def _clicked(self, event) -> None:
@@ -179,18 +203,18 @@ class GridView(View):
             point = box.mapSceneToView(scene_pos)
             row, col = int(np.floor(point.y())), int(np.floor(point.x()))
             if 0 <= row < mat.shape[0] and 0 <= col < mat.shape[1]:
-                queries = position_labels(self.ctx, mat.shape[0], "q_pos")
-                keys = position_labels(self.ctx, mat.shape[1], "k_pos")
+                queries = self.ctx.tokens_for("q_pos", mat.shape[0])
+                keys = self.ctx.tokens_for("k_pos", mat.shape[1])
                 where = f"layer {layer + 1} · " if layer is not None else ""
-                self.readout.setText(f"{where}head {head} · query {row} [{queries[row]}] → key {col} [{keys[col]}]: "
-                                     f"{format_value(float(mat[row, col]))}")
+                self.readout.setText(f"{where}{head_title(head)} · query {row} [{queries[row]}] → key {col} "
+                                     f"[{keys[col]}]: {format_value(float(mat[row, col]))}")
             return
 
     def open(self, layer, head) -> None:
-        if self.app is not None:
-            self.app.head = head
+        """Open one thumbnail's layer and head in the attention view."""
         name = same_step_in_layer(self.ctx.name, layer) if layer is not None else self.ctx.name
-        self.navigate.emit(name, "attention")
+        self.state.go_to(name, "attention")
+        self.state.set_head(head)
 
 
 class LinesCanvas(QWidget):
@@ -267,11 +291,11 @@ class LinesCanvas(QWidget):
         painter.end()
 
 
-class LinesView(View):
+class LinesView(HeadView):
     name, title = "lines", "Head lines"
 
-    def __init__(self, app=None, parent=None):
-        super().__init__(app, parent)
+    def __init__(self, state, parent=None):
+        super().__init__(state, parent)
         self.bar = LayerHeadBar()
         self.bar.head.hide()
         self.checks_box = QHBoxLayout()
@@ -285,12 +309,12 @@ class LinesView(View):
                         "to isolate its row · tick heads to overlay them in their colours")
         legend.setWordWrap(True)   # a long label must not set the window's minimum width
         layout.addWidget(legend)
-        self.bar.layer_changed.connect(lambda i: self.navigate.emit(same_step_in_layer(self.ctx.name, i), self.name))
+        self.bar.layer_changed.connect(self._choose_layer)
 
     def show_step(self, ctx: StepContext) -> None:
         super().show_step(ctx)
         step = ctx.step
-        heads = step.shape[step.dims.index("head")] if "head" in step.dims else 1
+        heads = heads_of(step)
         self.bar.update_for(ctx, heads)
         self.bar.title.setText(f"<b>{ctx.name}</b>")
         if len(self.checks) != heads:
@@ -298,7 +322,7 @@ class LinesView(View):
                 c.deleteLater()
             self.checks = []
             for h in range(heads):
-                c = QCheckBox(f"h{h}")
+                c = QCheckBox(f"h{h + 1}")
                 c.setStyleSheet(f"color: {HEAD_COLOURS[h % len(HEAD_COLOURS)]}; font-weight: bold;")
                 c.stateChanged.connect(self._redraw)
                 self.checks_box.addWidget(c)
@@ -318,13 +342,10 @@ class LinesView(View):
         for h, c in enumerate(self.checks):
             if c.isChecked():
                 mat, _ = as_matrix(arr, step.dims, h)
-                if not step.name.endswith("hook_pattern"):   # show scores as their row softmax would weigh them
+                if not is_pattern(step.name):   # show scores as their row softmax would weigh them
                     mat = np.where(mat <= np.finfo(np.float32).min / 2, np.nan, mat)
                     mat = np.nan_to_num((mat - np.nanmin(mat)) / (np.nanmax(mat) - np.nanmin(mat) + 1e-12))
                 weights[h] = mat
         shape = as_matrix(arr, step.dims, 0)[0].shape
         left, right = qk_labels(ctx, shape)
         self.canvas.set_data(left, right, weights)
-
-    def export_svg(self, path):
-        return super().export_svg(path)

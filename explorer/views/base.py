@@ -1,47 +1,65 @@
-"""What every view shares: the step context it is given, PNG/SVG export and the CSV of what it shows."""
+"""What every view shares: it is given the explorer's state, reads it and subscribes to its events; it draws the
+current step when it is the current view; PNG/SVG export and the CSV of what it shows.
+
+A view never writes into the window or another view: it changes what the user picked through the state
+(state.go_to, state.set_head, state.select), and every view and the window follow the state's events."""
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
 
-from PySide6.QtCore import QRect, QSize, Signal
+from PySide6.QtCore import QRect, QSize
 from PySide6.QtWidgets import QWidget
 
+from explorer.state import ExplorerState, StepContext
 
-@dataclass
-class StepContext:
-    trace: Any                  # engine Trace
-    name: str                   # step name (or session.TOKENIZER_STEP / OUTPUT_STEP)
-    step: Any = None            # engine Step, None for the synthetic steps
-    loaded: Any = None          # engine LoadedModel
-    text: str = ""
-    pair: str | None = None
-    head: int = 0
-    state: dict = field(default_factory=dict)   # shared between views: selected token, query, key...
-
-    @property
-    def cache(self):
-        return self.trace.cache
-
-    def tokens_for(self, axis: str) -> list[str]:
-        """Labels for a position axis: encoder tokens, or T5's decoder tokens where the axis is longer/shorter."""
-        return list(self.trace.tokens)
+__all__ = ["StepContext", "View"]
 
 
 class View(QWidget):
-    """A view of one kind of step. Subclasses implement show_step and may override csv()."""
+    """A view of one kind of step. Subclasses implement show_step and may override csv(), shown_key() (what,
+    besides the trace and the step, makes them redraw: the head, ...) and runners() (their workers)."""
     name = "view"
     title = "View"
-    navigate = Signal(str, str)   # step name, view name: ask the window to go there
 
-    def __init__(self, app=None, parent=None):
+    def __init__(self, state: ExplorerState, parent=None):
         super().__init__(parent)
-        self.app = app
+        self.state = state
         self.ctx: StepContext | None = None
+        self._shown = None
+        events = state.events
+        events.trace.connect(self._changed)
+        events.step.connect(self._changed)
+        events.view.connect(self._changed)
+        events.head.connect(self._changed)
+
+    def is_current(self) -> bool:
+        return self.state.view == self.name
+
+    def shown_key(self) -> tuple:
+        return self.state.generation, self.state.step
+
+    def _changed(self, _value=None) -> None:
+        self.refresh()
+
+    def refresh(self, force: bool = False) -> None:
+        """Draw the state's current step if this is the current view and something it shows changed."""
+        state = self.state
+        if not self.is_current() or state.trace is None or state.step is None:
+            return
+        key = self.shown_key()
+        if key == self._shown and not force:
+            return
+        self._shown = key
+        self.show_step(state.context())
 
     def show_step(self, ctx: StepContext) -> None:
         self.ctx = ctx
+
+    def runners(self) -> list:
+        return []
+
+    def busy(self) -> bool:
+        return any(r.active for r in self.runners())
 
     def csv(self) -> str | None:
         heatmap = getattr(self, "heatmap", None)

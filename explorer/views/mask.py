@@ -6,13 +6,13 @@ import pyqtgraph as pg
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QVBoxLayout
 
-from explorer.session import as_matrix, attn_prefix, same_step_in_layer
+from explorer.session import (as_matrix, attention_title, attn_prefix, compare_presets, is_cross_attention, is_mask,
+                              mask_step, same_step_in_layer)
 from explorer.views.attention import LayerHeadBar
 from explorer.views.base import StepContext, View
-from explorer.views.vectors import position_labels
 from explorer.widgets.heatmap import Heatmap
-
-COMPARE_PRESETS = ["bert-tiny", "gpt2-tiny", "gpt3-tiny", "llama-tiny", "t5-tiny", "glm-tiny", "chatglm2-tiny"]
+from explorer.widgets.plots import Graveyard, add_label, layout_widget
+from explorer.workers import Runner
 
 
 def describe_mask(mask: np.ndarray) -> str:
@@ -47,8 +47,8 @@ def describe_mask(mask: np.ndarray) -> str:
 class MaskView(View):
     name, title = "mask", "Mask"
 
-    def __init__(self, app=None, parent=None):
-        super().__init__(app, parent)
+    def __init__(self, state, parent=None):
+        super().__init__(state, parent)
         self.bar = LayerHeadBar()
         self.bar.head.hide()
         self.kind = QLabel()
@@ -59,21 +59,25 @@ class MaskView(View):
         layout.addWidget(self.bar)
         layout.addWidget(self.kind)
         layout.addWidget(self.heatmap, 1)
-        self.bar.layer_changed.connect(lambda i: self.navigate.emit(same_step_in_layer(self.mask_name, i), self.name))
+        self.bar.layer_changed.connect(self._choose_layer)
+        self.mask_name = ""
+
+    def _choose_layer(self, layer: int) -> None:
+        if self.mask_name:
+            self.state.go_to(same_step_in_layer(self.mask_name, layer), self.name)
 
     def show_step(self, ctx: StepContext) -> None:
         super().show_step(ctx)
-        own = ctx.step is not None and ctx.step.tensor.dtype.is_floating_point is False and \
-            str(ctx.step.tensor.dtype) == "torch.bool"
-        self.mask_name = ctx.name if own or ctx.name.endswith("hook_mask") else attn_prefix(ctx.name) + ".hook_mask"
+        own = ctx.step is not None and str(ctx.step.tensor.dtype) == "torch.bool"
+        self.mask_name = ctx.name if own or is_mask(ctx.name) else mask_step(attn_prefix(ctx.name))
         ctx2 = StepContext(ctx.trace, self.mask_name, ctx.cache.step(self.mask_name), ctx.loaded, ctx.text,
-                           ctx.pair, 0, ctx.state)
+                           ctx.pair, 0)
         self.bar.update_for(ctx2, 1)
         step = ctx2.step
         mat, _ = as_matrix(step.tensor.numpy(), step.dims, 0)
         mat = mat.astype(bool)
-        rows = position_labels(ctx2, mat.shape[0], "q_pos")
-        cols = position_labels(ctx2, mat.shape[1], "k_pos")
+        rows = ctx2.tokens_for("q_pos", mat.shape[0])
+        cols = ctx2.tokens_for("k_pos", mat.shape[1])
         self.bar.title.setText(f"<b>{self.mask_name}</b> shape {tuple(step.shape)} (the boolean mask recorded "
                                "before it becomes an additive finfo.min bias)")
         self.kind.setText(f"<b>{describe_mask(mat)}</b> · {int(mat.sum())} of {mat.size} cells may attend")
@@ -84,11 +88,11 @@ def first_masks(cache) -> list[tuple[str, np.ndarray]]:
     """The distinct mask patterns of one trace (first layer of each kind: self, cross, GPT-3's banded...)."""
     seen, out = [], []
     for step in cache.steps():
-        if not step.name.endswith("hook_mask"):
+        if not is_mask(step.name):
             continue
         mat, _ = as_matrix(step.tensor.numpy(), step.dims, 0)
         mat = mat.astype(bool)
-        kind = "cross" if "cross_attn" in step.name else "self"   # a cross mask is shown even when it looks alike
+        kind = "cross" if is_cross_attention(step.name) else "self"   # a cross mask is shown even when alike
         if any(k == kind and m.shape == mat.shape and (m == mat).all() for k, m in seen):
             continue
         seen.append((kind, mat))
@@ -99,17 +103,39 @@ def first_masks(cache) -> list[tuple[str, np.ndarray]]:
 PANEL_COLUMNS = 4
 
 
+def compare_masks(text: str, job=None) -> list:
+    """(preset, [(step name, mask)], error) for the first tiny preset of each family of the engine's registry, all
+    on the same text (an encoder-decoder also gets it as its target, so its causal and cross masks have rows).
+    Qt-free: runs in a worker; `job.check()` stops it between models when cancelled."""
+    import engine
+
+    results = []
+    for name, encoder_decoder in compare_presets():
+        if job is not None:
+            job.check()
+        try:
+            trace = engine.load(name).trace(text=text, text_pair=text if encoder_decoder else None)
+        except engine.PLMError as error:
+            results.append((name, None, str(error)))
+            continue
+        results.append((name, first_masks(trace.cache), None))
+    return results
+
+
 class MasksCompareView(View):
-    """Runs the tiny presets on the same text (in the worker) and shows their masks side by side."""
+    """Runs the first tiny preset of each family on the same text (in its own worker) and shows their masks side
+    by side."""
     name, title = "masks-compare", "Masks of the families"
 
-    def __init__(self, app=None, parent=None):
-        super().__init__(app, parent)
+    def __init__(self, state, parent=None):
+        super().__init__(state, parent)
+        self.runner = Runner(self, "masks-compare")
+        self.graveyard = Graveyard()
         self.button = QPushButton("Run the tiny presets on this text and compare their masks")
         self.button.clicked.connect(self.run)
         self.status = QLabel()
         self.status.setWordWrap(True)
-        self.canvas = pg.GraphicsLayoutWidget()
+        self.canvas = layout_widget()
         top = QHBoxLayout()
         top.addWidget(self.button)
         top.addWidget(self.status, 1)
@@ -120,43 +146,35 @@ class MasksCompareView(View):
         self.results: list = []
         self.last_text = None
 
+    def runners(self) -> list:
+        return [self.runner]
+
     def show_step(self, ctx: StepContext) -> None:
         super().show_step(ctx)
-        if self.last_text != ctx.text and self.app is not None and not getattr(self.app, "batch_mode", False):
+        if self.last_text != ctx.text:
             self.run()
 
     def run(self) -> None:
-        if self.app is None or self.ctx is None:
+        if self.state.trace is None:
             return
-        text = self.ctx.text
+        text = self.state.text
         self.last_text = text
         self.status.setText("running the tiny presets…")
+        self.runner.cancel_all()   # only this view's own earlier comparison
+        self.runner.start(lambda job: (text, compare_masks(text, job)), self._finished, self._failed)
 
-        def work(job):
-            import engine
-            from engine.presets import all_presets
+    def _failed(self, message: str, _user: bool) -> None:
+        self.status.setText(message)
 
-            names = [n for n in COMPARE_PRESETS if n in all_presets()]
-            results = []
-            for n in names:
-                if job.cancelled:
-                    return None
-                try:
-                    # T5's decoder gets the same text as its target, so its causal and cross masks have rows
-                    trace = engine.load(n).trace(text=text, text_pair=text if n.startswith("t5") else None)
-                except engine.PLMError as error:
-                    results.append((n, None, str(error)))
-                    continue
-                results.append((n, first_masks(trace.cache), None))
-            return results
-
-        self.app.runner.start(work, self.show_results, lambda msg, user: self.status.setText(msg))
+    def _finished(self, result) -> None:
+        text, results = result
+        self.show_results(results)
 
     def show_results(self, results) -> None:
         if results is None:
             return
         self.results = results
-        self.canvas.clear()
+        self.graveyard.clear_layout(self.canvas)
         cmap = pg.ColorMap([0.0, 1.0], [QColor("#9e9e9e"), QColor("#2e9d4a")])
         panels = [(name, None, None, error) for name, masks, error in results if masks is None]
         panels += [(name, step_name, mat, None) for name, masks, error in results if masks is not None
@@ -164,11 +182,10 @@ class MasksCompareView(View):
         for index, (name, step_name, mat, error) in enumerate(panels):   # a grid, PANEL_COLUMNS wide
             row, col = 2 * (index // PANEL_COLUMNS), index % PANEL_COLUMNS
             if mat is None:
-                self.canvas.addLabel(f"<b>{name}</b><br>{error}", row=row, col=col)
+                add_label(self.canvas, f"<b>{name}</b><br>{error}", row=row, col=col)
                 continue
-            where = step_name.replace(".hook_mask", "").replace("blocks.", "layer ").replace(".attn", "")
             kind = describe_mask(mat).split(":")[0]
-            self.canvas.addLabel(f"<b>{name}</b> · {where}<br>{kind}", row=row, col=col)
+            add_label(self.canvas, f"<b>{name}</b> · {attention_title(step_name)}<br>{kind}", row=row, col=col)
             box = self.canvas.addViewBox(row=row + 1, col=col, lockAspect=True, enableMouse=False)
             box.invertY(True)
             image = pg.ImageItem(mat.astype(float), axisOrder="row-major", levels=(0, 1))

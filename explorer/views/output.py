@@ -10,10 +10,10 @@ from PySide6.QtGui import QColor, QFont, QPainter
 from PySide6.QtWidgets import (QComboBox, QHBoxLayout, QLabel, QPlainTextEdit, QPushButton, QScrollArea,
                                QVBoxLayout, QWidget)
 
-from engine.embeddings import cosine_matrix, sentence_embeddings
-from explorer.session import mask_positions, softmax, top_k
+from explorer.session import OUTPUT_STEP, mask_positions, softmax, top_k
 from explorer.views.base import StepContext, View
 from explorer.widgets.heatmap import Heatmap
+from explorer.workers import Runner
 
 LM_HEADS = ("mlm", "lm")
 
@@ -53,8 +53,8 @@ class Bars(QWidget):
 class OutputView(View):
     name, title = "output", "Output"
 
-    def __init__(self, app=None, parent=None):
-        super().__init__(app, parent)
+    def __init__(self, state, parent=None):
+        super().__init__(state, parent)
         self.info = QLabel()
         self.info.setWordWrap(True)
         self.info.setWordWrap(True)
@@ -146,7 +146,7 @@ class OutputView(View):
     def _lm(self, key: str, logits: np.ndarray, notes: list[str]) -> None:
         tokens = list(self.ctx.trace.tokens)
         dec = (self.ctx.trace.extras or {}).get("decoder_tokens")
-        positions_tokens = list(dec) if dec and len(dec) == logits.shape[0] else tokens
+        positions_tokens = self.ctx.tokens_for("pos", logits.shape[0], name=OUTPUT_STEP)
         self.logits, self.positions_tokens = logits, positions_tokens
         if key == "mlm":
             masks = mask_positions(tokens)
@@ -193,12 +193,26 @@ class OutputView(View):
         return "\n".join(rows) + "\n"
 
 
+def similarity(loaded, sentences: list[str], job=None):
+    """Cosine similarities of mean-pooled sentence embeddings (Qt-free: a worker runs it)."""
+    import torch
+
+    from engine.embeddings import cosine_matrix, sentence_embeddings
+
+    with torch.no_grad():
+        if job is not None:
+            job.check()
+        return cosine_matrix(sentence_embeddings(loaded, sentences)).numpy()
+
+
 class SimilarityView(View):
-    """Mean-pooled sentence embeddings (over the attention mask) and their cosine similarities."""
+    """Mean-pooled sentence embeddings (over the attention mask) and their cosine similarities, computed in this
+    view's own worker with the model of the shown trace; recomputed when that model changes."""
     name, title = "similarity", "Similarity"
 
-    def __init__(self, app=None, parent=None):
-        super().__init__(app, parent)
+    def __init__(self, state, parent=None):
+        super().__init__(state, parent)
+        self.runner = Runner(self, "similarity")
         self.editor = QPlainTextEdit()
         self.editor.setPlaceholderText("one sentence per line")
         self.editor.setMaximumHeight(120)
@@ -215,37 +229,54 @@ class SimilarityView(View):
         layout.addLayout(top)
         layout.addWidget(self.heatmap, 1)
         self.matrix = None
+        self.model = None            # the LoadedModel the matrix was computed with
+        self._computing = None       # ... and the one the running job uses
+        state.events.trace.connect(self._trace_changed)
+
+    def runners(self) -> list:
+        return [self.runner]
+
+    def _trace_changed(self, _trace) -> None:
+        if self.runner.active and self._computing is not self.state.loaded:   # computing for a model gone
+            self.runner.cancel_all()
 
     def show_step(self, ctx: StepContext) -> None:
         super().show_step(ctx)
         if not self.editor.toPlainText().strip():
             self.editor.setPlainText("\n".join([ctx.text, "A kitten rested on the rug.", "The stock market fell today.",
                                                 "猫坐在垫子上。"]))
-        if self.matrix is None:   # a first answer without a click; the button recomputes after edits
+        stale = self.matrix is None or self.model is not self.state.loaded
+        if stale and not (self.runner.active and self._computing is self.state.loaded):   # no click needed
             self.run()
 
     def sentences(self) -> list[str]:
         return [s.strip() for s in self.editor.toPlainText().splitlines() if s.strip()]
 
     def run(self) -> None:
-        if self.app is None or self.app.loaded is None:
+        loaded, sentences = self.state.loaded, self.sentences()
+        if loaded is None:
             return
-        loaded, sentences = self.app.loaded, self.sentences()
         if not sentences:
             self.status.setText("Type at least one sentence.")
             return
-        self.status.setText("computing…")
+        self.status.setText(f"computing with {loaded.name}…")
+        self.runner.cancel_all()   # only this view's earlier computation
+        self._computing = loaded
+        self.runner.start(lambda job: (loaded, sentences, similarity(loaded, sentences, job)), self._finished,
+                          self._failed)
 
-        def work(job):
-            return cosine_matrix(sentence_embeddings(loaded, sentences)).numpy()
+    def _failed(self, message: str, _user: bool) -> None:
+        self.status.setText(message)
 
-        self.app.runner.start(work, lambda m: self.show_matrix(m, sentences),
-                              lambda msg, user: self.status.setText(msg))
+    def _finished(self, result) -> None:
+        loaded, sentences, matrix = result
+        if loaded is not self.state.loaded:
+            return
+        self.show_matrix(matrix, sentences, loaded)
 
-    def show_matrix(self, matrix, sentences) -> None:
-        self.matrix = matrix
+    def show_matrix(self, matrix, sentences, loaded) -> None:
+        self.matrix, self.model = matrix, loaded
         short = [s if len(s) < 24 else s[:22] + "…" for s in sentences]
         self.heatmap.set_matrix(matrix, short, short, mode="signed", row_name="sentence", col_name="sentence",
                                 title="cosine similarity of mean-pooled embeddings")
-        self.status.setText(f"{len(sentences)} sentences · model {self.app.loaded.name} "
-                            f"({self.app.loaded.weights} weights)")
+        self.status.setText(f"{len(sentences)} sentences · model {loaded.name} ({loaded.weights} weights)")

@@ -8,24 +8,27 @@ import pyqtgraph as pg
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QSizePolicy, QSplitter, QVBoxLayout, QWidget
 
-from explorer.session import attn_prefix, cell_arithmetic, format_value, same_step_in_layer
-from explorer.views.attention import LayerHeadBar
-from explorer.views.base import StepContext, View
-from explorer.views.vectors import position_labels
+from explorer.session import attn_prefix, cell_arithmetic, format_value, head_title, qkv_step
+from explorer.views.attention import HeadView, LayerHeadBar
+from explorer.views.base import StepContext
 from explorer.widgets.heatmap import Heatmap
+from explorer.widgets.plots import plot_widget
 
 
-class QKVView(View):
+class QKVView(HeadView):
+    """Q, K, V of the chosen head; the (query, key) cell is the state's selection."""
     name, title = "qkv", "Q/K/V arithmetic"
 
-    def __init__(self, app=None, parent=None):
-        super().__init__(app, parent)
+    def __init__(self, state, parent=None):
+        super().__init__(state, parent)
         self.bar = LayerHeadBar()
         self.maps = {k: Heatmap() for k in ("q", "k", "v")}
         self.query = QComboBox()
         self.key = QComboBox()
-        self.products = pg.PlotWidget(title="q[i] * k[j], dimension by dimension")
+        self.products = plot_widget("q[i] * k[j], dimension by dimension")
         self.products.setLabel("bottom", "head dimension")
+        self.bars = pg.BarGraphItem(x=[0], height=[0], width=0.8)   # one item, its data replaced: nothing freed
+        self.products.addItem(self.bars)
         self.sums = QLabel()
         self.sums.setWordWrap(True)
         self.sums.setTextFormat(Qt.RichText)
@@ -55,77 +58,95 @@ class QKVView(View):
         layout = QVBoxLayout(self)
         layout.addWidget(self.bar)
         layout.addWidget(body, 1)
-        self.query.currentIndexChanged.connect(self._arith)
-        self.key.currentIndexChanged.connect(self._arith)
-        self.bar.head_changed.connect(self._set_head)
-        self.bar.layer_changed.connect(lambda i: self.navigate.emit(same_step_in_layer(self.ctx.name, i), self.name))
-        self.maps["q"].cell_clicked.connect(lambda r, c: self.query.setCurrentIndex(r))
-        self.maps["k"].cell_clicked.connect(lambda r, c: self.key.setCurrentIndex(r))
+        self.query.currentIndexChanged.connect(self._picked)
+        self.key.currentIndexChanged.connect(self._picked)
+        self.bar.head_changed.connect(self._choose_head)
+        self.bar.layer_changed.connect(self._choose_layer)
+        self.maps["q"].cell_clicked.connect(self._query_clicked)
+        self.maps["k"].cell_clicked.connect(self._key_clicked)
+        state.events.selection.connect(self._selection_changed)
         self.last = None
+        self.prefix = ""
+        self.head = 0
 
-    def _set_head(self, head):
-        self.ctx.head = head
-        if self.app is not None:
-            self.app.head = head
-        self._redraw()
+    # --- the user picks a cell: through the state
+    def _picked(self, *_):
+        self.state.select(max(self.query.currentIndex(), 0), max(self.key.currentIndex(), 0))
 
+    def _query_clicked(self, row: int, _col: int) -> None:
+        self.state.select(row, max(self.key.currentIndex(), 0))
+
+    def _key_clicked(self, row: int, _col: int) -> None:
+        self.state.select(max(self.query.currentIndex(), 0), row)
+
+    def _selection_changed(self, _cell) -> None:
+        if self.ctx is not None and self.is_current() and self._shown == self.shown_key():
+            self._show_cell()
+
+    # --- drawing
     def show_step(self, ctx: StepContext) -> None:
         super().show_step(ctx)
         self.prefix = attn_prefix(ctx.name)
-        q = ctx.cache[self.prefix + ".hook_q"] if self.prefix + ".hook_q" in ctx.cache else None
+        q_name = qkv_step(self.prefix, "q", ctx.cache)
+        q = ctx.cache[q_name] if q_name in ctx.cache else None
         heads = q.shape[1] if q is not None else 1
+        self.head = min(ctx.head, heads - 1)
         self.bar.update_for(ctx, heads)
         self.bar.title.setText(f"<b>{self.prefix}</b> · Q, K, V of one head (rows: tokens, columns: head_dim)")
-        self._redraw()
-
-    def _redraw(self):
-        ctx = self.ctx
-        head = ctx.head
-        n_q = n_k = 0
+        self.n = {"q": 0, "k": 0}
+        self.labels = {"q": [], "k": []}
         for k, m in self.maps.items():
-            name = f"{self.prefix}.hook_{k}"
+            name = qkv_step(self.prefix, k, ctx.cache)
             if name not in ctx.cache:
                 m.set_matrix(np.zeros((1, 1)), title=f"{k.upper()}: not recorded")
                 continue
-            t = ctx.cache[name][0].float().numpy()
-            h = head * t.shape[0] // ctx.cache[f"{self.prefix}.hook_q"].shape[1]
+            step = ctx.cache.step(name)
+            t = step.tensor[0].float().numpy()
+            h = self.head * t.shape[0] // heads   # grouped-query attention: the K/V head this query head reads
             mat = t[min(h, t.shape[0] - 1)]
-            labels = position_labels(ctx, mat.shape[0], "pos")
-            m.set_matrix(mat, labels, None, "signed", "token", "head_dim", f"{k.upper()} · head {head}")
-            if k == "q":
-                n_q, q_labels = mat.shape[0], labels
-            if k == "k":
-                n_k, k_labels = mat.shape[0], labels
-        state = ctx.state
-        i, j = state.get("query", max(n_q - 2, 0)), state.get("key", 1 if n_k > 1 else 0)
-        for combo, n, labels, sel in ((self.query, n_q, locals().get("q_labels", []), i),
-                                      (self.key, n_k, locals().get("k_labels", []), j)):
-            combo.blockSignals(True)
-            combo.clear()
-            combo.addItems([f"{x} [{labels[x] if x < len(labels) else ''}]" for x in range(n)])
-            combo.setCurrentIndex(min(sel, max(n - 1, 0)))
-            combo.blockSignals(False)
-        self._arith()
+            labels = ctx.tokens_for(step.dims[-2], mat.shape[0], name=name)
+            rotated = " after RoPE" if ".hook_rot_" in name else ""
+            m.set_matrix(mat, labels, None, "signed", "token", "head_dim",
+                         f"{k.upper()}{rotated} · {head_title(self.head)}")
+            if k in self.n:
+                self.n[k], self.labels[k] = mat.shape[0], labels
+        self._show_cell()
 
-    def _arith(self, *_):
+    def cell(self) -> tuple[int, int]:
+        """The selected (query, key), or the default one, within this step's lengths."""
+        n_q, n_k = self.n["q"], self.n["k"]
+        i = self.state.query if self.state.query is not None else max(n_q - 2, 0)
+        j = self.state.key if self.state.key is not None else (1 if n_k > 1 else 0)
+        return min(i, max(n_q - 1, 0)), min(j, max(n_k - 1, 0))
+
+    def _show_cell(self):
         ctx = self.ctx
-        i, j = max(self.query.currentIndex(), 0), max(self.key.currentIndex(), 0)
-        ctx.state["query"], ctx.state["key"] = i, j
-        a = cell_arithmetic(ctx.cache, self.prefix, ctx.head, i, j)
+        i, j = self.cell()
+        for combo, which, sel in ((self.query, "q", i), (self.key, "k", j)):
+            labels, n = self.labels[which], self.n[which]
+            combo.blockSignals(True)
+            items = [f"{x} [{labels[x] if x < len(labels) else ''}]" for x in range(n)]
+            if [combo.itemText(x) for x in range(combo.count())] != items:
+                combo.clear()
+                combo.addItems(items)
+            combo.setCurrentIndex(sel)
+            combo.blockSignals(False)
+        a = cell_arithmetic(ctx.cache, self.prefix, self.head, i, j)
         self.last = a
-        self.products.clear()
         if a is None:
+            self.bars.setOpts(x=[0], height=[0], brushes=None)
             self.sums.setText("This attention step has no recorded q, k, scores and pattern.")
             return
         x = np.arange(len(a.products))
         brushes = ["#c0392b" if v < 0 else "#2e86de" for v in a.products]
-        self.products.addItem(pg.BarGraphItem(x=x, height=a.products, width=0.8, brushes=brushes))
+        self.bars.setOpts(x=x, height=a.products, width=0.8, brushes=brushes)
+        self.products.getPlotItem().enableAutoRange()
         for m, r in (("q", i), ("k", j)):
             self.maps[m].select(r, 0)
         tick = lambda ok: "<span style='color:#1a7f37'>✓ equals the cache</span>" if ok else \
             "<span style='color:#c00'>✗ differs from the cache</span>"
         close = lambda x, y: abs(x - y) <= 1e-4 + 1e-4 * abs(y)
-        lines = [f"<b>head {ctx.head}, query {i}, key {j}</b>  (d_k = {a.d_k})",
+        lines = [f"<b>{head_title(self.head)}, query {i}, key {j}</b>  (d_k = {a.d_k})",
                  f"1. q·k = Σ q[d]·k[d] = <b>{format_value(a.total)}</b> &nbsp; cache scores: "
                  f"{format_value(a.cache_score)} {tick(close(a.total, a.cache_score))}"]
         if a.scaled is not None:
@@ -135,7 +156,7 @@ class QKVView(View):
         else:
             lines.append("2. no scaling step in this model (T5 folds 1/√d_k into its weights)")
         if a.position_bias is not None:
-            lines.append(f"&nbsp;&nbsp;&nbsp;+ position bias b[head {ctx.head}, bucket of {j}−{i}] = "
+            lines.append(f"&nbsp;&nbsp;&nbsp;+ position bias b[{head_title(self.head)}, bucket of {j}−{i}] = "
                          f"{format_value(a.position_bias)} → score <b>{format_value(a.total + a.position_bias)}</b>")
         if a.allowed is not None:
             lines.append(f"3. mask[{i},{j}] = {a.allowed}: "

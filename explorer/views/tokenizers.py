@@ -2,8 +2,9 @@
 
 Two tabs in one non-modal dialog:
 
-* Compare: the same text through GPT-1's character-level BPE, RoBERTa/GPT-2's byte-level BPE, BERT's WordPiece,
-  T5's Unigram, LLaMA's BPE with byte fallback and the REAL bert-base-uncased vocabulary of the shipped MiniLM
+* Compare: the same text through the tokenizer of every model family (one row per distinct tokenizer recipe of
+  the engine's registry: BERT's WordPiece, RoBERTa/GPT-2's byte-level BPE, GPT-1's character-level BPE, T5's
+  Unigram, LLaMA's BPE with byte fallback...) and the REAL bert-base-uncased vocabulary of the shipped MiniLM
   checkpoint. One row per tokenizer: [UNK] count, sequence length, characters per piece, and the tokens as chips
   (unknown in red, special tokens in purple, raw bytes in teal).
 * BPE merges: the merges GPT-1-style BPE learns, in order (engine `bpe_merge_trace`), played one by one on a word
@@ -38,22 +39,46 @@ class Choice:
     algorithm: str
 
 
-MAIN = (
-    Choice("gpt1", "GPT-1", "character-level BPE"),
-    Choice("roberta", "RoBERTa · GPT-2", "byte-level BPE"),
-    Choice("bert", "BERT uncased", "WordPiece (character-based)"),
-    Choice("t5", "T5", "Unigram (SentencePiece)"),
-    Choice("llama", "LLaMA 1/2", "BPE + byte fallback"),
-    Choice("minilm", "MiniLM (real vocab)", "WordPiece · real bert-base-uncased"),
-)
-EXTRA = (
-    Choice("gpt2", "GPT-2 / GPT-3", "byte-level BPE"),
-    Choice("bert-chinese", "BERT Chinese", "WordPiece"),
-    Choice("albert", "ALBERT", "Unigram (SentencePiece)"),
-    Choice("glm", "GLM", "Unigram (SentencePiece)"),
-    Choice("chatglm", "ChatGLM2", "BPE + byte fallback"),
-)
-CHOICES = {c.key: c for c in MAIN + EXTRA}
+MINILM = Choice("minilm", "MiniLM (real vocab)", "WordPiece · real bert-base-uncased")
+KIND_NAMES = {"wordpiece": "WordPiece", "char-bpe": "character-level BPE", "byte-bpe": "byte-level BPE",
+              "unigram": "Unigram (SentencePiece)"}
+
+
+def algorithm(recipe) -> str:
+    """An engine tokenization Recipe's algorithm, in words."""
+    name = KIND_NAMES.get(recipe.kind, recipe.kind)
+    if recipe.byte_fallback:
+        name = "BPE + byte fallback" if "bpe" in recipe.kind else f"{name} + byte fallback"
+    return name
+
+
+def main_choices() -> list[Choice]:
+    """One row per distinct tokenizer recipe of the engine's families (labelled with the families that use it, in
+    the registry's order), then the real MiniLM vocabulary. Read at run time: a new family adds its row."""
+    from engine.models import FAMILIES
+    from engine.tokenization import RECIPES
+
+    titles: dict[str, list[str]] = {}
+    for family in FAMILIES.values():
+        titles.setdefault(family.tokenizer_recipe, []).append(family.title)
+    choices = []
+    for key, names in titles.items():
+        recipe = RECIPES.get(key)
+        choices.append(Choice(key, " · ".join(names), algorithm(recipe) if recipe is not None else ""))
+    return choices + [MINILM]
+
+
+def extra_choices() -> list[Choice]:
+    """The engine's other recipes, no family's own (bert-base-chinese's WordPiece): ticked on demand."""
+    from engine.tokenization import RECIPES
+
+    used = {c.key for c in main_choices()}
+    return [Choice(key, recipe.family, algorithm(recipe)) for key, recipe in RECIPES.items() if key not in used]
+
+
+def choices() -> dict[str, Choice]:
+    return {c.key: c for c in main_choices() + extra_choices()}
+
 
 EXAMPLES = (
     ("你好，世界 😂", "你好，世界 😂"),
@@ -99,8 +124,9 @@ def compare_rows(text: str, tokenizers: dict, errors: dict | None = None) -> lis
     from engine.tokenization import compare
 
     rows = []
+    known = choices()
     for key, tokenizer in tokenizers.items():
-        choice = CHOICES.get(key, Choice(key, key, ""))
+        choice = known.get(key, Choice(key, key, ""))
         if tokenizer is None:
             rows.append({"key": key, "label": choice.label, "algorithm": choice.algorithm,
                          "error": (errors or {}).get(key, "not available")})
@@ -236,7 +262,7 @@ class ComparePanel(QWidget):
 
     def __init__(self, lang: str = "en", parent=None):
         super().__init__(parent)
-        self.runner = Runner(self)
+        self.runner = Runner(self, "tokenizers")
         self.runner.busy_changed.connect(self._busy)
         self.tokenizers: dict[str, object] = {}     # key -> engine Tokenizer, built once in a worker
         self.errors: dict[str, str] = {}
@@ -253,7 +279,7 @@ class ComparePanel(QWidget):
         self.edit = QLineEdit()
         self.edit.setPlaceholderText("Type any text: English, 中文, emoji…")
         self.edit.setStyleSheet("font-size: 13pt; padding: 4px;")
-        self.edit.textChanged.connect(lambda _t: self.debounce.start())
+        self.edit.textChanged.connect(self._text_edited)
         self.edit.returnPressed.connect(self.run)
         self.debounce = QTimer(self)
         self.debounce.setSingleShot(True)
@@ -273,16 +299,19 @@ class ComparePanel(QWidget):
         for label, text in EXAMPLES:
             button = QPushButton(label)
             button.setToolTip(text)
-            button.clicked.connect(lambda _c=False, t=text: self.set_text(t))
+            button.clicked.connect(self._example_clicked)
             examples.addWidget(button)
             self.example_buttons.append(button)
         examples.addSpacing(16)
         self.extra_boxes: dict[str, QCheckBox] = {}
-        examples.addWidget(QLabel("Also:"))
-        for choice in EXTRA:
+        self.main = main_choices()
+        extras = extra_choices()
+        if extras:
+            examples.addWidget(QLabel("Also:"))
+        for choice in extras:
             box = QCheckBox(choice.label)
             box.setToolTip(choice.algorithm)
-            box.toggled.connect(lambda _on: self.run())
+            box.toggled.connect(self._extra_toggled)
             examples.addWidget(box)
             self.extra_boxes[choice.key] = box
         examples.addStretch(1)
@@ -315,8 +344,19 @@ class ComparePanel(QWidget):
         layout.addWidget(self.status)
 
     # --- running
+    def _example_clicked(self, _checked: bool = False) -> None:
+        button = self.sender()
+        if button is not None:
+            self.set_text(button.toolTip())   # an example button's tooltip is its text
+
+    def _extra_toggled(self, _on: bool) -> None:
+        self.run()
+
+    def _text_edited(self, _text: str) -> None:
+        self.debounce.start()
+
     def keys(self) -> list[str]:
-        return [c.key for c in MAIN] + [k for k, box in self.extra_boxes.items() if box.isChecked()]
+        return [c.key for c in self.main] + [k for k, box in self.extra_boxes.items() if box.isChecked()]
 
     def set_text(self, text: str) -> None:
         self.edit.blockSignals(True)
@@ -332,16 +372,16 @@ class ComparePanel(QWidget):
         text, keys = self.text(), self.keys()
         ready = dict(self.tokenizers)
         errors = dict(self.errors)
+        labels = {key: c.label for key, c in choices().items()}
         self.runner.cancel_all()    # the latest text wins; an older result is discarded
 
         def work(job):
             built = {}
             for key in keys:
-                if job.cancelled:
-                    return None
+                job.check()
                 if key in ready or key in errors:
                     continue
-                job.progress(f"building the {CHOICES[key].label} tokenizer (first time only)…")
+                job.progress(f"building the {labels.get(key, key)} tokenizer (first time only)…")
                 try:
                     built[key] = load(key)
                 except Exception as error:   # noqa: BLE001 - a missing package is one row's message, not a crash
@@ -492,8 +532,8 @@ class Timeline:
 class MergePlayer(QWidget):
     def __init__(self, lang: str = "en", parent=None):
         super().__init__(parent)
-        self.runner = Runner(self)
-        self.runner.busy_changed.connect(lambda b: self.busy.setVisible(bool(b)))
+        self.runner = Runner(self, "bpe-merges")
+        self.runner.busy_changed.connect(self._busy)
         self.merges: list[tuple[str, str, str]] = []
         self.timeline: Timeline | None = None
         self.position = 0
@@ -536,7 +576,7 @@ class MergePlayer(QWidget):
         self.word_edit = QLineEdit("together")
         self.word_edit.setPlaceholderText("a word (or a few) to watch")
         self.word_edit.setStyleSheet("font-size: 13pt; padding: 3px;")
-        self.word_edit.textChanged.connect(lambda _t: self._rebuild_timeline())
+        self.word_edit.textChanged.connect(self._word_changed)
 
         self.reset_button = QPushButton("|◀ Start")
         self.back_button = QPushButton("◀ Back")
@@ -546,7 +586,7 @@ class MergePlayer(QWidget):
         self.play_button.setCheckable(True)
         self.only_changes = QCheckBox("play only merges that change the word")
         self.only_changes.setChecked(True)
-        self.reset_button.clicked.connect(lambda: self.set_position(0))
+        self.reset_button.clicked.connect(self.reset)
         self.back_button.clicked.connect(self.back)
         self.step_button.clicked.connect(self.step)
         self.next_change_button.clicked.connect(self.next_change)
@@ -573,11 +613,11 @@ class MergePlayer(QWidget):
         self.history = QListWidget()
         self.history.setFont(mono)
         self.history.setSelectionMode(QAbstractItemView.SingleSelection)
-        self.history.itemClicked.connect(lambda item: self.set_position(item.data(Qt.UserRole)))
+        self.history.itemClicked.connect(self._item_clicked)
         self.merge_list = QListWidget()
         self.merge_list.setUniformItemSizes(True)
         self.merge_list.setFont(mono)
-        self.merge_list.itemClicked.connect(lambda item: self.set_position(item.data(Qt.UserRole)))
+        self.merge_list.itemClicked.connect(self._item_clicked)
         self.info = QLabel()
         self.info.setStyleSheet("color: #555;")
 
@@ -653,7 +693,22 @@ class MergePlayer(QWidget):
             return mode, bpe_merge_trace(text, n)
 
         self.info.setText("Learning merges…")
-        self.job = self.runner.start(work, self._learned, lambda m, _u: self.info.setText(m), self.info.setText)
+        self.job = self.runner.start(work, self._learned, self._failed, self.info.setText)
+
+    def _failed(self, message: str, _user: bool) -> None:
+        self.info.setText(message)
+
+    def _busy(self, busy: int) -> None:
+        self.busy.setVisible(bool(busy))
+
+    def _word_changed(self, _text: str) -> None:
+        self._rebuild_timeline()
+
+    def _item_clicked(self, item) -> None:
+        self.set_position(item.data(Qt.UserRole))
+
+    def reset(self) -> None:
+        self.set_position(0)
 
     def _learned(self, result) -> None:
         if result is None:

@@ -48,8 +48,8 @@ class Chip(QLabel):
 class TokensView(View):
     name, title = "tokens", "Tokens"
 
-    def __init__(self, app=None, parent=None):
-        super().__init__(app, parent)
+    def __init__(self, state, parent=None):
+        super().__init__(state, parent)
         self.summary = QLabel()
         self.summary.setWordWrap(True)
         self.summary.setWordWrap(True)
@@ -96,7 +96,7 @@ class TokensView(View):
                 "segment1" if i < len(segments) and segments[i] == 1 else "normal"
             chip = Chip(i, token, ids[i] if i < len(ids) else -1, kind)
             chip.hovered.connect(self.highlight)
-            chip.left.connect(lambda _i: self.highlight(None))
+            chip.left.connect(self._left)
             self.flow.addWidget(chip)
             self.chips.append(chip)
         extras = []
@@ -111,6 +111,9 @@ class TokensView(View):
         self.summary.setText(f"<b>{n} tokens</b> ({sum(special)} special, {n_unk} unknown) · vocabulary "
                              f"{getattr(getattr(loaded, 'config', None), 'vocab_size', '?')} {tok_kind}"
                              + ("<br>" + "<br>".join(extras) if extras else ""))
+        self.highlight(None)
+
+    def _left(self, _index: int) -> None:
         self.highlight(None)
 
     def highlight(self, index: int | None) -> None:

@@ -9,8 +9,7 @@ from PySide6.QtGui import QColor, QFont
 from PySide6.QtWidgets import QLabel, QSizePolicy, QVBoxLayout, QWidget
 
 from explorer.session import format_value
-
-pg.setConfigOptions(antialias=True, background="w", foreground="k")
+from explorer.widgets.plots import plot_widget, style_plot_item
 
 MAX_TICKS = 40
 MODES = {
@@ -42,7 +41,7 @@ class Heatmap(QWidget):
         self.col_labels: list[str] = []
         self.row_name, self.col_name = "row", "col"
         self.mode = "signed"
-        self.plot = pg.PlotWidget()
+        self.plot = plot_widget()
         self.plot.setMenuEnabled(False)
         item = self.plot.getPlotItem()
         item.invertY(True)
@@ -53,6 +52,7 @@ class Heatmap(QWidget):
         self.bar = pg.ColorBarItem(values=(0, 1), colorMap=pg.colormap.get("viridis"), interactive=False,
                                    width=14)
         self.bar.setImageItem(self.image, insert_in=item)
+        style_plot_item(self.bar)
         self.readout = QLabel(" ")
         self.readout.setWordWrap(True)
         self.readout.setTextInteractionFlags(Qt.TextSelectableByMouse)

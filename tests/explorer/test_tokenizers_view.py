@@ -16,20 +16,22 @@ from explorer.views.tokenizers import CLASSIC, TokenizersDialog  # noqa: E402
 SEED = "你好，世界 😂"
 
 
-def make_dialog(qtbot, text=SEED):
-    dialog = TokenizersDialog(None, text)
-    qtbot.addWidget(dialog)
-    dialog.show()
-    wait_idle(qtbot, dialog)
-    return dialog
+@pytest.fixture
+def make_dialog(qtbot, keep_open):
+    def make(text=SEED):
+        dialog = keep_open(TokenizersDialog(None, text))
+        dialog.show()
+        wait_idle(qtbot, dialog)
+        return dialog
+    return make
 
 
 def wait_idle(qtbot, dialog, timeout=60000):
     qtbot.waitUntil(lambda: not dialog.busy() and bool(dialog.compare.rows) and bool(dialog.merges.merges), timeout=timeout)
 
 
-def test_seed_example_unknown_counts(qtbot):
-    dialog = make_dialog(qtbot)
+def test_seed_example_unknown_counts(qtbot, make_dialog):
+    dialog = make_dialog()
     panel = dialog.compare
     assert panel.shown_text == SEED
     rows = {r["key"]: r for r in panel.rows}
@@ -50,8 +52,8 @@ def test_seed_example_unknown_counts(qtbot):
     assert all(c.kind == "unknown" for c in panel.chips["minilm"] if c.token == "[UNK]")
 
 
-def test_chips_match_the_engine_tokens(qtbot):
-    dialog = make_dialog(qtbot)
+def test_chips_match_the_engine_tokens(qtbot, make_dialog):
+    dialog = make_dialog()
     panel = dialog.compare
     for row in panel.rows:
         if row.get("error"):
@@ -70,17 +72,40 @@ def test_chips_match_the_engine_tokens(qtbot):
     assert any(c.kind == "byte" for c in panel.chips["llama"])   # <0xF0> ... the emoji as bytes
 
 
-def test_examples_and_extra_tokenizers(qtbot):
-    dialog = make_dialog(qtbot)
+def test_examples_and_extra_tokenizers(qtbot, make_dialog):
+    dialog = make_dialog()
     panel = dialog.compare
     english = next(b for b in panel.example_buttons if b.text() == "English")
     qtbot.mouseClick(english, Qt.LeftButton)
     qtbot.waitUntil(lambda: not dialog.busy() and panel.shown_text == panel.text(), timeout=30000)
     assert panel.shown_text.startswith("Tokenization")
     assert panel.unk_labels["roberta"].text() == "0"
-    panel.extra_boxes["gpt2"].setChecked(True)
-    qtbot.waitUntil(lambda: not dialog.busy() and "gpt2" in panel.chips, timeout=30000)
-    assert [c.token for c in panel.chips["gpt2"]] == build_tokenizer("gpt2").encode(panel.text()).tokens
+    assert "gpt2" in panel.chips                      # every family's tokenizer is a row
+    panel.extra_boxes["bert-chinese"].setChecked(True)   # a recipe no family uses: on demand
+    qtbot.waitUntil(lambda: not dialog.busy() and "bert-chinese" in panel.chips, timeout=30000)
+    assert [c.token for c in panel.chips["bert-chinese"]] == build_tokenizer("bert-chinese").encode(panel.text()).tokens
+
+
+def test_rows_come_from_the_registry(monkeypatch):
+    """One row per distinct tokenizer recipe of the engine's families, labelled with their titles, plus MiniLM;
+    a family added to the registry adds its row."""
+    import dataclasses
+
+    from engine import models
+    from engine.tokenization import RECIPES
+
+    rows = tv.main_choices()
+    recipes = list(dict.fromkeys(f.tokenizer_recipe for f in models.FAMILIES.values()))
+    assert [c.key for c in rows] == recipes + ["minilm"]
+    gpt2 = next(c for c in rows if c.key == "gpt2")
+    assert gpt2.label == " · ".join(f.title for f in models.FAMILIES.values() if f.tokenizer_recipe == "gpt2")
+    assert gpt2.algorithm == "byte-level BPE"
+    assert next(c for c in rows if c.key == "llama").algorithm == "BPE + byte fallback"
+    assert {c.key for c in tv.extra_choices()} == set(RECIPES) - set(recipes)
+    toy = dataclasses.replace(models.FAMILIES["bert"], name="toy", title="Toy", tokenizer_recipe="bert-chinese")
+    monkeypatch.setitem(models.FAMILIES, "toy", toy)
+    assert ("bert-chinese", "Toy") in [(c.key, c.label) for c in tv.main_choices()]
+    assert "bert-chinese" not in {c.key for c in tv.extra_choices()}
 
 
 def test_byte_level_meaning():
@@ -90,8 +115,8 @@ def test_byte_level_meaning():
     assert tv.byte_level_meaning("ä¸ĸçķ") == "世 E7 95"
 
 
-def test_merge_player_steps_t_h_to_th(qtbot):
-    dialog = make_dialog(qtbot)
+def test_merge_player_steps_t_h_to_th(qtbot, make_dialog):
+    dialog = make_dialog()
     player = dialog.merges
     assert player.merges == bpe_merge_trace(None, 10 ** 6)
     assert player.merges[0] == ("t", "h", "th")     # the seed's example is the corpus's first merge
@@ -115,8 +140,8 @@ def test_merge_player_steps_t_h_to_th(qtbot):
         assert [p for w in player.segmentation() for p in w] == gpt1.encode(word).tokens
 
 
-def test_merge_player_plays_and_learns_from_text(qtbot):
-    dialog = make_dialog(qtbot)
+def test_merge_player_plays_and_learns_from_text(qtbot, make_dialog):
+    dialog = make_dialog()
     player = dialog.merges
     player.source.setCurrentIndex(player.source.findData("text"))
     player.n_merges.setValue(20)
@@ -134,12 +159,8 @@ def test_merge_player_plays_and_learns_from_text(qtbot):
     assert player.history.count() == len(player.timeline.changes) >= 2
 
 
-def test_window_menu_opens_the_dialog_and_closes_cleanly(qtbot):
-    from explorer.app import MainWindow
-
-    window = MainWindow("bert-tiny", "hello", autorun=False)
-    qtbot.addWidget(window)
-    window.show()
+def test_window_menu_opens_the_dialog_and_closes_cleanly(qtbot, open_window):
+    window = open_window("bert-tiny", "hello")
     action = next(a for m in window.menuBar().actions() if m.text() == "&Tools" for a in m.menu().actions())
     assert action.shortcut().toString() == "Ctrl+T"
     action.trigger()
@@ -149,10 +170,10 @@ def test_window_menu_opens_the_dialog_and_closes_cleanly(qtbot):
     assert dialog.compare.unk_labels["roberta"].text() == "0"
     window.close()
     assert not dialog.isVisible()
-    assert all(not r.jobs and r.pool.activeThreadCount() == 0 for r in dialog.runners)
+    assert all(not r.jobs and r.running_threads() == 0 for r in dialog.runners)
 
 
-def test_busy_while_building_and_close_mid_build(qtbot, monkeypatch):
+def test_busy_while_building_and_close_mid_build(qtbot, keep_open, monkeypatch):
     gate = threading.Event()
     real = tv.load
 
@@ -160,11 +181,10 @@ def test_busy_while_building_and_close_mid_build(qtbot, monkeypatch):
         gate.wait(10)
         return real(key)
     monkeypatch.setattr(tv, "load", slow)
-    dialog = TokenizersDialog(None, SEED)
-    qtbot.addWidget(dialog)
+    dialog = keep_open(TokenizersDialog(None, SEED))
     dialog.show()
     qtbot.waitUntil(lambda: dialog.compare.busy.isVisible(), timeout=5000)   # the UI is live while it builds
     assert dialog.busy() and not dialog.compare.rows
     threading.Timer(0.3, gate.set).start()
     dialog.close()
-    assert all(not r.jobs and r.pool.activeThreadCount() == 0 for r in dialog.runners)
+    assert all(not r.jobs and r.running_threads() == 0 for r in dialog.runners)
