@@ -48,7 +48,7 @@ def run(args) -> int:
     print(f"{loaded.name}: {loaded.family.title}, {loaded.weights} weights on {loaded.device}")
     print("tokens:", " ".join(trace.tokens))
     width = max(len(s.name) for s in trace.cache.steps())
-    for index, step in enumerate(trace.cache.steps()):
+    for index, step in enumerate(trace.cache.steps(), start=1):   # step numbers count from 1, as in the window
         shape = "x".join(map(str, step.shape))
         print(f"{index:4d}  {step.name:<{width}}  {shape:<16} ({', '.join(step.dims)})")
     return 0
