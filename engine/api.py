@@ -14,7 +14,8 @@ from engine.loaded import LoadedModel, Trace
 from engine.models import FAMILIES
 from engine.presets import all_presets
 
-__all__ = ["load", "build_from_preset", "init_weights", "LoadedModel", "Trace"]
+__all__ = ["load", "build_from_preset", "init_weights", "model_tokenizer", "preset_tokenizer_name", "LoadedModel",
+           "Trace"]
 
 
 def init_weights(module: nn.Module, seed: int = 0, std: float = 0.02) -> None:
@@ -47,11 +48,38 @@ def _configure_for_tokenizer(config, tokenizer, own_vocabulary: bool):
     return config.replace(**changes)
 
 
+def preset_tokenizer_name(preset) -> str:
+    """The tokenizer a preset's model reads its text with: a released vocabulary ("released-gpt2", the ids of the
+    released model) where a package ships it, else the app's small trained recipe of its family."""
+    return preset.tokenizer or FAMILIES[preset.family].tokenizer_recipe
+
+
+def model_tokenizer(name_or_path: str | Path):
+    """The tokenizer `load(name)` gives its model, without building the model: a preset's ("gpt2": the released
+    GPT-2 vocabulary), an embedded model's, a checkpoint folder's; any other name as engine.tokenization's
+    `tokenizer_for` reads it (recipes such as "bert", released vocabularies such as "released-llama3")."""
+    from engine.tokenization import build_tokenizer, load_tokenizer, tokenizer_for
+
+    key = str(name_or_path)
+    preset = all_presets().get(key)
+    if preset is not None:
+        return build_tokenizer(preset_tokenizer_name(preset))
+    if key in checkpoint.EMBEDDED:
+        return load_tokenizer(checkpoint.EMBEDDED[key]())
+    try:
+        return tokenizer_for(key)
+    except ValueError as error:
+        if not str(error).startswith("unknown model"):
+            raise
+        raise ValueError(f"unknown model {key!r}: use a preset (`python -m engine presets` lists them), "
+                         f"{str(error).split(': use ', 1)[1]}") from None
+
+
 def build_from_preset(preset, device="cpu", seed: int = 0) -> LoadedModel:
     from engine.tokenization import build_tokenizer
 
     family = FAMILIES[preset.family]
-    tokenizer = build_tokenizer(preset.tokenizer or family.tokenizer_recipe)
+    tokenizer = build_tokenizer(preset_tokenizer_name(preset))
     config = _configure_for_tokenizer(family.config(preset.config), tokenizer, preset.is_tiny)
     device = resolve_device(device)
     # Count first, by the family's closed formula (no module is built): a 70B preset is refused, not allocated.

@@ -496,10 +496,14 @@ def _account(preset, full: bool, n_ctx: int | None) -> Account:
         account.extra["analytic"] = True
     if preset.runnable:
         recipe = preset.tokenizer or FAMILIES[preset.family].tokenizer_recipe
-        account.extra["vocab_note"] = (
-            f"Counted with V = {account.dims.vocab:,} (the config's). engine.load random-initialises this preset "
-            f"at exactly this size; its text goes through the app's own small '{recipe}' tokenizer, which uses "
-            f"only the first few thousand of the V embedding rows.")
+        if recipe.startswith("released-"):
+            reads = (f"its text goes through the released vocabulary ('{recipe}'): the ids are those of the "
+                     f"released model.")
+        else:
+            reads = (f"its text goes through the app's own small '{recipe}' tokenizer, which uses only the first "
+                     f"few thousand of the V embedding rows: the ids are not the released ones.")
+        account.extra["vocab_note"] = (f"Counted with V = {account.dims.vocab:,} (the config's). engine.load "
+                                       f"random-initialises this preset at exactly this size; {reads}")
     if preset.extra.get("module_approximation"):   # what our class builds for this config, shown beside
         module = account_config(preset.family, preset.config, preset.name, full, n_ctx)
         account.extra["module_total"] = module.total_with_heads

