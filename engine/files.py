@@ -93,6 +93,9 @@ def atomic_write(path: str | Path, write, suffix: str = "") -> Path:
     except OSError as error:
         raise ExportError(f"Cannot write into {target.parent}: {error.strerror}.") from None
     temporary = Path(handle.name)
+    umask = os.umask(0)
+    os.umask(umask)
+    os.chmod(temporary, 0o666 & ~umask)   # as an ordinary new file would be (a temporary one starts as 0600)
     try:
         written = write(temporary)
         if written is False or not temporary.exists() or temporary.stat().st_size == 0:

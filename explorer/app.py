@@ -14,14 +14,18 @@ from __future__ import annotations
 
 import argparse
 import html
+import os
 import sys
+import threading
+import traceback
 from pathlib import Path
+from typing import NamedTuple
 
 from PySide6.QtCore import Qt, QTimer, Signal
-from PySide6.QtGui import QAction, QKeySequence, QShortcut
-from PySide6.QtWidgets import (QApplication, QComboBox, QFileDialog, QHBoxLayout, QLabel, QLineEdit, QMainWindow,
-                               QPlainTextEdit, QProgressBar, QPushButton, QSizePolicy, QSpinBox, QSplitter, QTabWidget,
-                               QTextBrowser, QTreeWidget, QTreeWidgetItem, QVBoxLayout, QWidget)
+from PySide6.QtGui import QAction, QImageWriter, QKeySequence, QShortcut
+from PySide6.QtWidgets import (QApplication, QComboBox, QDialog, QDialogButtonBox, QFileDialog, QHBoxLayout, QLabel,
+                               QLineEdit, QMainWindow, QPlainTextEdit, QProgressBar, QPushButton, QSizePolicy, QSpinBox,
+                               QSplitter, QTabWidget, QTextBrowser, QTreeWidget, QTreeWidgetItem, QVBoxLayout, QWidget)
 
 from explorer import session
 from explorer.model_cache import ModelCache, format_gib
@@ -30,6 +34,8 @@ from explorer.state import ExplorerState, Notice
 from explorer.views.attention import AttentionView, GridView, LinesView
 from explorer.views.mask import MasksCompareView, MaskView
 from explorer.views.output import OutputView, SimilarityView
+from explorer.views import params as params_view
+from explorer.views.params import ParamsView
 from explorer.views.qkv import QKVView
 from explorer.views.tokenizers import TokenizersDialog
 from explorer.views.tokens import TokensView
@@ -39,6 +45,59 @@ from explorer.workers import Runner
 VIEW_CLASSES = [TokensView, VectorsView, AttentionView, GridView, LinesView, QKVView, MaskView, MasksCompareView,
                 OutputView, SimilarityView]
 STEP_ROLE = Qt.UserRole + 1
+CLOSE_WAIT_S = 2.0   # closing the window waits at most this long for every worker thread together
+SCRIPT_TIMEOUT_S = 180.0   # a scripted run (--screenshot) gives up after this long (--timeout)
+WATCHDOG_GRACE_S = 10.0   # ...and if its event loop is stuck, the process is ended this long after that
+
+
+def one_line(text: str, limit: int = 400) -> str:
+    """A message on one line (newlines folded), cut at `limit` characters."""
+    text = " ".join(str(text).split())
+    return text if len(text) <= limit else text[:limit - 1] + "…"
+
+
+class TooLarge(NamedTuple):
+    """A Run whose recording would not fit in memory: the engine's message and the attention pattern steps."""
+    name: str
+    device: str
+    loaded: object
+    message: str
+    attention: list
+
+
+def attention_steps(loaded) -> list[str]:
+    """The attention-pattern step names of a model, read from a short trace of it (a few token ids)."""
+    vocab = int(getattr(loaded.config, "vocab_size", 6) or 6)
+    short = loaded.trace(input_ids=[[min(5, vocab - 1)] * 8])
+    return [s.name for s in short.cache.steps() if s.name.endswith("hook_pattern")]
+
+
+class DetailsDialog(QDialog):
+    """An error's message and traceback, as text to read, select and copy (non-modal: the window goes on)."""
+
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        self.setWindowTitle("PLM Explorer — error details")
+        self.setModal(False)
+        self.resize(760, 420)
+        self.text = QPlainTextEdit()
+        self.text.setReadOnly(True)
+        self.text.setLineWrapMode(QPlainTextEdit.NoWrap)
+        buttons = QDialogButtonBox(QDialogButtonBox.Close)
+        copy = buttons.addButton("Copy", QDialogButtonBox.ActionRole)
+        copy.clicked.connect(self.copy)
+        buttons.rejected.connect(self.close)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.text, 1)
+        layout.addWidget(buttons)
+
+    def set_text(self, message: str, details: str) -> None:
+        self.text.setPlainText(f"{message}\n\n{details}".strip() + "\n")
+
+    def copy(self, _checked: bool = False) -> str:
+        text = self.text.toPlainText()
+        QApplication.clipboard().setText(text)
+        return text
 
 
 class MainWindow(QMainWindow):
@@ -62,6 +121,11 @@ class MainWindow(QMainWindow):
         self._notes: list[str] = []   # the state's notes while a result is being shown (for the status bar)
         self.items: dict[str, QTreeWidgetItem] = {}
         self.tokenizers_dialog: TokenizersDialog | None = None
+        self.max_trace_bytes: int | None = None   # the most a recording may take (None: half the free memory)
+        self.recording_only: set[str] | None = None   # the steps the current Run records (None: all of them)
+        self.attention_names: list[str] = []      # what "Record attention only" records
+        self.edited_presets: dict = {}     # name -> an edited Preset from the Parameters view, run by Run
+        self.run_on_first_visit = False    # opened on the Parameters page: the step-through runs when first shown
         events = self.state.events   # the window follows first: the tabs switch before the views draw
         events.trace.connect(self._trace_changed)
         events.step.connect(self._step_changed)
@@ -126,9 +190,27 @@ class MainWindow(QMainWindow):
         self.model_note.setWordWrap(True)
         self.model_note.setStyleSheet("color:#555")
         self.model_note.hide()
+        # the message line: one line of reason, selectable (and copyable) text; "Details…" when there is a
+        # traceback to copy; an action button when the message offers one (record attention only)
         self.message = QLabel()
         self.message.setWordWrap(True)
-        self.message.setTextInteractionFlags(Qt.TextSelectableByMouse)
+        self.message.setTextFormat(Qt.PlainText)
+        self.message.setTextInteractionFlags(Qt.TextSelectableByMouse | Qt.TextSelectableByKeyboard)
+        self.message_action = QPushButton()
+        self.message_action.clicked.connect(self._message_action_clicked)
+        self.details_button = QPushButton("Details…")
+        self.details_button.setToolTip("the technical details (traceback) of this error, to read or copy")
+        self.details_button.clicked.connect(self.show_details)
+        self.message_bar = QWidget()
+        bar = QHBoxLayout(self.message_bar)
+        bar.setContentsMargins(0, 0, 0, 0)
+        bar.addWidget(self.message, 1)
+        bar.addWidget(self.message_action, 0, Qt.AlignTop)
+        bar.addWidget(self.details_button, 0, Qt.AlignTop)
+        self.message_details = ""
+        self._message_callback = None
+        self.details_dialog: DetailsDialog | None = None
+        self.message_bar.hide()
         self.message.hide()
 
         top = QHBoxLayout()
@@ -146,7 +228,7 @@ class MainWindow(QMainWindow):
         inputs.addWidget(self.text_edit)
         inputs.addWidget(self.pair_edit)
         inputs.addWidget(self.model_note)
-        inputs.addWidget(self.message)
+        inputs.addWidget(self.message_bar)
 
         # navigator
         self.tree = QTreeWidget()
@@ -212,7 +294,15 @@ class MainWindow(QMainWindow):
         layout = QVBoxLayout(central)
         layout.addLayout(inputs)
         layout.addWidget(split, 1)
-        self.setCentralWidget(central)
+        # top-level pages: the step-through, the Parameters view (further whole-window views go here too)
+        self.params_view = ParamsView(self.state)
+        self.params_view.run_requested.connect(self.run_preset)
+        self.pages = QTabWidget()
+        self.pages.setDocumentMode(True)
+        self.pages.addTab(central, "Step through  (Ctrl+1)")
+        self.pages.addTab(self.params_view, "Parameters  (Ctrl+2)")
+        self.pages.currentChanged.connect(self._page_changed)
+        self.setCentralWidget(self.pages)
 
         menu = self.menuBar().addMenu("&File")
         for text, slot in (("Open checkpoint folder…", self.open_folder), ("Save trace as .npz…", self.save_npz),
@@ -225,6 +315,12 @@ class MainWindow(QMainWindow):
         action = QAction("Compare tokenizers…", self, shortcut=QKeySequence("Ctrl+T"))
         action.triggered.connect(self._tokenizers_action)
         tools.addAction(action)
+        pages = self.menuBar().addMenu("&View")
+        for text, key, slot in (("Step through", "Ctrl+1", self.show_step_through),
+                                ("Parameters", "Ctrl+2", self.show_params)):
+            action = QAction(text, self, shortcut=QKeySequence(key))
+            action.triggered.connect(slot)
+            pages.addAction(action)
         self.statusBar().showMessage("Ready")
 
     def _shortcuts(self) -> None:
@@ -252,24 +348,67 @@ class MainWindow(QMainWindow):
             index = self.model_combo.count() - 1
         self.model_combo.setCurrentIndex(index)
 
-    def show_message(self, text: str, error: bool = True) -> None:
+    def show_message(self, text: str, error: bool = True, details: str = "", action=None) -> None:
+        """The message line: `text` (selectable), red for an error; "Details…" offers `details` (a traceback) to
+        copy; `action` = (label, callback) adds a button that does what the message proposes. "" hides it."""
         self.last_error = text if error else ""
+        self.message_details = details if text else ""
+        self._message_callback = action[1] if action and text else None
         colour = "#b00020" if error else "#1a5e20"
         self.message.setStyleSheet(f"color: {colour}; background: {'#fdecea' if error else '#e8f5e9'}; "
                                    "padding: 6px; border-radius: 4px;")
         self.message.setText(text)
         self.message.setVisible(bool(text))
+        self.message_bar.setVisible(bool(text))
+        self.details_button.setVisible(bool(self.message_details))
+        self.message_action.setText(action[0] if self._message_callback else "")
+        self.message_action.setVisible(self._message_callback is not None)
+        if self.details_dialog is not None and self.message_details:
+            self.details_dialog.set_text(text, self.message_details)
+
+    def show_exception(self, error: BaseException, where: str = "") -> None:
+        """An unexpected exception, shown in the window and never a crash: its type and message on the message
+        line, the traceback behind "Details…"."""
+        details = "".join(traceback.format_exception(type(error), error, error.__traceback__))
+        self.show_message(f"Something went wrong{where}: {one_line(f'{type(error).__name__}: {error}')}",
+                          details=details)
+
+    def show_details(self, _checked: bool = False) -> "DetailsDialog":
+        """The message and its traceback in a non-modal dialog with a Copy button."""
+        if self.details_dialog is None:
+            self.details_dialog = DetailsDialog(self)
+        self.details_dialog.set_text(self.message.text(), self.message_details)
+        self.details_dialog.show()
+        self.details_dialog.raise_()
+        return self.details_dialog
+
+    def _message_action_clicked(self, _checked: bool = False) -> None:
+        callback = self._message_callback
+        if callback is not None:
+            callback()
 
     def run(self) -> None:
+        self._run()
+
+    def run_attention_only(self) -> None:
+        """Run again recording only the attention patterns (offered when a full recording would not fit)."""
+        self._run(set(self.attention_names) if self.attention_names else None)
+
+    def _run(self, names: set[str] | None = None) -> None:
+        """Run the text through the chosen model in a worker, recording every step (or only `names`)."""
         text = self.text_edit.toPlainText()
         pair = self.pair_edit.text().strip() or None
         problem = session.check_text(text) or (session.check_text(pair) if pair and len(pair) > session.MAX_CHARS
                                                else None)
         if problem:
             self.show_message(problem)
+            self.ready.emit()   # a refused Run is over too (a scripted run must not wait for it)
             return
+        self.recording_only = names
+        max_bytes = self.max_trace_bytes
         self.runner.cancel_all()      # a new Run replaces the old one (only Run's: the views' jobs go on)
         name, device = self.model_name(), self.device()
+        edited = self.edited_presets.get(name)   # a configuration from the Parameters view's editor
         cached = self.models.get(name, device)
         self.show_message("", error=False)
         self.statusBar().showMessage(f"Running {name} on {device}…")
@@ -279,9 +418,20 @@ class MainWindow(QMainWindow):
             loaded = cached
             if loaded is None:
                 job.progress(f"loading {name}…")
-                loaded = engine.load(name, device=device)
+                if edited is not None:
+                    from engine.api import build_from_preset
+                    loaded = build_from_preset(edited, device)
+                else:
+                    loaded = engine.load(name, device=device)
             job.progress(f"tracing {len(text)} characters…")
-            trace = loaded.trace(text=text, text_pair=pair)
+            from engine.errors import InputError
+            try:
+                trace = loaded.trace(text=text, text_pair=pair, names=names, max_bytes=max_bytes)
+            except InputError as error:   # too big to record: offer the attention patterns alone
+                if names is not None or "trace(names=" not in str(error):
+                    raise
+                job.progress("measuring which steps are attention patterns…")
+                return TooLarge(name, device, loaded, str(error), attention_steps(loaded))
             return name, device, loaded, trace, text, pair
 
         self.job = self.runner.start(work, self._on_result, self._on_error, self._on_progress)
@@ -301,6 +451,9 @@ class MainWindow(QMainWindow):
         self.statusBar().showMessage(message)
 
     def _on_result(self, result) -> None:
+        if isinstance(result, TooLarge):
+            self._too_large(result)
+            return
         name, device, loaded, trace, text, pair = result
         try:
             evicted = self.models.put(name, device, loaded)
@@ -314,26 +467,71 @@ class MainWindow(QMainWindow):
             status = [f"{loaded.name}: {loaded.family.title}, {loaded.weights} weights ({loaded.source}) on "
                       f"{loaded.device} · {len(trace.tokens)} tokens · {len(trace.cache)} steps"]
             status += self._notes
+            if self.recording_only is not None:
+                status.append(f"attention patterns only ({len(trace.cache)} steps recorded)")
             if evicted:
                 status.append(f"unloaded {', '.join(evicted)} to stay within {format_gib(self.models.budget)}")
             self.statusBar().showMessage(" · ".join(status))
         except Exception as error:   # noqa: BLE001 - a view that cannot draw says so; the window goes on
-            import traceback
-            traceback.print_exc()
-            self.show_message(f"Something went wrong showing the result: {type(error).__name__}: {error}")
+            self.show_exception(error, " showing the result")
         finally:
             self.ready.emit()
 
-    def _on_error(self, message: str, user_error: bool) -> None:
+    def _too_large(self, result: "TooLarge") -> None:
+        """A recording that would not fit: the engine's message (with the numbers) and, when the model has
+        attention patterns, a button to record only those."""
+        self.models.put(result.name, result.device, result.loaded)
+        self.fallback_model = None
+        self.attention_names = list(result.attention)
+        action = (f"Record attention only ({len(result.attention)} steps)", self.run_attention_only) \
+            if result.attention else None
+        self.show_message(result.message, action=action)
+        self.statusBar().showMessage("Not recorded: it would not fit in memory")
+        self.ready.emit()
+
+    def _on_error(self, message: str, user_error: bool, details: str = "") -> None:
         if self.fallback_model and self.model_name() != self.fallback_model:
             failed, self.fallback_model = self.model_name(), None
             self.select_model(session.FALLBACK_MODEL)
             self.statusBar().showMessage(f"{failed} could not load ({message}); opened {session.FALLBACK_MODEL}")
             self.run()
             return
-        self.show_message(message if user_error else f"Something went wrong: {message}")
+        self.show_message(message if user_error else f"Something went wrong: {one_line(message)}", details=details)
         self.statusBar().showMessage("Error")
         self.ready.emit()
+
+    # ------------------------------------------------------------------ pages
+    def start(self) -> None:
+        """What opening the window does: Run; on the Parameters page, the step-through waits until first shown."""
+        if self.pages.currentWidget() is self.params_view:
+            self.run_on_first_visit = True
+            self.ready.emit()
+        else:
+            self.run()
+
+    def show_step_through(self) -> None:
+        self.pages.setCurrentIndex(0)
+
+    def show_params(self, _checked: bool = False) -> ParamsView:
+        self.pages.setCurrentWidget(self.params_view)
+        return self.params_view
+
+    def _page_changed(self, _index: int) -> None:
+        stepping = self.pages.currentWidget() is not self.params_view
+        for shortcut in self.findChildren(QShortcut, options=Qt.FindDirectChildrenOnly):
+            shortcut.setEnabled(stepping)   # the arrow keys step only on the step-through page
+        if stepping and self.run_on_first_visit:
+            self.run_on_first_visit = False
+            if self.state.trace is None and not self.runner.active:
+                self.run()
+
+    def run_preset(self, preset) -> None:
+        """Open an edited configuration (a Preset) in the step-through, with seeded random weights."""
+        self.edited_presets[preset.name] = preset
+        self.select_model(preset.name)
+        self.run_on_first_visit = False
+        self.show_step_through()
+        self.run()
 
     # ------------------------------------------------------------------ state -> widgets
     def _notice(self, notice: Notice) -> None:
@@ -342,8 +540,8 @@ class MainWindow(QMainWindow):
         else:
             self._notes.append(notice.text)
             self.statusBar().showMessage(notice.text)
-        if self.batch_mode:
-            print(f"{'message' if notice.error else 'note'}: {notice.text}")
+        if self.batch_mode and not notice.error:   # a scripted run's error is printed once, at its end
+            print(f"note: {one_line(notice.text, 1000)}", flush=True)
 
     def _trace_changed(self, trace) -> None:
         loaded = self.state.loaded
@@ -466,6 +664,8 @@ class MainWindow(QMainWindow):
         self.tree.blockSignals(False)
 
     def current_view(self):
+        if self.pages.currentWidget() is self.params_view:   # File > Export acts on the Parameters page's chart
+            return self.params_view
         return self.tabs.currentWidget()
 
     def _update_lesson(self) -> None:
@@ -495,35 +695,76 @@ class MainWindow(QMainWindow):
         path, _ = QFileDialog.getSaveFileName(self, caption, f"plm-{self.state.step or 'view'}{suffix}", filt)
         return path or None
 
-    def save_npz(self, path: str | None = None) -> None:
-        if self.state.trace is None:
-            return
-        path = path or self._ask("Save trace", "NumPy archive (*.npz)", ".npz")
-        if path:
-            self.state.trace.save_npz(path)
-            self.statusBar().showMessage(f"Saved {path}")
+    def _write(self, what: str, path, write) -> Path | None:
+        """Run an export (write() returns the path written); say where it went, or why it could not be written:
+        the reason on the message line, never a traceback and never a "Saved" for a file that is not there."""
+        from engine.errors import PLMError
 
-    def export_png(self) -> bool:
+        if "\x00" in str(path):
+            self.show_message(f"{what} not saved: a file name cannot contain the NUL character.")
+            self.statusBar().showMessage(f"{what} not saved")
+            return None
+        try:
+            written = Path(write())
+        except PLMError as error:
+            self.show_message(one_line(str(error)))
+            self.statusBar().showMessage(f"{what} not saved")
+            return None
+        except OSError as error:   # an OSError the engine did not name
+            self.show_message(f"{what} not saved: {one_line(error.strerror or str(error))}.")
+            self.statusBar().showMessage(f"{what} not saved")
+            return None
+        except Exception as error:   # noqa: BLE001 - a bug: shown with its details, the window goes on
+            self.show_exception(error, f" saving the {what.lower()}")
+            return None
+        self.show_message(f"Saved {written}", error=False)
+        self.statusBar().showMessage(f"Saved {written}")
+        return written
+
+    def save_npz(self, path: str | None = None) -> Path | None:
+        """File > Save trace as .npz: every recorded step, written to a temporary name and renamed."""
+        trace = self.state.trace
+        if trace is None:
+            self.show_message("There is no trace to save yet: Run first.")
+            return None
+        path = path if isinstance(path, (str, Path)) and str(path) else \
+            self._ask("Save trace", "NumPy archive (*.npz)", ".npz")
+        if not path:
+            return None
+        return self._write("Trace", path, lambda: trace.save_npz(path))
+
+    def export_png(self, _checked: bool = False) -> Path | None:
         return self.export_view("png")
 
-    def export_svg(self) -> bool:
+    def export_svg(self, _checked: bool = False) -> Path | None:
         return self.export_view("svg")
 
-    def export_view(self, kind: str, path: str | None = None) -> bool:
+    def export_view(self, kind: str, path: str | None = None) -> Path | None:
+        """Export the current view as PNG or SVG (atomically); the path written, or None (the reason is shown)."""
         view = self.current_view()
+        if view is None:
+            self.show_message("There is no view to export.")
+            return None
         path = path or self._ask(f"Export {kind.upper()}", f"{kind.upper()} (*.{kind})", f".{kind}")
-        if not path or view is None:
-            return False
-        ok = view.export_png(path) if kind == "png" else view.export_svg(path)
-        self.statusBar().showMessage(f"Exported {path}" if ok else f"Could not write {path}")
-        return ok
+        if not path:
+            return None
+        return self._write(kind.upper(), path, lambda: view.export_png(path) if kind == "png" else view.export_svg(path))
 
-    def copy_csv(self) -> str | None:
+    def copy_csv(self, _checked: bool = False) -> str | None:
+        """Copy what the current view shows as CSV to the clipboard; say so when the view has no table."""
         view = self.current_view()
-        text = view.csv() if view is not None else None
-        if text:
-            QApplication.clipboard().setText(text)
-            self.statusBar().showMessage(f"Copied {text.count(chr(10))} CSV lines to the clipboard")
+        try:
+            text = view.csv() if view is not None and self.state.trace is not None else None
+        except Exception as error:   # noqa: BLE001 - a bug: shown with its details, the window goes on
+            self.show_exception(error, " making the CSV")
+            return None
+        if not text:
+            title = getattr(view, "title", "this")
+            self.show_message(f"Nothing to copy: the {title} view has no table of numbers"
+                              + ("" if self.state.trace is not None else " (Run first)") + ".")
+            return None
+        QApplication.clipboard().setText(text)
+        self.statusBar().showMessage(f"Copied {text.count(chr(10))} CSV lines to the clipboard")
         return text
 
     def open_folder(self) -> None:
@@ -555,12 +796,25 @@ class MainWindow(QMainWindow):
         return any(r.active for r in self.runners())
 
     def closeEvent(self, event) -> None:
-        """Stop the timers and wait for every worker, so no thread outlives the widgets it reports to."""
+        """Stop the timers, cancel every job and wait for the workers, at most CLOSE_WAIT_S seconds in all: a
+        job stuck in a call that never returns (a hung load) is left to its daemon thread, whose result is never
+        delivered, so closing returns promptly and the process can exit."""
+        import time
+
         self.timer.stop()
-        if self.tokenizers_dialog is not None:
-            self.tokenizers_dialog.close()
         for runner in self.runners():
-            runner.shutdown()
+            runner.cancel_all()
+        if self.details_dialog is not None:
+            self.details_dialog.close()
+        deadline = time.monotonic() + CLOSE_WAIT_S
+        for runner in self.runners():
+            runner.shutdown(max(0.0, deadline - time.monotonic()))
+        dialog = self.tokenizers_dialog
+        if dialog is not None:   # its own close waits for its workers: only when none is stuck
+            if any(r.running_threads() for r in dialog.runners):
+                dialog.hide()
+            else:
+                dialog.close()
         super().closeEvent(event)
 
 
@@ -572,51 +826,156 @@ def counted_from_one(text: str) -> int:
     return value
 
 
+def window_size(text: str) -> tuple[int, int]:
+    """--size WxH, e.g. 1440x900 (each side 200 to 16384 pixels)."""
+    parts = text.lower().replace("×", "x").split("x")
+    try:
+        width, height = (int(p) for p in parts)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a size: give WIDTHxHEIGHT in pixels, e.g. 1440x900") \
+            from None
+    if not (200 <= width <= 16384 and 200 <= height <= 16384):
+        raise argparse.ArgumentTypeError(f"{text}: each side must be 200 to 16384 pixels")
+    return width, height
+
+
+def seconds(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a number of seconds") from None
+    if not 0 < value <= 7 * 24 * 3600:
+        raise argparse.ArgumentTypeError(f"{text}: give a positive number of seconds")
+    return value
+
+
+class OneLineParser(argparse.ArgumentParser):
+    """Usage errors on one line (and exit status 2), not the usage block."""
+
+    def error(self, message: str):
+        self.exit(2, f"{self.prog}: error: {one_line(message)} (see {self.prog} --help)\n")
+
+
 def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
-    parser = argparse.ArgumentParser(prog="main.py", description="PLM Explorer: step through a language model "
-                                     "tensor by tensor. Layers and heads count from 1.")
+    parser = OneLineParser(prog="main.py", description="PLM Explorer: step through a language model "
+                           "tensor by tensor. Layers and heads count from 1. With --screenshot the run is "
+                           "scripted: it ends by itself, exit status 0 when the picture was written, else 2 "
+                           "with the reason on one line of stderr.")
     parser.add_argument("--model", default=None, help="preset name, 'minilm' or a checkpoint folder")
     parser.add_argument("--text", default=None)
     parser.add_argument("--pair", default=None, help="second sentence (BERT) or target text (T5)")
     parser.add_argument("--device", default=None)
     parser.add_argument("--step", default=None, help="step name to open, e.g. blocks.0.attn.hook_pattern "
                         "(step names count layers from 0: blocks.0 is layer 1)")
-    parser.add_argument("--view", default=None, help="view name: " + ", ".join(c.name for c in VIEW_CLASSES))
+    parser.add_argument("--view", default=None, help="view name: " + ", ".join(c.name for c in VIEW_CLASSES)
+                        + "; or " + ", ".join(params_view.VIEW_NAMES) + " (the Parameters page)")
     parser.add_argument("--layer", type=counted_from_one, default=None,
                         help="layer to open, from 1 (the same kind of step in that layer)")
     parser.add_argument("--head", type=counted_from_one, default=1, help="head to show, from 1 (default 1)")
     parser.add_argument("--lang", choices=("en", "zh"), default="en")
-    parser.add_argument("--size", default="1440x900", help="window size for screenshots, WxH")
+    parser.add_argument("--size", type=window_size, default=(1440, 900), help="window size for screenshots, WxH")
     parser.add_argument("--cache-gib", type=float, default=None,
                         help="memory for loaded models kept between runs, GiB (default: min(25%% of RAM, 4))")
     parser.add_argument("--screenshot", default=None, help="run, go to the step, save the window as PNG, exit")
+    parser.add_argument("--timeout", type=seconds, default=SCRIPT_TIMEOUT_S,
+                        help=f"a scripted run (--screenshot) gives up after this many seconds, exit status 2 "
+                             f"(default {SCRIPT_TIMEOUT_S:g})")
+    params_view.add_arguments(parser)
     return parser.parse_args(argv)
 
 
+def check_args(args: argparse.Namespace) -> str | None:
+    """What makes the command line unable to run, in one line (None when it can): a device that is not here, a
+    text the explorer refuses, a screenshot that cannot be written. Checked before any window opens."""
+    from engine.errors import PLMError
+
+    if args.device:
+        from engine.devices import resolve_device
+        try:
+            resolve_device(args.device)
+        except PLMError as error:
+            return str(error)
+    for what, text in (("--text", args.text), ("--pair", args.pair)):
+        if text is not None and (what == "--text" or len(text) > session.MAX_CHARS):
+            problem = session.check_text(text)
+            if problem:
+                return f"{what}: {problem}"
+    if args.screenshot is not None:
+        try:
+            screenshot_target(args.screenshot)
+        except PLMError as error:
+            return f"--screenshot: {error}"
+    return None
+
+
+def screenshot_target(path: str | Path) -> Path:
+    """Where --screenshot writes (missing folders are made); ExportError when it cannot be written there."""
+    import tempfile
+
+    from engine.errors import ExportError
+    from engine.files import writable_target
+
+    path = Path(path).expanduser()
+    if str(path).strip() in ("", "."):
+        raise ExportError("give a file name for the picture.")
+    if "\x00" in str(path):
+        raise ExportError("a file name cannot contain the NUL character.")
+    existing = next((p for p in path.parents if p.exists()), None)
+    if existing is not None and not existing.is_dir():
+        raise ExportError(f"Cannot write {path.name}: {existing} is a file, not a folder.")
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+    except OSError as error:
+        raise ExportError(f"Cannot make the folder {path.parent}: {error.strerror or error}.") from None
+    target = writable_target(path)
+    try:
+        tempfile.NamedTemporaryFile(dir=target.parent, prefix=".plm-probe.").close()
+    except OSError as error:
+        raise ExportError(f"Cannot write into {target.parent}: {error.strerror or error}.") from None
+    return target
+
+
 def build_window(args: argparse.Namespace) -> MainWindow:
-    """The window the command line asks for, not yet run."""
+    """The window the command line asks for, not yet run. DeviceError for a device that is not here."""
+    device = None
+    if args.device:
+        from engine.devices import resolve_device
+        device = str(resolve_device(args.device))
     budget = int(args.cache_gib * 2 ** 30) if args.cache_gib is not None else None
     window = MainWindow(args.model, args.text, args.pair, autorun=False, cache_budget=budget)
     window.state.set_head(args.head - 1)
     window.state.set_setting("lang", args.lang)
-    if args.device:
-        window.device_combo.setCurrentText(args.device)
-    width, height = (int(x) for x in args.size.lower().split("x"))
+    if device:
+        index = window.device_combo.findText(device)
+        if index < 0:
+            window.device_combo.addItem(device)
+            index = window.device_combo.count() - 1
+        window.device_combo.setCurrentIndex(index)
+    width, height = args.size if isinstance(args.size, tuple) else window_size(args.size)
     window.resize(width, height)
     window.pending = (args.step, args.view, args.layer - 1 if args.layer is not None else None)
+    if params_view.wanted(args):
+        window.pending = (args.step, None, window.pending[2])
+        params_view.open_from_args(window.show_params(), args)
     return window
 
 
 class Screenshot:
-    """--screenshot: once the run is shown and no view is computing any more, save the window and quit."""
+    """--screenshot: once the run is shown and no view is computing any more, save the window and quit. Always
+    ends: after `timeout_s` it gives up (exit status 2); if even the event loop is stuck, a watchdog thread ends
+    the process WATCHDOG_GRACE_S later. exit_code: 0 when the picture was written and the window shows no error, else 2."""
 
-    def __init__(self, window: MainWindow, path: str, limit_ms: int = 180000):
+    def __init__(self, window: MainWindow, path: str, timeout_s: float = 180.0):
         self.window, self.path = window, path
-        self.exit_code = 0
+        self.timeout_s = timeout_s
+        self.exit_code = 2
         self.done = False
         window.batch_mode = True
         window.ready.connect(self._ready)
-        QTimer.singleShot(limit_ms, self.save)
+        QTimer.singleShot(int(timeout_s * 1000), self._timed_out)
+        self.watchdog = threading.Timer(timeout_s + WATCHDOG_GRACE_S, self._stuck)
+        self.watchdog.daemon = True
+        self.watchdog.start()
 
     def _ready(self) -> None:
         QTimer.singleShot(200, self._wait_for_views)
@@ -624,32 +983,111 @@ class Screenshot:
     def _wait_for_views(self) -> None:
         if self.done:
             return
-        QApplication.processEvents()
         if self.window.busy_jobs():   # the masks comparison, the similarity matrix...
             QTimer.singleShot(300, self._wait_for_views)
         else:
             QTimer.singleShot(400, self.save)
 
+    def _timed_out(self) -> None:
+        if self.done:
+            return
+        status = one_line(self.window.statusBar().currentMessage(), 200)
+        self.finish(f"gave up after {self.timeout_s:g} s (--timeout)" + (f"; it was: {status}" if status else ""))
+
+    def _stuck(self) -> None:   # the watchdog thread: the event loop did not answer
+        print(f"error: no answer {self.timeout_s + WATCHDOG_GRACE_S:g} s after the start (the window is stuck); "
+              "stopped.",
+              file=sys.stderr, flush=True)
+        os._exit(2)
+
     def save(self) -> None:
         if self.done:
             return
+        from engine.errors import ExportError, PLMError
+        from engine.files import atomic_write
+
+        image = self.window.grab().toImage()
+
+        def write(temporary: Path) -> None:
+            writer = QImageWriter(str(temporary), b"png")
+            if not writer.write(image):
+                raise ExportError(f"the PNG could not be encoded ({writer.errorString()})")
+
+        try:
+            written = atomic_write(screenshot_target(self.path), write)
+        except PLMError as error:
+            self.finish(f"the screenshot was not written: {error}")
+            return
+        except OSError as error:
+            self.finish(f"the screenshot was not written: {error.strerror or error}")
+            return
+        print(f"screenshot: {written}", flush=True)
+        self.finish(self.window.last_error or None)
+
+    def finish(self, error: str | None) -> None:
+        """Say how it ended (an error on one line of stderr), close the window and quit the event loop."""
         self.done = True
-        Path(self.path).parent.mkdir(parents=True, exist_ok=True)
-        ok = self.window.grab().save(self.path, "PNG")
-        print(f"screenshot: {self.path}" if ok else "could not save the screenshot")
-        if self.window.last_error:
-            print(f"message: {self.window.last_error}")
-            self.exit_code = 1
+        self.exit_code = 2 if error else 0
+        if error:
+            print(f"error: {one_line(error, 1000)}", file=sys.stderr, flush=True)
         self.window.close()
         QApplication.instance().quit()
 
 
+def install_excepthook() -> object:
+    """Exceptions escaping a slot or an event handler go to the window: the message line names the exception and
+    "Details…" has the traceback to copy; the app goes on. Returns the hook it replaced."""
+    previous = sys.excepthook
+
+    def hook(kind, error, tb):
+        if issubclass(kind, KeyboardInterrupt):
+            app = QApplication.instance()
+            if app is not None:
+                app.quit()
+            return
+        try:
+            app = QApplication.instance()
+            windows = [w for w in (app.topLevelWidgets() if app is not None else []) if isinstance(w, MainWindow)]
+            window = next((w for w in windows if w.isVisible()), windows[0] if windows else None)
+            if window is None:
+                raise LookupError("no window")
+            if error is None:
+                error = kind()
+            if error.__traceback__ is None and tb is not None:
+                error = error.with_traceback(tb)
+            window.show_exception(error)
+        except Exception:   # noqa: BLE001 - no window to show it in: one line on stderr
+            print(f"error: {kind.__name__}: {one_line(str(error))}", file=sys.stderr, flush=True)
+
+    sys.excepthook = hook
+    return previous
+
+
 def main(argv: list[str] | None = None) -> int:
+    """The app. A scripted run (--screenshot) always ends: 0 when the picture was written, else 2 with the reason
+    on one line of stderr (so do a bad command line, device or text, before any window opens)."""
     args = parse_args(argv)
+    problem = check_args(args)
+    if problem:
+        print(f"main.py: error: {one_line(problem, 1000)}", file=sys.stderr, flush=True)
+        return 2
     app = QApplication.instance() or QApplication(sys.argv[:1])
-    window = build_window(args)
-    shot = Screenshot(window, args.screenshot) if args.screenshot else None
-    window.show()
-    QTimer.singleShot(0, window.run)
-    code = app.exec()
-    return (shot.exit_code if shot is not None else 0) or code
+    previous_hook = install_excepthook()
+    try:
+        try:
+            window = build_window(args)
+        except Exception as error:   # noqa: BLE001 - PLMError or a bug: one line, no traceback
+            from engine.errors import PLMError
+            text = str(error) if isinstance(error, PLMError) else f"{type(error).__name__}: {error}"
+            print(f"main.py: error: {one_line(text, 1000)}", file=sys.stderr, flush=True)
+            return 2
+        shot = Screenshot(window, args.screenshot, args.timeout) if args.screenshot else None
+        window.show()
+        QTimer.singleShot(0, window.start)
+        code = app.exec()
+        if shot is not None:
+            shot.watchdog.cancel()
+            return shot.exit_code if shot.done else 2
+        return code
+    finally:
+        sys.excepthook = previous_hook

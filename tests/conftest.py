@@ -12,3 +12,11 @@ from hypothesis import settings  # noqa: E402
 # The same generated examples on every run: CI must not pass or fail by luck.
 settings.register_profile("repeatable", derandomize=True, deadline=None, database=None)
 settings.load_profile("repeatable")
+
+
+def pytest_addoption(parser):
+    group = parser.getgroup("plm-explorer")
+    group.addoption("--monkey-actions", type=int, default=None,
+                    help="random actions the explorer's monkey test takes (default 2000, or $PLM_MONKEY_ACTIONS)")
+    group.addoption("--monkey-seed", type=int, default=None,
+                    help="the monkey test's seed (default 20240917, or $PLM_MONKEY_SEED)")

@@ -7,7 +7,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import QRect, QSize
+from PySide6.QtCore import QBuffer, QIODevice, QRect, QSize
+from PySide6.QtGui import QImageWriter
 from PySide6.QtWidgets import QWidget
 
 from explorer.state import ExplorerState, StepContext
@@ -46,6 +47,8 @@ class View(QWidget):
         state = self.state
         if not self.is_current() or state.trace is None or state.step is None:
             return
+        if state.step not in state.steps or self.name not in state.kinds_for():
+            return   # a new trace without the step shown so far: the state moves to one it has, and that draws
         key = self.shown_key()
         if key == self._shown and not force:
             return
@@ -65,17 +68,60 @@ class View(QWidget):
         heatmap = getattr(self, "heatmap", None)
         return heatmap.to_csv() if heatmap is not None else None
 
-    def export_png(self, path: str | Path) -> bool:
-        return self.grab().save(str(path), "PNG")
+    def export_png(self, path: str | Path) -> Path:
+        """Save the view as a PNG at `path` (".png" added when missing): written to a temporary name and renamed,
+        so a failure never leaves half a file. Returns the path written; raises ExportError with the reason."""
+        return export_png(self, path)
 
-    def export_svg(self, path: str | Path) -> bool:
-        from PySide6.QtSvg import QSvgGenerator
+    def export_svg(self, path: str | Path) -> Path:
+        """Save the view as vectors (SVG), the same way as export_png."""
+        return export_svg(self, path, f"PLM Explorer: {self.title}")
 
-        generator = QSvgGenerator()
-        generator.setFileName(str(path))
-        size = self.size()
-        generator.setSize(QSize(size.width(), size.height()))
-        generator.setViewBox(QRect(0, 0, size.width(), size.height()))
-        generator.setTitle(f"PLM Explorer: {self.title}")
-        self.render(generator)   # QSvgGenerator is a paint device: every child widget is drawn as vectors
-        return Path(path).exists()
+
+def export_png(widget: QWidget, path: str | Path) -> Path:
+    """Any widget's picture as a PNG, atomically; ExportError (with the reason) when it cannot be written."""
+    from engine.errors import ExportError
+    from engine.files import atomic_write
+
+    image = widget.grab().toImage()
+    if image.isNull() or image.width() == 0 or image.height() == 0:
+        raise ExportError("There is nothing to export: the view has no size on the screen.")
+
+    def write(temporary: Path) -> None:
+        writer = QImageWriter(str(temporary), b"png")
+        if not writer.write(image):
+            raise ExportError(f"the PNG could not be encoded ({writer.errorString()})")
+
+    return atomic_write(path, write, ".png")
+
+
+def export_svg(widget: QWidget, path: str | Path, title: str = "PLM Explorer") -> Path:
+    """Any widget drawn as vectors into an SVG, atomically. The SVG is made in memory first (QSvgGenerator says
+    nothing when it cannot open a file), checked, then written; ExportError with the reason otherwise."""
+    from PySide6.QtSvg import QSvgGenerator
+
+    from engine.errors import ExportError
+    from engine.files import atomic_write, writable_target
+
+    writable_target(path, ".svg")   # a bad path is refused before anything is drawn
+    size = widget.size()
+    if size.width() <= 0 or size.height() <= 0:
+        raise ExportError("There is nothing to export: the view has no size on the screen.")
+    buffer = QBuffer()
+    buffer.open(QIODevice.WriteOnly)
+    generator = QSvgGenerator()
+    generator.setOutputDevice(buffer)
+    generator.setSize(QSize(size.width(), size.height()))
+    generator.setViewBox(QRect(0, 0, size.width(), size.height()))
+    generator.setTitle(title)
+    widget.render(generator)   # QSvgGenerator is a paint device: every child widget is drawn as vectors
+    buffer.close()
+    data = bytes(buffer.data())
+    if b"<svg" not in data or not data.rstrip().endswith(b"</svg>"):
+        raise ExportError("The view could not be drawn as SVG (the generator produced no document).")
+
+    def write(temporary: Path) -> None:
+        with open(temporary, "wb") as handle:
+            handle.write(data)
+
+    return atomic_write(path, write, ".svg")

@@ -1,48 +1,192 @@
 """The tokenizer step: one chip per token with its id; special tokens styled, unknown ones flagged; hovering a chip
-highlights the characters it came from in the input text (Chinese included)."""
+highlights the characters it came from in the input text (Chinese included).
+
+The chips are not widgets: one canvas measures them (a font-metrics call per token), places them like words on a
+line and paints only those inside the exposed rectangle, so 5,000 tokens lay out in milliseconds instead of minutes
+of QLabel layout on the GUI thread. The input text is a read-only text box of bounded height; the hovered token's
+characters are highlighted there and scrolled into view."""
 from __future__ import annotations
 
+import bisect
 import html
 
-from PySide6.QtCore import Qt, Signal
-from PySide6.QtWidgets import QFrame, QLabel, QScrollArea, QVBoxLayout, QWidget
+from PySide6.QtCore import QEvent, QRect, QSize, Qt, Signal
+from PySide6.QtGui import QColor, QFont, QFontMetrics, QPainter, QPen, QTextCharFormat, QTextCursor
+from PySide6.QtWidgets import QFrame, QLabel, QScrollArea, QTextEdit, QToolTip, QVBoxLayout, QWidget
 
 from explorer.views.base import StepContext, View
-from explorer.widgets.flow import FlowLayout
 
-CHIP = "QLabel {{ border: 1px solid {border}; border-radius: 6px; padding: 4px 7px; background: {bg}; }}"
 STYLES = {"normal": ("#7a9cc6", "#eef4fb"), "special": ("#8e6cc0", "#ece4f7"), "unknown": ("#d04040", "#fde3e3"),
           "hover": ("#e0a000", "#fff2c2"), "segment1": ("#5a9e6f", "#e8f5ec")}
+TIPS = {"special": "special token added by the tokenizer", "unknown": "unknown token: not in the vocabulary",
+        "segment1": "second segment"}
+MAX_CHIPS = 20000          # beyond this the canvas shows the first MAX_CHIPS and says so (all are in the CSV)
+MAX_CHIP_WIDTH = 320       # a very long token is elided in its chip (the tooltip and the CSV have it whole)
+PAD_X, PAD_Y, SPACING = 7, 5, 6
+SOURCE_MAX_HEIGHT = 150    # the input text box grows with the text up to this, then scrolls
+DECODER_SHOWN = 60         # decoder tokens listed in the summary
 
 
-class Chip(QLabel):
-    hovered = Signal(int)
-    left = Signal(int)
+def printable(text: str) -> str:
+    """Text Qt can draw: lone surrogates (which no UTF-16 string may hold) written as escapes."""
+    return text.encode("utf-8", "backslashreplace").decode("utf-8")
+
+
+def utf16_length(text: str) -> int:
+    """Positions in a QTextDocument count UTF-16 code units: an emoji is two."""
+    return len(text.encode("utf-16-le", "surrogatepass")) // 2
+
+
+class ChipItem:
+    """One token's chip: what it says and where the canvas placed it."""
+    __slots__ = ("index", "token", "token_id", "kind", "label", "sub", "size", "rect")
 
     def __init__(self, index: int, token: str, token_id: int, kind: str):
-        shown = html.escape(token) if token.strip() else repr(token)
-        flag = " ⚠" if kind == "unknown" else ""
-        super().__init__(f"<b>{shown}</b>{flag}<br><span style='color:#666;font-size:9pt'>{index} · id "
-                         f"{token_id}</span>")
-        self.index, self.kind = index, kind
-        self.setTextFormat(Qt.RichText)
-        self.setAlignment(Qt.AlignCenter)
-        self.set_style(kind)
-        tips = {"special": "special token added by the tokenizer", "unknown": "unknown token: not in the vocabulary",
-                "segment1": "second segment"}
-        self.setToolTip(f"token {index}: {token!r}, id {token_id}" + (f" ({tips[kind]})" if kind in tips else ""))
+        self.index, self.token, self.token_id, self.kind = index, token, token_id, kind
+        shown = token if token.strip() and token.isprintable() else repr(token)
+        self.label = printable(shown) + (" ⚠" if kind == "unknown" else "")
+        self.sub = f"{index} · id {token_id}"
+        self.size = QSize()
+        self.rect = QRect()
 
-    def set_style(self, kind: str) -> None:
-        border, bg = STYLES[kind]
-        self.setStyleSheet(CHIP.format(border=border, bg=bg))
+    @property
+    def tooltip(self) -> str:
+        return printable(f"token {self.index}: {self.token!r}, id {self.token_id}"
+                         + (f" ({TIPS[self.kind]})" if self.kind in TIPS else ""))
 
-    def enterEvent(self, event):
-        self.hovered.emit(self.index)
-        super().enterEvent(event)
 
-    def leaveEvent(self, event):
-        self.left.emit(self.index)
+class ChipCanvas(QWidget):
+    """Every chip, placed like words on lines for the canvas's width; paints only what is exposed."""
+    hovered = Signal(int)
+    left = Signal()
+
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        self.setMouseTracking(True)
+        self.items: list[ChipItem] = []
+        self.highlighted: int | None = None
+        self._rows: list[tuple[int, int, int]] = []   # (top, bottom, first item index) per line
+        self._width = -1
+        self._height = 0
+        self.bold = QFont(self.font())
+        self.bold.setBold(True)
+        self.small = QFont(self.font())
+        self.small.setPointSizeF(max(6.0, self.font().pointSizeF() * 0.82))
+
+    def set_items(self, items: list[ChipItem]) -> None:
+        bold, small = QFontMetrics(self.bold), QFontMetrics(self.small)
+        line1, line2 = bold.height(), small.height()
+        height = line1 + line2 + 2 * PAD_Y + 2
+        for item in items:
+            item.label = bold.elidedText(item.label, Qt.ElideMiddle, MAX_CHIP_WIDTH)
+            width = max(bold.horizontalAdvance(item.label), small.horizontalAdvance(item.sub))
+            item.size = QSize(width + 2 * PAD_X + 2, height)
+        self.items = items
+        self.highlighted = None
+        self._width = -1
+        self._relayout()
+        self.update()
+
+    def _relayout(self) -> None:
+        width = max(self.width(), 50)
+        if width == self._width:
+            return
+        self._width = width
+        x = y = line = row_start = 0
+        self._rows = []
+        for i, item in enumerate(self.items):
+            w, h = item.size.width(), item.size.height()
+            if x and x + w > width:
+                self._rows.append((y, y + line, row_start))
+                x, y, line = 0, y + line + SPACING, 0
+            if x == 0:
+                row_start = i
+            item.rect = QRect(x, y, w, h)
+            x += w + SPACING
+            line = max(line, h)
+        if self.items:
+            self._rows.append((y, y + line, row_start))
+        self._height = y + line + 2
+        self.setMinimumHeight(self._height)
+        self.updateGeometry()
+
+    def sizeHint(self) -> QSize:
+        return QSize(400, self._height)
+
+    def resizeEvent(self, event) -> None:
+        super().resizeEvent(event)
+        self._relayout()
+
+    def _visible_items(self, top: int, bottom: int):
+        tops = [row[0] for row in self._rows]
+        first = max(0, bisect.bisect_right(tops, top) - 1)
+        for r in range(first, len(self._rows)):
+            row_top, _row_bottom, start = self._rows[r]
+            if row_top > bottom:
+                break
+            end = self._rows[r + 1][2] if r + 1 < len(self._rows) else len(self.items)
+            yield from self.items[start:end]
+
+    def paintEvent(self, event) -> None:
+        exposed = event.rect()
+        painter = QPainter(self)
+        painter.setRenderHint(QPainter.Antialiasing)
+        grey = QColor("#666")
+        for item in self._visible_items(exposed.top(), exposed.bottom()):
+            if not item.rect.intersects(exposed):
+                continue
+            border, background = STYLES["hover" if item.index == self.highlighted else item.kind]
+            painter.setPen(QPen(QColor(border), 1))
+            painter.setBrush(QColor(background))
+            painter.drawRoundedRect(item.rect.adjusted(0, 0, -1, -1), 6, 6)
+            inner = item.rect.adjusted(PAD_X, PAD_Y, -PAD_X, -PAD_Y)
+            painter.setPen(QColor("#000"))
+            painter.setFont(self.bold)
+            half = QFontMetrics(self.bold).height()
+            painter.drawText(QRect(inner.left(), inner.top(), inner.width(), half), Qt.AlignCenter, item.label)
+            painter.setPen(grey)
+            painter.setFont(self.small)
+            painter.drawText(QRect(inner.left(), inner.top() + half, inner.width(), inner.height() - half),
+                             Qt.AlignCenter, item.sub)
+        painter.end()
+
+    def item_at(self, pos) -> ChipItem | None:
+        for item in self._visible_items(pos.y(), pos.y()):
+            if item.rect.contains(pos):
+                return item
+        return None
+
+    def set_highlight(self, index: int | None) -> None:
+        old, self.highlighted = self.highlighted, index
+        for i in (old, index):
+            if i is not None and 0 <= i < len(self.items):
+                self.update(self.items[i].rect)
+
+    def mouseMoveEvent(self, event) -> None:
+        item = self.item_at(event.position().toPoint())
+        index = item.index if item is not None else None
+        if index != self.highlighted:
+            if index is None:
+                self.left.emit()
+            else:
+                self.hovered.emit(index)
+        super().mouseMoveEvent(event)
+
+    def leaveEvent(self, event) -> None:
+        if self.highlighted is not None:
+            self.left.emit()
         super().leaveEvent(event)
+
+    def event(self, event) -> bool:
+        if event.type() == QEvent.ToolTip:
+            item = self.item_at(event.pos())
+            if item is not None:
+                QToolTip.showText(event.globalPos(), item.tooltip, self, item.rect)
+            else:
+                QToolTip.hideText()
+                event.ignore()
+            return True
+        return super().event(event)
 
 
 class TokensView(View):
@@ -52,17 +196,20 @@ class TokensView(View):
         super().__init__(state, parent)
         self.summary = QLabel()
         self.summary.setWordWrap(True)
-        self.summary.setWordWrap(True)
-        self.source = QLabel()
-        self.source.setTextFormat(Qt.RichText)
-        self.source.setWordWrap(True)
-        self.source.setStyleSheet("font-size: 15pt; padding: 8px; background: white; border: 1px solid #ccc;")
-        self.chips_box = QWidget()
-        self.flow = FlowLayout(self.chips_box)
-        scroll = QScrollArea()
-        scroll.setWidgetResizable(True)
-        scroll.setWidget(self.chips_box)
-        scroll.setFrameShape(QFrame.NoFrame)
+        self.summary.setTextInteractionFlags(Qt.TextSelectableByMouse)
+        self.source = QTextEdit()
+        self.source.setReadOnly(True)
+        self.source.setAcceptRichText(False)
+        self.source.setStyleSheet("QTextEdit { font-size: 15pt; padding: 4px; background: white; "
+                                  "border: 1px solid #ccc; }")
+        self.source.setMaximumHeight(SOURCE_MAX_HEIGHT)
+        self.canvas = ChipCanvas()
+        self.canvas.hovered.connect(self.highlight)
+        self.canvas.left.connect(self._left)
+        self.scroll = QScrollArea()
+        self.scroll.setWidgetResizable(True)
+        self.scroll.setWidget(self.canvas)
+        self.scroll.setFrameShape(QFrame.NoFrame)
         self.legend = QLabel("<span style='background:#ece4f7'>&nbsp;special&nbsp;</span> "
                              "<span style='background:#fde3e3'>&nbsp;unknown ⚠&nbsp;</span> "
                              "<span style='background:#e8f5ec'>&nbsp;second segment&nbsp;</span> "
@@ -71,18 +218,14 @@ class TokensView(View):
         layout = QVBoxLayout(self)
         layout.addWidget(self.summary)
         layout.addWidget(self.source)
-        layout.addWidget(scroll, 1)
+        layout.addWidget(self.scroll, 1)
         layout.addWidget(self.legend)
-        self.chips: list[Chip] = []
+        self.chips: list[ChipItem] = []
         self.highlighted: int | None = None
+        self._bases: list[int] = [0]   # where each segment's text starts in the text box (UTF-16 units)
 
     def show_step(self, ctx: StepContext) -> None:
         super().show_step(ctx)
-        while self.flow.count():
-            item = self.flow.takeAt(0)
-            if item.widget():
-                item.widget().deleteLater()
-        self.chips = []
         trace = ctx.trace
         enc = trace.encoding
         ids = trace.input_ids[0].tolist()
@@ -90,59 +233,99 @@ class TokensView(View):
         special = list(enc.special) if enc is not None else [False] * n
         unknown = list(enc.unknown) if enc is not None else [False] * n
         segments = list(enc.segments) if enc is not None and enc.segments else [0] * n
-        for i, token in enumerate(trace.tokens):
+        chips = []
+        for i, token in enumerate(trace.tokens[:MAX_CHIPS]):
             kind = "special" if i < len(special) and special[i] else \
                 "unknown" if i < len(unknown) and unknown[i] else \
                 "segment1" if i < len(segments) and segments[i] == 1 else "normal"
-            chip = Chip(i, token, ids[i] if i < len(ids) else -1, kind)
-            chip.hovered.connect(self.highlight)
-            chip.left.connect(self._left)
-            self.flow.addWidget(chip)
-            self.chips.append(chip)
+            chips.append(ChipItem(i, str(token), ids[i] if i < len(ids) else -1, kind))
+        self.chips = chips
+        self.highlighted = None
+        self.canvas.set_items(chips)
+        self.scroll.verticalScrollBar().setValue(0)
+        self._fill_source(ctx)
         extras = []
+        if n > len(chips):
+            extras.append(f"<span style='color:#b00020'>showing the first {len(chips):,} of {n:,} tokens; all are in "
+                          f"the navigator's steps and in File ▸ Copy tensor as CSV</span>")
         dec = trace.extras.get("decoder_tokens") if trace.extras else None
         if dec:
-            extras.append(f"decoder input ({len(dec)} tokens): " + " ".join(html.escape(str(t)) for t in dec))
+            shown = " ".join(html.escape(printable(str(t))) for t in dec[:DECODER_SHOWN])
+            more = f" … (+{len(dec) - DECODER_SHOWN:,} more)" if len(dec) > DECODER_SHOWN else ""
+            extras.append(f"decoder input ({len(dec):,} tokens): {shown}{more}")
         if trace.extras and "part_a_length" in trace.extras:
             extras.append(f"GLM Part A: the first {trace.extras['part_a_length']} tokens; Part B follows")
         n_unk = sum(1 for u in unknown if u)
         loaded = ctx.loaded
         tok_kind = type(getattr(loaded, "tokenizer", None)).__name__ if loaded is not None else ""
-        self.summary.setText(f"<b>{n} tokens</b> ({sum(special)} special, {n_unk} unknown) · vocabulary "
+        self.summary.setText(f"<b>{n:,} tokens</b> ({sum(special)} special, {n_unk} unknown) · vocabulary "
                              f"{getattr(getattr(loaded, 'config', None), 'vocab_size', '?')} {tok_kind}"
                              + ("<br>" + "<br>".join(extras) if extras else ""))
         self.highlight(None)
 
-    def _left(self, _index: int) -> None:
+    def _fill_source(self, ctx: StepContext) -> None:
+        """The text (and the pair) as plain text; highlighting marks a span, it does not rebuild the text."""
+        self.source.clear()
+        cursor = self.source.textCursor()
+        plain, grey = QTextCharFormat(), QTextCharFormat()
+        grey.setForeground(QColor("#888"))
+        text = printable(ctx.text)
+        cursor.insertText(text, plain)
+        self._bases = [0]
+        if ctx.pair:
+            cursor.insertBlock()
+            cursor.insertText("pair: ", grey)
+            self._bases.append(utf16_length(text) + 1 + len("pair: "))
+            cursor.insertText(printable(ctx.pair), plain)
+        self.source.moveCursor(QTextCursor.Start)
+        self._fit_source()
+
+    def _fit_source(self) -> None:
+        document = self.source.document()
+        document.setTextWidth(max(self.source.viewport().width(), 100))
+        frame = 2 * self.source.frameWidth() + 12
+        self.source.setFixedHeight(int(min(SOURCE_MAX_HEIGHT, max(40, document.size().height() + frame))))
+
+    def resizeEvent(self, event) -> None:
+        super().resizeEvent(event)
+        if self.ctx is not None:
+            self._fit_source()
+
+    def _left(self) -> None:
         self.highlight(None)
 
     def highlight(self, index: int | None) -> None:
-        """Show the input text with the characters of token `index` highlighted (offsets into its segment)."""
+        """Mark the characters of token `index` in the input text (offsets into its segment) and its chip."""
         ctx = self.ctx
         if ctx is None:
             return
-        if self.highlighted is not None and self.highlighted < len(self.chips):
-            chip = self.chips[self.highlighted]
-            chip.set_style(chip.kind)
+        if index is not None and not 0 <= index < len(self.chips):
+            index = None
         self.highlighted = index
+        self.canvas.set_highlight(index)
         enc = ctx.trace.encoding
         texts = [ctx.text] + ([ctx.pair] if ctx.pair else [])
-        span, segment = None, 0
+        selections = []
         if index is not None and enc is not None and index < len(enc.offsets):
             start, end = enc.offsets[index]
             segment = enc.segments[index] if enc.segments and index < len(enc.segments) else 0
+            segment = min(segment, len(texts) - 1)
+            text = texts[segment]
+            start, end = max(0, min(start, len(text))), max(0, min(end, len(text)))
             if end > start:
-                span = (start, end)
-            self.chips[index].set_style("hover")
-        parts = []
-        for s, text in enumerate(texts):
-            if span is not None and s == min(segment, len(texts) - 1):
-                a, b = span
-                parts.append(html.escape(text[:a]) + "<span style='background:#ffd54f'>" + html.escape(text[a:b])
-                             + "</span>" + html.escape(text[b:]))
-            else:
-                parts.append(html.escape(text))
-        self.source.setText("<br><span style='color:#888'>pair:</span> ".join(parts))
+                base = self._bases[segment] if segment < len(self._bases) else 0
+                a = base + utf16_length(text[:start])
+                b = a + utf16_length(text[start:end])
+                cursor = QTextCursor(self.source.document())
+                cursor.setPosition(min(a, self.source.document().characterCount() - 1))
+                self.source.setTextCursor(cursor)
+                self.source.ensureCursorVisible()
+                cursor.setPosition(min(b, self.source.document().characterCount() - 1), QTextCursor.KeepAnchor)
+                selection = QTextEdit.ExtraSelection()
+                selection.cursor = cursor
+                selection.format.setBackground(QColor("#ffd54f"))
+                selections.append(selection)
+        self.source.setExtraSelections(selections)
 
     def highlighted_text(self) -> str:
         """The characters highlighted now (tests read it)."""
@@ -154,6 +337,11 @@ class TokensView(View):
         seg = enc.segments[index] if enc.segments else 0
         text = ctx.pair if seg == 1 and ctx.pair else ctx.text
         return text[start:end]
+
+    def marked_text(self) -> str:
+        """The characters the text box marks now (what the user sees highlighted)."""
+        selections = self.source.extraSelections()
+        return selections[0].cursor.selectedText() if selections else ""
 
     def csv(self) -> str:
         ctx = self.ctx

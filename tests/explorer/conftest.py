@@ -52,3 +52,50 @@ def open_window(keep_open):
         return window
 
     return open_
+
+
+def _can_write(folder) -> bool:
+    import tempfile
+
+    try:
+        tempfile.NamedTemporaryFile(dir=folder).close()
+        return True
+    except OSError:
+        return False
+
+
+@pytest.fixture
+def read_only_folder(tmp_path):
+    """A folder nothing can be written into: a chmod 555 folder, or (as root, whom permissions do not stop) /sys;
+    skipped where neither refuses."""
+    import os
+    from pathlib import Path
+
+    folder = tmp_path / "read-only"
+    folder.mkdir()
+    folder.chmod(0o555)
+    try:
+        if not _can_write(folder):
+            yield folder
+        elif os.path.isdir("/sys") and not _can_write("/sys"):
+            yield Path("/sys")
+        else:
+            pytest.skip("no read-only folder here (root, and /sys is writable)")
+    finally:
+        folder.chmod(0o755)
+
+
+@pytest.fixture
+def bad_paths(tmp_path, read_only_folder):
+    """Export targets that cannot be written, by kind: each must be answered with a reason, never a file."""
+    a_file = tmp_path / "a-file.txt"
+    a_file.write_text("not a folder")
+    return {
+        "missing folder": tmp_path / "no" / "such" / "folder" / "out",
+        "under a file": a_file / "out",
+        "name too long": tmp_path / ("n" * 300),
+        "read-only folder": read_only_folder / "out",
+        "a folder": tmp_path,
+        "a folder with a slash": f"{tmp_path}/",
+        "NUL in the name": tmp_path / "a\x00b",
+    }
