@@ -1,7 +1,12 @@
 """The explorer window: pick a model, type text, Run (in a worker), then step through every recorded tensor.
 
     python main.py [--model NAME] [--text TEXT] [--pair TEXT] [--step STEP] [--view VIEW] [--layer N] [--head N]
-                   [--lang en|zh] [--screenshot FILE.png]
+                   [--lang en|zh] [--screenshot FILE.png [--timeout SECONDS]]
+
+A scripted run (--screenshot) always ends: exit status 0 when the picture was written and the window shows no
+error, else 2 with the reason on one line of stderr (a bad command line, device, text or path: before any window
+opens; a run that fails; a run that does not end within --timeout). In the window, every error is a line on the
+message bar (selectable); an unexpected one names its exception and offers the traceback under "Details…".
 
 Layers and heads count from 1 wherever a user reads or types them (the navigator, the views, --layer, --head);
 step names and indices inside the code stay 0-based (blocks.0 is layer 1).
@@ -32,9 +37,14 @@ from explorer.model_cache import ModelCache, format_gib
 from explorer.session import OUTPUT_STEP, TOKENIZER_STEP, build_tree, lesson_text, step_label
 from explorer.state import ExplorerState, Notice
 from explorer.views.attention import AttentionView, GridView, LinesView
+from explorer.views.base import View
+from explorer.views.generate import GenerateView
 from explorer.views.mask import MasksCompareView, MaskView
 from explorer.views.output import OutputView, SimilarityView
+from explorer.views import generate as generate_view
+from explorer.views import graph as graph_page
 from explorer.views import params as params_view
+from explorer.views.graph import GraphView
 from explorer.views.params import ParamsView
 from explorer.views.qkv import QKVView
 from explorer.views.tokenizers import TokenizersDialog
@@ -301,11 +311,20 @@ class MainWindow(QMainWindow):
         self.pages.setDocumentMode(True)
         self.pages.addTab(central, "Step through  (Ctrl+1)")
         self.pages.addTab(self.params_view, "Parameters  (Ctrl+2)")
+        self.graph_view = GraphView(self.state)   # Ctrl+3: the architecture graph, two layers compared
+        self.graph_view.step_opened.connect(self.show_step_through)
+        self.graph_view.run_requested.connect(self.run_from_graph)
+        self.pages.addTab(self.graph_view, "Architecture  (Ctrl+3)")
+        self.generate_view = GenerateView(self.state, self.models, self.device)   # Ctrl+4: token by token
+        self.generate_view.open_requested.connect(self.open_generated)
+        self.generate_view.local_models_changed.connect(self._local_models_found)
+        self.pages.addTab(self.generate_view, "Generate  (Ctrl+4)")
         self.pages.currentChanged.connect(self._page_changed)
         self.setCentralWidget(self.pages)
 
         menu = self.menuBar().addMenu("&File")
-        for text, slot in (("Open checkpoint folder…", self.open_folder), ("Save trace as .npz…", self.save_npz),
+        for text, slot in (("Open checkpoint folder…", self.open_folder),
+                           ("Add a models folder…", self.add_models_folder), ("Save trace as .npz…", self.save_npz),
                            ("Export view as PNG…", self.export_png), ("Export view as SVG…", self.export_svg),
                            ("Copy tensor as CSV", self.copy_csv), ("Quit", self.close)):
             action = QAction(text, self)
@@ -317,7 +336,9 @@ class MainWindow(QMainWindow):
         tools.addAction(action)
         pages = self.menuBar().addMenu("&View")
         for text, key, slot in (("Step through", "Ctrl+1", self.show_step_through),
-                                ("Parameters", "Ctrl+2", self.show_params)):
+                                ("Parameters", "Ctrl+2", self.show_params),
+                                ("Architecture", "Ctrl+3", self.show_graph),
+                                ("Generate", "Ctrl+4", self.show_generate)):
             action = QAction(text, self, shortcut=QKeySequence(key))
             action.triggered.connect(slot)
             pages.addAction(action)
@@ -503,9 +524,12 @@ class MainWindow(QMainWindow):
     # ------------------------------------------------------------------ pages
     def start(self) -> None:
         """What opening the window does: Run; on the Parameters page, the step-through waits until first shown."""
-        if self.pages.currentWidget() is self.params_view:
+        if self.pages.currentWidget() in (self.params_view, self.graph_view):   # the graph draws in its worker
             self.run_on_first_visit = True
             self.ready.emit()
+        elif self.pages.currentWidget() is self.generate_view:   # its --steps first, then ready
+            self.run_on_first_visit = True
+            self.generate_view.start(self._generated)
         else:
             self.run()
 
@@ -516,8 +540,42 @@ class MainWindow(QMainWindow):
         self.pages.setCurrentWidget(self.params_view)
         return self.params_view
 
+    def show_graph(self, _checked: bool = False) -> GraphView:
+        self.pages.setCurrentWidget(self.graph_view)
+        return self.graph_view
+
+    def run_from_graph(self, name: str, step: str) -> None:
+        """A click on the Architecture page on a model not loaded yet: run it, then open that step."""
+        self.select_model(name)
+        self.pending = (step or None, None, None)
+        self.run_on_first_visit = False
+        self.show_step_through()
+        self.run()
+
+    def show_generate(self, _checked: bool = False) -> GenerateView:
+        self.pages.setCurrentWidget(self.generate_view)
+        return self.generate_view
+
+    def _generated(self, error: str | None) -> None:
+        """The Generate page's opening steps are done (a scripted run's screenshot may be taken)."""
+        if error:
+            self.last_error = error
+        self.ready.emit()
+
+    def open_generated(self, request) -> None:
+        """A generated token opened in the step-through, with its trace (see generate_view.open_in_step_through)."""
+        generate_view.open_in_step_through(self, request)
+
+    def add_models_folder(self, _checked: bool = False) -> None:
+        """File > Add a models folder…: remembered; the Generate page's "Models on this computer" looks again."""
+        if self.generate_view.add_models_folder():
+            self.show_generate()
+
+    def _local_models_found(self, models) -> None:
+        generate_view.fill_local_group(self.model_combo, models)
+
     def _page_changed(self, _index: int) -> None:
-        stepping = self.pages.currentWidget() is not self.params_view
+        stepping = self.pages.currentIndex() == 0
         for shortcut in self.findChildren(QShortcut, options=Qt.FindDirectChildrenOnly):
             shortcut.setEnabled(stepping)   # the arrow keys step only on the step-through page
         if stepping and self.run_on_first_visit:
@@ -666,6 +724,10 @@ class MainWindow(QMainWindow):
     def current_view(self):
         if self.pages.currentWidget() is self.params_view:   # File > Export acts on the Parameters page's chart
             return self.params_view
+        if self.pages.currentWidget() is self.generate_view:
+            return self.generate_view
+        if self.pages.currentWidget() is self.graph_view:   # the whole architecture picture
+            return self.graph_view
         return self.tabs.currentWidget()
 
     def _update_lesson(self) -> None:
@@ -705,7 +767,12 @@ class MainWindow(QMainWindow):
             self.statusBar().showMessage(f"{what} not saved")
             return None
         try:
-            written = Path(write())
+            result = write()   # the path written (a view that still answers True/False: the path asked for)
+            if result is None or result is False or (result is True and not Path(path).exists()):
+                self.show_message(f"{what} not saved: nothing was written to {path}.")
+                self.statusBar().showMessage(f"{what} not saved")
+                return None
+            written = Path(path) if result is True else Path(result)
         except PLMError as error:
             self.show_message(one_line(str(error)))
             self.statusBar().showMessage(f"{what} not saved")
@@ -753,15 +820,16 @@ class MainWindow(QMainWindow):
     def copy_csv(self, _checked: bool = False) -> str | None:
         """Copy what the current view shows as CSV to the clipboard; say so when the view has no table."""
         view = self.current_view()
+        unrun = isinstance(view, View) and self.state.trace is None   # a step view before any Run
         try:
-            text = view.csv() if view is not None and self.state.trace is not None else None
+            text = view.csv() if view is not None and not unrun and hasattr(view, "csv") else None
         except Exception as error:   # noqa: BLE001 - a bug: shown with its details, the window goes on
             self.show_exception(error, " making the CSV")
             return None
         if not text:
             title = getattr(view, "title", "this")
             self.show_message(f"Nothing to copy: the {title} view has no table of numbers"
-                              + ("" if self.state.trace is not None else " (Run first)") + ".")
+                              + (" (Run first)" if unrun else "") + ".")
             return None
         QApplication.clipboard().setText(text)
         self.statusBar().showMessage(f"Copied {text.count(chr(10))} CSV lines to the clipboard")
@@ -868,7 +936,9 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--step", default=None, help="step name to open, e.g. blocks.0.attn.hook_pattern "
                         "(step names count layers from 0: blocks.0 is layer 1)")
     parser.add_argument("--view", default=None, help="view name: " + ", ".join(c.name for c in VIEW_CLASSES)
-                        + "; or " + ", ".join(params_view.VIEW_NAMES) + " (the Parameters page)")
+                        + "; or " + ", ".join(params_view.VIEW_NAMES) + " (the Parameters page); or generate "
+                        "(the Generate page); or graph (the Architecture page; with --compare A,B two "
+                        "layers side by side)")
     parser.add_argument("--layer", type=counted_from_one, default=None,
                         help="layer to open, from 1 (the same kind of step in that layer)")
     parser.add_argument("--head", type=counted_from_one, default=1, help="head to show, from 1 (default 1)")
@@ -881,6 +951,7 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
                         help=f"a scripted run (--screenshot) gives up after this many seconds, exit status 2 "
                              f"(default {SCRIPT_TIMEOUT_S:g})")
     params_view.add_arguments(parser)
+    generate_view.add_arguments(parser)
     return parser.parse_args(argv)
 
 
@@ -954,9 +1025,15 @@ def build_window(args: argparse.Namespace) -> MainWindow:
     width, height = args.size if isinstance(args.size, tuple) else window_size(args.size)
     window.resize(width, height)
     window.pending = (args.step, args.view, args.layer - 1 if args.layer is not None else None)
-    if params_view.wanted(args):
+    if graph_page.wanted(args):   # before the Parameters page: --view graph --compare A,B compares layers
+        window.pending = (args.step, None, window.pending[2])
+        graph_page.open_from_args(window.show_graph(), args, window.model_name())
+    elif params_view.wanted(args):
         window.pending = (args.step, None, window.pending[2])
         params_view.open_from_args(window.show_params(), args)
+    if generate_view.wanted(args):
+        window.pending = (args.step, None, window.pending[2])
+        generate_view.open_from_args(window.show_generate(), args)
     return window
 
 

@@ -40,9 +40,12 @@ def groups() -> tuple[str, ...]:
     return tuple(GROUPS)
 
 
-def catalogue() -> list[ModelEntry]:
+def catalogue(local=(), local_group: str = "Models on this computer") -> list[ModelEntry]:
     """Every runnable preset of the engine's registry (grouped and titled by its family) plus the embedded real
-    checkpoints. Read at run time: a family added to the engine appears here without touching the explorer."""
+    checkpoints. Read at run time: a family added to the engine appears here without touching the explorer.
+
+    local: checkpoints found on this computer (engine.discovery.LocalModel, found by a worker: scanning is never
+    done here), listed last in `local_group` by their folder (the name engine.load takes), unusable ones left out."""
     from engine.models import FAMILIES
 
     try:
@@ -75,6 +78,11 @@ def catalogue() -> list[ModelEntry]:
                                   "embedded checkpoint (Hugging Face format, loaded offline)"))
     order = {g: i for i, g in enumerate(groups())}
     entries.sort(key=lambda e: (order.get(e.group, len(order)), e.weights != "real", e.name))
+    for model in local:
+        if getattr(model, "problem", None) is None and model.path not in seen:
+            seen.add(model.path)
+            entries.append(ModelEntry(model.path, local_group, model.title or "?", "real",
+                                      f"{model.source}: {model.name}"))
     return entries
 
 
