@@ -24,17 +24,19 @@ FAMILIES: dict[str, FamilySpec] = {f.name: f for f in (BERT, ROBERTA, ALBERT, T5
 
 
 def family_for_config(config: dict) -> FamilySpec | None:
-    """config.json -> family: its model_type, or else a transformers class name in `architectures` (a
-    LLaMA-compatible model renamed). Glm4* adds norms of its own: not the ChatGLM2 architecture."""
+    """config.json -> family: its model_type, or else a class name in `architectures` (a LLaMA-compatible model
+    renamed). A family with no model_type of its own is known by its classes first: THUDM's GLM files say
+    model_type "glm", which transformers gives to ChatGLM2's architecture. Glm4* adds norms of its own: not the
+    ChatGLM2 architecture."""
     model_type = config.get("model_type")
+    architectures = config.get("architectures")
+    named = [a for a in (architectures if isinstance(architectures, list) else ())
+             if isinstance(a, str) and not a.startswith("Glm4")]
+    by_class = [f for a in named for f in FAMILIES.values() if f.hf_architectures and a.startswith(f.hf_architectures)]
+    for family in by_class:
+        if not family.hf_model_types:
+            return family
     for family in FAMILIES.values():
         if model_type in family.hf_model_types:
             return family
-    architectures = config.get("architectures")
-    for architecture in architectures if isinstance(architectures, list) else ():
-        if not isinstance(architecture, str) or architecture.startswith("Glm4"):
-            continue
-        for family in FAMILIES.values():
-            if architecture.startswith(family.hf_architectures):
-                return family
-    return None
+    return by_class[0] if by_class else None

@@ -414,14 +414,15 @@ CHATGLM_RENAMES = [(r"^(?:model\.)?layers\.(\d+)\.mlp\.(gate_up_proj|down_proj)\
 _GLM = r"^(?:glm\.)?(?:transformer\.)?"
 _GLM_LAYER = r"^(?:glm\.)?transformer\.layers\.(\d+)\."
 
-# THUDM's GLM checkpoints (GLM-10B, GLM-Large; Megatron names, optionally under `glm.`): pre-norm only.
+# THUDM's GLM checkpoints (GLM-10B, GLM-Large; Megatron names, optionally under `glm.`); post_mlp_layernorm only
+# in this app's own post-norm and DeepNorm saves.
 GLM_RENAMES = [
     (_GLM + r"word_embeddings\.", "embeddings.token."),
     (_GLM + r"position_embeddings\.", "embeddings.position."),
     (_GLM + r"block_position_embeddings\.", "embeddings.block_position."),
     (_GLM_LAYER + r"attention\.(query_key_value|dense)\.", r"blocks.\1.attn.\2."),
     (_GLM_LAYER + r"mlp\.(dense_h_to_4h|dense_4h_to_h)\.", r"blocks.\1.mlp.\2."),
-    (_GLM_LAYER + r"(input_layernorm|post_attention_layernorm)\.", r"blocks.\1.\2."),
+    (_GLM_LAYER + r"(input_layernorm|post_attention_layernorm|post_mlp_layernorm)\.", r"blocks.\1.\2."),
     (_GLM + r"final_layernorm\.", "final_layernorm."),
 ]
 
@@ -619,6 +620,7 @@ def glm_config_rules(c) -> list[str]:
 GLM_FAMILY = FamilySpec(
     name="glm", title="GLM", group=DECODER_ONLY, paper="Du et al. 2022",
     config_cls=GLMConfig, model_cls=GLM, hf_renames=GLM_RENAMES, prepare_inputs=prepare_inputs,
+    hf_architectures=("GLMModel", "GLMFor"),   # THUDM's classes; their model_type "glm" is ChatGLM's in transformers
     param_formula=glm_formula, attention_dims=glm_attention_dims, config_rules=glm_config_rules, depth={"layers": ("num_layers", "num_layers")},
     tokenizer_recipe="glm", lessons=("common", "glm"),
     tiny_presets=GLM_TINY,

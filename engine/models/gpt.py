@@ -360,5 +360,5 @@ GPT2_FAMILY = FamilySpec(
 # GPT-3 was never released: no checkpoint format of its own (GPT-2's rename table reads GPT-2-shaped files)
 GPT3_FAMILY = FamilySpec(
     name="gpt3", title="GPT-3", paper="Brown et al. 2020", config_cls=GPT3Config, model_cls=GPT3,
-    param_formula=gpt2_formula, tokenizer_recipe="gpt2", lessons=("common", "gpt"),
+    hf_model_types=("gpt3",), param_formula=gpt2_formula, tokenizer_recipe="gpt2", lessons=("common", "gpt"),
     tiny_presets=GPT3_TINY, **_GPT)
