@@ -63,6 +63,8 @@ def writable_target(path: str | Path, suffix: str = "") -> Path:
     why it cannot: a folder given instead of a file, a missing folder, a name too long."""
     from engine.errors import ExportError
 
+    if "\x00" in str(path):
+        raise ExportError("A file name cannot hold a NUL character. Choose another name.")
     path = Path(path).expanduser()
     size = len((path.name + suffix).encode("utf-8", "surrogateescape"))
     if size > 255:
@@ -101,8 +103,8 @@ def atomic_write(path: str | Path, write, suffix: str = "") -> Path:
         if written is False or not temporary.exists() or temporary.stat().st_size == 0:
             raise ExportError(f"Nothing was written to {target}.")
         os.replace(temporary, target)
-    except OSError as error:
-        raise ExportError(f"Cannot write {target}: {error.strerror or error}.") from None
+    except (OSError, ValueError) as error:
+        raise ExportError(f"Cannot write {target}: {getattr(error, 'strerror', None) or error}.") from None
     finally:
         if temporary.exists():
             temporary.unlink()

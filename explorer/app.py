@@ -703,8 +703,11 @@ class MainWindow(QMainWindow):
         self.tree.clear()
         self.items = {}
         cache = self.state.trace.cache
-
-        def add(parent, node):
+        # depth first with a stack, not a recursive closure: a closure that calls itself is a reference cycle
+        # (through its own cell) holding the window, which only the cyclic GC would free, on whatever thread
+        pending = [(self.tree.invisibleRootItem(), build_tree(cache.names()))]
+        while pending:
+            parent, node = pending.pop()
             for child in node.children:
                 if child.step is not None and child.step not in (TOKENIZER_STEP, OUTPUT_STEP):
                     step = cache.step(child.step)
@@ -716,9 +719,7 @@ class MainWindow(QMainWindow):
                     item.setData(0, STEP_ROLE, child.step)
                     item.setToolTip(0, child.step)
                     self.items[child.step] = item
-                add(item, child)
-
-        add(self.tree.invisibleRootItem(), build_tree(cache.names()))
+                pending.append((item, child))
         self.tree.blockSignals(False)
 
     def current_view(self):

@@ -17,7 +17,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from PySide6.QtCore import QPoint, QPointF, Qt, QTimer
+from PySide6.QtCore import QPoint, Qt, QTimer
 from PySide6.QtGui import QImage
 from PySide6.QtWidgets import QApplication, QPushButton
 
@@ -424,7 +424,21 @@ def test_a_scripted_run_whose_window_is_stuck_is_ended_by_the_watchdog(tmp_path)
     assert took < 40
 
 
-@pytest.mark.qt_no_exception_capture
+def test_main_py_exits_even_when_a_thread_would_hold_the_process(tmp_path):
+    """A non-daemon thread that never ends (a library's worker stuck in a call) would keep Python from exiting:
+    main.py ends anyway, a few seconds after the window closed, with the run's exit status."""
+    out = tmp_path / "shot.png"
+    script = _script(tmp_path, f"""
+    import runpy, sys, threading, time
+    threading.Thread(target=time.sleep, args=(3600,)).start()   # not a daemon: Python would wait for it
+    sys.argv = ["main.py", "--model", "bert-tiny", "--screenshot", {str(out)!r}]
+    runpy.run_path({str(ROOT / "main.py")!r}, run_name="__main__")
+    """)
+    result, took = _python(script, timeout=90)
+    assert result.returncode == 0, result.stderr
+    assert out.exists() and took < 60
+
+
 def test_a_raising_slot_in_a_scripted_run_is_one_line_and_exit_2(tmp_path):
     out = tmp_path / "shot.png"
     script = _script(tmp_path, """
