@@ -257,9 +257,13 @@ class TokensView(View):
             extras.append(f"GLM Part A: the first {trace.extras['part_a_length']} tokens; Part B follows")
         n_unk = sum(1 for u in unknown if u)
         loaded = ctx.loaded
-        tok_kind = type(getattr(loaded, "tokenizer", None)).__name__ if loaded is not None else ""
-        self.summary.setText(f"<b>{n:,} tokens</b> ({sum(special)} special, {n_unk} unknown) · vocabulary "
-                             f"{getattr(getattr(loaded, 'config', None), 'vocab_size', '?')} {tok_kind}"
+        tokenizer = getattr(loaded, "tokenizer", None)
+        note = getattr(tokenizer, "vocabulary_note", "") or ""
+        if note:   # released ids, or the app's own small vocabulary: say which
+            colour = "#1a5e20" if getattr(tokenizer, "released", False) else "#8a4b00"
+            extras.insert(0, f"<span style='color:{colour}'>{html.escape(note)}</span>")
+        self.summary.setText(f"<b>{n:,} tokens</b> ({sum(special)} special, {n_unk} unknown) · the model embeds "
+                             f"{getattr(getattr(loaded, 'config', None), 'vocab_size', '?'):,} token ids"
                              + ("<br>" + "<br>".join(extras) if extras else ""))
         self.highlight(None)
 
