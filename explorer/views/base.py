@@ -125,3 +125,20 @@ def export_svg(widget: QWidget, path: str | Path, title: str = "PLM Explorer") -
             handle.write(data)
 
     return atomic_write(path, write, ".svg")
+
+
+def save_and_say(save, say, lang: str = "en") -> Path | None:
+    """Run an export (`save()` writes a file and returns its path) and tell the page where it went or why not:
+    `say(text, error=True)`. Never a traceback: the engine's ExportError already names the reason."""
+    from engine.errors import PLMError
+
+    try:
+        written = save()
+    except PLMError as error:
+        say(str(error))
+        return None
+    except OSError as error:
+        say(("无法写入文件：" if lang == "zh" else "Cannot write the file: ") + str(error.strerror or error))
+        return None
+    say(f"已写入 {written}" if lang == "zh" else f"Wrote {written}", error=False)
+    return written

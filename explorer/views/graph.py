@@ -35,6 +35,7 @@ from PySide6.QtWidgets import (QCheckBox, QComboBox, QFileDialog, QHBoxLayout, Q
 
 from explorer.session import OUTPUT_STEP, TOKENIZER_STEP, layer_of, layer_title
 from explorer.widgets.arch_scene import ArchCanvas, ArchScene, human, pick, render_png, render_svg
+from explorer.views.base import save_and_say
 from explorer.workers import Runner
 
 TABS = ("graph", "compare")
@@ -900,25 +901,11 @@ class GraphView(QWidget):
 
     def export_picture(self, kind: str, path: str | None = None) -> Path | None:
         """Export as PNG or SVG; the path written, or None with the reason said on the page (never a traceback)."""
-        from engine.errors import PLMError
-
         path = path or self._ask(kind)
         if not path:
             return None
-        if "\x00" in str(path):
-            self.show_message(pick(self.lang, "A file name cannot contain the NUL character.",
-                                   "文件名不能包含 NUL 字符。"))
-            return None
-        try:
-            written = self.export_png(path) if kind == "png" else self.export_svg(path)
-        except PLMError as error:
-            self.show_message(str(error))
-            return None
-        except OSError as error:
-            self.show_message(pick(self.lang, "Cannot write the file: ", "无法写入文件：") + str(error.strerror or error))
-            return None
-        self.show_message(pick(self.lang, f"Wrote {written}", f"已写入 {written}"), error=False)
-        return written
+        return save_and_say(lambda: self.export_png(path) if kind == "png" else self.export_svg(path),
+                            self.show_message, self.lang)
 
     # ------------------------------------------------------------------ workers
     def runners(self) -> list[Runner]:

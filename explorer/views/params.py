@@ -31,6 +31,7 @@ from PySide6.QtWidgets import (QCheckBox, QComboBox, QFileDialog, QFormLayout, Q
 
 from explorer import params_model as pm
 from explorer.params_model import pick
+from explorer.views.base import save_and_say
 from explorer.widgets.bars import BarChart, Series, binary_steps
 from explorer.widgets.param_table import ParamTable
 from explorer.workers import Runner
@@ -61,6 +62,20 @@ def _note_label(style: str = "color:#444") -> QLabel:
     label.setSizePolicy(QSizePolicy.Ignored, QSizePolicy.Preferred)
     label.setStyleSheet(style)
     return label
+
+
+def _chart_over_table(panel: QWidget, bar: QHBoxLayout, sizes: tuple[int, int]) -> None:
+    """A panel's controls, then its chart over its table, then its notes: panel.chart, .table, .notes."""
+    panel.chart, panel.table, panel.notes = BarChart(), ParamTable(), _notes_box()
+    split = QSplitter(Qt.Vertical)
+    split.addWidget(panel.chart)
+    split.addWidget(panel.table)
+    split.setSizes(list(sizes))
+    layout = QVBoxLayout(panel)
+    layout.setContentsMargins(4, 4, 4, 4)
+    layout.addLayout(bar)
+    layout.addWidget(split, 1)
+    layout.addWidget(panel.notes)
 
 
 def _notes_box(lines: int = 4) -> QTextBrowser:
@@ -286,18 +301,7 @@ class ComparePanel(AccountsPanel):
         for w in (self.scope_label, self.scope, self.scale_label, self.scale, self.detail):
             bar.addWidget(w)
         bar.addStretch(1)
-        self.chart = BarChart()
-        self.table = ParamTable()
-        self.notes = _notes_box()
-        split = QSplitter(Qt.Vertical)
-        split.addWidget(self.chart)
-        split.addWidget(self.table)
-        split.setSizes([290, 370])
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(4, 4, 4, 4)
-        layout.addLayout(bar)
-        layout.addWidget(split, 1)
-        layout.addWidget(self.notes)
+        _chart_over_table(self, bar, (290, 370))
         self._table: pm.Table | None = None
         self.retranslate()
 
@@ -393,18 +397,7 @@ class MemoryPanel(AccountsPanel):
         bar.addWidget(self.which)
         bar.addWidget(self.scale)
         bar.addStretch(1)
-        self.chart = BarChart()
-        self.table = ParamTable()
-        self.notes = _notes_box()
-        split = QSplitter(Qt.Vertical)
-        split.addWidget(self.chart)
-        split.addWidget(self.table)
-        split.setSizes([300, 300])
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(4, 4, 4, 4)
-        layout.addLayout(bar)
-        layout.addWidget(split, 1)
-        layout.addWidget(self.notes)
+        _chart_over_table(self, bar, (300, 300))
         self._table: pm.Table | None = None
         self.retranslate()
 
@@ -1338,18 +1331,7 @@ class ParamsView(QWidget):
 
     def _saved(self, save) -> Path | None:
         """Run an export; say where it went, or why not (never a traceback)."""
-        from engine.errors import PLMError
-
-        try:
-            written = save()
-        except PLMError as error:
-            self.show_message(str(error))
-            return None
-        except OSError as error:
-            self.show_message(f"Cannot write the file: {error.strerror or error}")
-            return None
-        self.show_message(pick(self.lang, f"Wrote {written}", f"已写入 {written}"), error=False)
-        return written
+        return save_and_say(save, self.show_message, self.lang)
 
     # ------------------------------------------------------------------ workers
     def runners(self) -> list[Runner]:
