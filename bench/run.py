@@ -1,10 +1,10 @@
-"""Run every benchmark in bench/ in turn (each prints its own table)."""
-import subprocess
+"""`make bench`: the same as `python -m bench` (bench/suite.py), arguments passed on."""
 import sys
 from pathlib import Path
 
-here = Path(__file__).resolve().parent
-for script in sorted(here.glob("*.py")):
-    if script.name != "run.py":
-        print(f"\n== {script.name} ==", flush=True)
-        subprocess.run([sys.executable, str(script), *sys.argv[1:]], check=False)
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from bench.suite import main  # noqa: E402
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))

@@ -2,20 +2,34 @@
 
 The maths in the models never branches on "am I recording?" except in one place (attention, which must form the
 probability matrix explicitly to have something to record). Everywhere else a value passes through a HookPoint,
-which returns it untouched and, while a `record()` scope is active, hands a clone to the recorder.
+which returns it untouched and, while a `record()` scope is active, hands it to the recorder.
+
+The recorder keeps the tensor itself, not a copy: the forward pass made it anyway, and copying every step costs
+as much memory traffic as the layers. Values are copy-on-write instead: while recording, an in-place operation
+(`x += 1`, `x.add_()`, `x[i] = v`, `out=x`, `inplace=True`) on a tensor whose memory the cache holds first gives
+the cache its own copy, so what was recorded never changes. A hook may also pass `derive=(fn, *inputs)`: a recipe
+that recomputes the value exactly from tensors the cache keeps anyway; the cache then stores the recipe instead
+of the tensor (attention's scaled and masked scores, see engine.cache.Derived).
 """
 from __future__ import annotations
 
 import contextlib
 import contextvars
-from typing import Iterator
+import weakref
+from typing import Callable, Iterator
 
 import torch
 from torch import nn
+from torch.overrides import TorchFunctionMode
 
-from engine.cache import ActivationCache
+from engine.cache import ActivationCache, Derived, _storage_ptr
 
 _active: contextvars.ContextVar["Recorder | None"] = contextvars.ContextVar("plm_recorder", default=None)
+
+# Python's in-place operators; every other in-place torch op is named with a trailing underscore (add_, copy_...)
+_INPLACE_DUNDERS = frozenset({"__iadd__", "__isub__", "__imul__", "__itruediv__", "__ifloordiv__", "__imod__",
+                              "__ipow__", "__iand__", "__ior__", "__ixor__", "__ilshift__", "__irshift__",
+                              "__imatmul__", "__setitem__"})
 
 
 class HookPoint(nn.Module):
@@ -32,10 +46,11 @@ class HookPoint(nn.Module):
         self.key = key
         self.name = ""
 
-    def forward(self, x: torch.Tensor) -> torch.Tensor:
+    def forward(self, x: torch.Tensor, derive: tuple | None = None) -> torch.Tensor:
+        """derive: (fn, *inputs) with fn(*inputs) equal to x bit for bit; the recorder may keep that instead."""
         recorder = _active.get()
         if recorder is not None:
-            recorder.record(self, x)
+            recorder.record(self, x, derive)
         return x
 
     def extra_repr(self) -> str:
@@ -49,32 +64,107 @@ def name_hook_points(model: nn.Module) -> None:
             module.name = path
 
 
+class _CopyOnWrite(TorchFunctionMode):
+    """Sees every torch call while recording; before one that writes into memory the cache shares, the cache
+    takes its own copy. Costs a dictionary test per in-place call and a string test per call."""
+
+    def __init__(self, recorder: "Recorder"):
+        super().__init__()
+        self.recorder = recorder
+
+    def __torch_function__(self, func, types, args=(), kwargs=None):
+        kwargs = kwargs or {}
+        if self.recorder._shared:
+            name = getattr(func, "__name__", "")
+            if (name.endswith("_") and not name.startswith("_")) or name in _INPLACE_DUNDERS \
+                    or kwargs.get("inplace") is True:
+                if args and isinstance(args[0], torch.Tensor):
+                    self.recorder.before_write(args[0])
+            out = kwargs.get("out")
+            if out is not None:
+                for tensor in (out if isinstance(out, (tuple, list)) else (out,)):
+                    if isinstance(tensor, torch.Tensor):
+                        self.recorder.before_write(tensor)
+        return func(*args, **kwargs)
+
+
 class Recorder:
     """Collects hook values in computation order. Prefix renames let one shared module run as many steps."""
 
     def __init__(self, names: set[str] | None = None, device: torch.device | str | None = "cpu"):
         self.cache = ActivationCache()
         self.names = names
-        self.device = device
+        self.device = torch.device(device) if device is not None else None
         self._renames: list[tuple[str, str]] = []
+        # storage address -> the steps / derived values holding a tensor that lives there (copy-on-write)
+        self._shared: dict[int, list] = {}
+        # id(live tensor) -> (weak reference to it, the copy on the recording device): a derived step reads the
+        # copy the cache already holds instead of copying its inputs again (GPU run, CPU recording)
+        self._copies: dict[int, tuple[weakref.ref, torch.Tensor]] = {}
 
-    def record(self, hook: HookPoint, value: torch.Tensor) -> None:
+    def _name(self, hook: HookPoint) -> str:
         name = hook.name
         for old, new in reversed(self._renames):
             if name.startswith(old + ".") or name == old:
-                name = new + name[len(old):]
-                break
+                return new + name[len(old):]
+        return name
+
+    def record(self, hook: HookPoint, value: torch.Tensor, derive: tuple | None = None) -> None:
+        name = self._name(hook) if self._renames else hook.name
         if self.names is not None and name not in self.names:
             return
-        # Clone: a later in-place op (T5's scores += position_bias) must not change what was recorded.
-        tensor = value.detach().clone()
-        if self.device is not None:
-            tensor = tensor.to(self.device)
-        self.cache.add(name, tensor, hook.dims, hook.key)
+        if derive is not None:
+            fn, *inputs = derive
+            stored = Derived(fn, tuple(self._keep(t) for t in inputs), value)
+            stored.device = stored.inputs[0].device if isinstance(stored.inputs[0], torch.Tensor) else value.device
+        else:
+            stored = self._keep(value, remember=True)
+        self.cache.add(name, stored, hook.dims, hook.key)
+        holders = stored.tensors() if isinstance(stored, Derived) else [stored]
+        step = self.cache.step(name)
+        for tensor in holders:
+            if tensor is not None and self._is_live(tensor):
+                self._shared.setdefault(_storage_ptr(tensor), []).append(step)
+
+    def _keep(self, value, remember: bool = False):
+        """What the cache keeps of a live value: the tensor itself (detached), or its copy on the recording
+        device (made once: a later derived step reuses it)."""
+        if not isinstance(value, torch.Tensor):
+            return value
+        tensor = value.detach()
+        if self.device is None or tensor.device == self.device:
+            return tensor
+        known = self._copies.get(id(value))
+        if known is not None and known[0]() is value:
+            return known[1]
+        copy = tensor.to(self.device)
+        if remember:
+            self._copies[id(value)] = (weakref.ref(value), copy)
+        return copy
+
+    @staticmethod
+    def _is_live(tensor: torch.Tensor) -> bool:
+        """A tensor that may share memory with the running model's (not a copy made for the cache)."""
+        return not tensor.is_meta and _storage_ptr(tensor) != 0
+
+    def before_write(self, tensor: torch.Tensor) -> None:
+        """An in-place op is about to write into `tensor`: every step holding that memory takes its own copy."""
+        if not isinstance(tensor, torch.Tensor) or tensor.is_meta:
+            return
+        holders = self._shared.pop(_storage_ptr(tensor), None)
+        if holders:
+            storage = _storage_ptr(tensor)
+            for step in holders:
+                step.unshare(storage)
 
 
 def is_recording() -> bool:
     return _active.get() is not None
+
+
+def recorder() -> Recorder | None:
+    """The active recorder (None when not recording)."""
+    return _active.get()
 
 
 @contextlib.contextmanager
@@ -82,14 +172,20 @@ def record(names: set[str] | None = None, device: torch.device | str | None = "c
     """Record every hook point reached inside the block; the hooks are always released on exit.
 
     device: where recorded tensors are kept ("cpu" by default so a GPU run does not fill GPU memory with
-    copies; None keeps them where they were computed).
+    copies; None keeps them where they were computed). Recorded values are the forward pass's own tensors,
+    protected by copy-on-write inside the block: change a tensor the cache holds in place after the block and
+    the cache sees it (outputs returned by the model included).
     """
     recorder = Recorder(names, device)
     token = _active.set(recorder)
+    mode = _CopyOnWrite(recorder)
     try:
-        yield recorder.cache
+        with mode:
+            yield recorder.cache
     finally:
         _active.reset(token)
+        recorder._shared.clear()
+        recorder._copies.clear()
 
 
 @contextlib.contextmanager

@@ -5,7 +5,11 @@
 Families subclass `Attention` and do their own projections (BERT query/key/value, T5 q/k/v/o, GPT-2's fused
 c_attn, LLaMA's rotary q/k and repeat_kv), then call `attend`; the output projection and its hook
 (`hook_attn_out`) belong to the block. While a recorder is active `attend` takes the explicit path so the
-probability matrix exists; otherwise it calls the fused `scaled_dot_product_attention`.
+probability matrix exists; otherwise it calls the fused `scaled_dot_product_attention` (with no mask at all when every
+key is visible, and SDPA's own causal path when the mask is exactly causal).
+
+Recording keeps one (q x k) matrix per layer besides the pattern: hook_scores. hook_scaled and hook_attn_scores are
+recorded as recipes over it (engine.cache.Derived), recomputed with the forward pass's own operations when read.
 
 Step names follow TransformerLens where the quantity is the same (hook_q, hook_k, hook_v, hook_attn_scores,
 hook_pattern, hook_z); hook_scores (unscaled Q K^T), hook_scaled and hook_mask (the boolean mask) are ours.
@@ -61,28 +65,74 @@ class Attention(nn.Module):
         if not is_recording():
             return self._fused(query_states, key_states, value_states, allowed, scale, bias)
 
-        attn_scores = self.hook_scores(query_states @ key_states.transpose(-1, -2))  # (B, nh, Tq, Tk)
+        scores = self.hook_scores(query_states @ key_states.transpose(-1, -2))   # (B, nh, Tq, Tk)
+        # hook_scaled and hook_attn_scores are recorded as recipes over hook_scores (engine.cache.Derived): the
+        # same operations, run again when a step is read, so the cache holds one (q x k) matrix per layer, not three.
+        attn_scores = scores
         if scale is not None:
-            attn_scores = self.hook_scaled(attn_scores * scale)
+            attn_scores = self.hook_scaled(scores * scale, derive=(_scaled, scores, scale))
         if bias is not None:
-            attn_scores = attn_scores + bias
+            attn_scores = _add(attn_scores, bias, attn_scores is not scores)
+        blocking = None   # the mask, when it blocks anything (adding zeros everywhere would change nothing)
         if allowed is not None:
             self.hook_mask(allowed.expand(attn_scores.shape[0], -1, attn_scores.shape[2], attn_scores.shape[3]))
-            attn_scores = attn_scores + to_additive(allowed, attn_scores.dtype)
-        attn_scores = self.hook_attn_scores(attn_scores)
+            if not _all_true(allowed):
+                blocking = allowed
+                attn_scores = _add(attn_scores, to_additive(allowed, attn_scores.dtype), attn_scores is not scores)
+        attn_scores = self.hook_attn_scores(attn_scores, derive=(_masked, scores, scale, bias, blocking))
         pattern = torch.softmax(attn_scores.float(), dim=-1).to(value_states.dtype)
         pattern = self.hook_pattern(pattern)
         return self.hook_z(pattern @ value_states)  # (B, nh, Tq, hs)
 
     @staticmethod
     def _fused(query_states, key_states, value_states, allowed, scale, bias):
+        scale = 1.0 if scale is None else scale
+        if allowed is not None and _all_true(allowed):
+            allowed = None   # every key visible: no mask at all (the kernels without a mask are faster)
+        if bias is None and allowed is not None and _is_causal(allowed, query_states.shape[2], key_states.shape[2]):
+            return F.scaled_dot_product_attention(query_states, key_states, value_states, is_causal=True,
+                                                  scale=scale)
         additive = bias
         if allowed is not None:
             mask = to_additive(allowed, query_states.dtype)
             additive = mask if additive is None else additive + mask
-        return F.scaled_dot_product_attention(
-            query_states, key_states, value_states, attn_mask=additive, scale=1.0 if scale is None else scale
-        )
+        return F.scaled_dot_product_attention(query_states, key_states, value_states, attn_mask=additive, scale=scale)
+
+
+def _add(x: torch.Tensor, y: torch.Tensor, in_place: bool) -> torch.Tensor:
+    """x + y, into x when x is a temporary of our own that y's broadcast fits (the same numbers either way)."""
+    if in_place and torch.broadcast_shapes(x.shape, y.shape) == x.shape and x.dtype == torch.result_type(x, y):
+        return x.add_(y)
+    return x + y
+
+
+def _scaled(scores: torch.Tensor, scale: float) -> torch.Tensor:
+    """hook_scaled from hook_scores: the forward pass's own operation."""
+    return scores * scale
+
+
+def _masked(scores: torch.Tensor, scale: float | None, bias: torch.Tensor | None,
+            allowed: torch.Tensor | None) -> torch.Tensor:
+    """hook_attn_scores from hook_scores: scale, + bias, + the additive mask, in the forward pass's order."""
+    x = scores * scale if scale is not None else scores
+    if bias is not None:
+        x = x + bias
+    if allowed is not None:
+        x = x + to_additive(allowed, x.dtype)
+    return x
+
+
+def _all_true(allowed: torch.Tensor) -> bool:
+    """Whether every key is visible to every query (on meta, where nothing can be read, assume not)."""
+    return allowed.device.type != "meta" and bool(allowed.all())
+
+
+def _is_causal(allowed: torch.Tensor, q_len: int, k_len: int) -> bool:
+    """Whether the mask is exactly "query i sees keys 0..i" for every row (SDPA's is_causal), square."""
+    if q_len != k_len or allowed.device.type == "meta" or allowed.shape[-2:] != (q_len, k_len):
+        return False
+    causal = torch.ones(q_len, k_len, dtype=torch.bool, device=allowed.device).tril_()
+    return bool((allowed == causal).all())
 
 
 def split_heads(x: torch.Tensor, num_heads: int) -> torch.Tensor:

@@ -1,9 +1,11 @@
 """Attention: the query x key heatmap with layer and head selectors, the all-heads grid and the head-lines view."""
 from __future__ import annotations
 
+import warnings
+
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import QPointF, QRectF, Qt, Signal
+from PySide6.QtCore import QLineF, QPointF, QRectF, Qt, Signal
 from PySide6.QtGui import QColor, QFont, QPainter, QPen
 from PySide6.QtWidgets import (QCheckBox, QComboBox, QHBoxLayout, QLabel, QSpinBox, QVBoxLayout, QWidget)
 
@@ -129,9 +131,107 @@ class AttentionView(HeadView):
                                 title=f"{attention_title(ctx.name)} · {head_title(head)}")
 
 
+def head_slice(arr: np.ndarray, dims: tuple[str, ...], head: int) -> np.ndarray:
+    """as_matrix's (rows, cols) slice of batch 0 and one head, as a view into `arr` (no copy)."""
+    index = []
+    for d in dims:
+        if d == "batch":
+            index.append(0)
+        elif d == "head":
+            index.append(min(head, arr.shape[len(index)] - 1))
+        else:
+            index.append(slice(None))
+    mat = arr[tuple(index)]
+    while mat.ndim > 2:
+        mat = mat[0]
+    return mat if mat.ndim == 2 else mat.reshape(1, -1)
+
+
+BLANK = 255          # the mosaic's colour index of gaps and masked cells (white)
+_LUT = None
+
+
+def mosaic_lut() -> np.ndarray:
+    """(256, 4) uint8 RGBA: viridis in 0..254, white at BLANK."""
+    global _LUT
+    if _LUT is None:
+        _LUT = np.empty((256, 4), dtype=np.uint8)
+        _LUT[:255] = pg.colormap.get("viridis").getLookupTable(0.0, 1.0, 255, alpha=True)
+        _LUT[BLANK] = 255
+    return _LUT
+
+
+def heads_view(tensor, dims: tuple[str, ...], heads: int):
+    """A recorded (batch, head, rows, cols)-like tensor -> (heads, rows, cols): batch 0, the first `heads` heads,
+    as a view (no copy)."""
+    index, head_axis = [], None
+    for d in dims:
+        if d == "batch":
+            index.append(0)
+        elif d == "head":
+            head_axis = len([i for i in index if not isinstance(i, int)])
+            index.append(slice(0, heads))
+        else:
+            index.append(slice(None))
+    view = tensor[tuple(index)]
+    if head_axis is None:
+        view = view[None]
+        head_axis = 0
+    view = view.movedim(head_axis, 0)
+    while view.dim() > 3:
+        view = view[:, 0]
+    return view if view.dim() == 3 else view.reshape(view.shape[0], 1, -1)
+
+
+def thumbnails(view, factor: int) -> np.ndarray:
+    """(H, rows, cols) tensor -> (H, ceil(rows/f), ceil(cols/f)) float32: the largest value of each f x f block
+    (a thin bright line stays visible), masked cells (finfo.min) NaN, and NaN only where a whole block is (a
+    block's max ignores its masked cells, which hold the most negative float). One max-pool pass, no copy first."""
+    import torch
+
+    view = view.float()
+    if factor > 1:
+        view = torch.nn.functional.max_pool2d(view[None], factor, ceil_mode=True)[0]
+    out = view.numpy()
+    masked = out <= np.finfo(np.float32).min / 2
+    if masked.any():
+        out = np.where(masked, np.nan, out)
+    return out
+
+
+class Thumb:
+    """Where one thumbnail sits in the grid's mosaic (the interface of the ViewBox each thumbnail used to be):
+    thumbnail coordinates are (column, row) of the full matrix. Holds the mosaic's ViewBox, not the grid (no
+    reference cycle through the view)."""
+
+    def __init__(self, box, x0: float, y0: float, shape: tuple[int, int]):
+        self.box, self.x0, self.y0, self.shape = box, x0, y0, shape
+
+    def origin(self) -> tuple[float, float]:
+        return self.x0, self.y0
+
+    def mapViewToScene(self, point):   # noqa: N802 - Qt's spelling
+        return self.box.mapViewToScene(QPointF(self.x0 + point.x(), self.y0 + point.y()))
+
+    def mapSceneToView(self, scene_pos):   # noqa: N802
+        point = self.box.mapSceneToView(scene_pos)
+        return QPointF(point.x() - self.x0, point.y() - self.y0)
+
+    def sceneBoundingRect(self) -> QRectF:   # noqa: N802
+        rows, cols = self.shape
+        return self.box.mapViewToScene(QRectF(self.x0, self.y0, cols, rows)).boundingRect()
+
+
 class GridView(View):
-    """Layers x heads thumbnails of the current attention step; click one to open it."""
+    """Layers x heads thumbnails of the current attention step; click one to open it.
+
+    One image: every thumbnail is coloured at once (numpy, a lookup table) into a single mosaic, shown by one
+    ImageItem; a head or layer change moves the frame only, another step of the same layers recolours the mosaic.
+    Thumbnails of long inputs are reduced to at most THUMB pixels a side (the largest value of each block);
+    hovering still reads the exact value from the cache."""
     name, title = "grid", "All heads"
+    THUMB = 128
+    MAX_HEADS = 32
 
     def __init__(self, state, parent=None):
         super().__init__(state, parent)
@@ -145,7 +245,23 @@ class GridView(View):
         layout.addWidget(self.info)
         layout.addWidget(self.canvas, 1)
         layout.addWidget(self.readout)
-        self.cells: list[tuple[pg.ViewBox, int, int, np.ndarray]] = []   # (box, layer, head, the shown matrix)
+        self.caption = add_label(self.canvas, " ", row=0, col=0)
+        self.box = self.canvas.addViewBox(row=1, col=0, lockAspect=True, enableMouse=False)
+        self.box.invertY(True)
+        self.image = pg.ImageItem(axisOrder="row-major")
+        self.box.addItem(self.image)
+        self.frame = pg.QtWidgets.QGraphicsRectItem(0, 0, 1, 1)
+        self.frame.setPen(pg.mkPen("#ff00ff", width=3))
+        self.frame.setVisible(False)
+        self.box.addItem(self.frame)
+        self.labels: list = []          # the L1.. and h1.. text items in the mosaic
+        self.cells: list[tuple[Thumb, int | None, int, np.ndarray]] = []   # (where, layer, head, the full matrix)
+        self.layers: list[int | None] = []
+        self.heads = 0
+        self.shape = (1, 1)             # (rows, cols) of one thumbnail's matrix
+        self.pitch = 1.0                # view units from one thumbnail to the next (matrix cells + the gap)
+        self._drawn = None              # (generation, the step names shown): what the mosaic holds
+        self._labelled = None           # the layout the labels were placed for
         self.canvas.scene().sigMouseClicked.connect(self._clicked)
         self.canvas.scene().sigMouseMoved.connect(self._hovered)
 
@@ -154,61 +270,133 @@ class GridView(View):
 
     def show_step(self, ctx: StepContext) -> None:
         super().show_step(ctx)
-        self.graveyard.clear_layout(self.canvas)
-        self.cells = []
         layers = layers_of(ctx) or [None]
-        cmap = pg.colormap.get("viridis")
-        for row, layer in enumerate(layers):
-            name = same_step_in_layer(ctx.name, layer) if layer is not None else ctx.name
-            step = ctx.cache.step(name)
-            arr = step.tensor.float().numpy()
-            heads = arr.shape[step.dims.index("head")] if "head" in step.dims else 1
-            label = add_label(self.canvas, f"L{layer + 1 if layer is not None else ''}", row=row, col=0)
-            label.setFixedWidth(28)
-            for h in range(min(heads, 32)):
-                mat, _ = as_matrix(arr, step.dims, h)
-                shown = np.where(mat <= np.finfo(np.float32).min / 2, np.nan, mat)
-                box = self.canvas.addViewBox(row=row, col=h + 1, lockAspect=True, enableMouse=False)
-                box.invertY(True)
-                image = pg.ImageItem(shown, axisOrder="row-major")
-                image.setColorMap(cmap)
-                finite = shown[np.isfinite(shown)]
-                if is_pattern(name):
-                    image.setLevels((0, 1))
-                elif finite.size:
-                    image.setLevels((float(finite.min()), float(finite.max()) + 1e-12))
-                box.addItem(image)
-                if layer is not None and layer == (layer_of(ctx.name) or (None, -1))[1] and h == ctx.head:
-                    frame = pg.QtWidgets.QGraphicsRectItem(0, 0, mat.shape[1], mat.shape[0])
-                    frame.setPen(pg.mkPen("#ff00ff", width=3))
-                    box.addItem(frame)
-                self.cells.append((box, layer, h, mat))
-        for h in range(min(heads, 32)):
-            add_label(self.canvas, f"h{h + 1}", row=len(layers), col=h + 1)
-        self.info.setText(f"{ctx.cache.step(ctx.name).key} for every layer (rows, L1 first) and head (columns, h1 "
-                          f"first) · colour: viridis, {'0 → 1' if is_pattern(ctx.name) else 'min → max per head'} · "
-                          "click one to open it")
+        names = tuple(same_step_in_layer(ctx.name, layer) if layer is not None else ctx.name for layer in layers)
+        drawn = (self.state.generation, names)
+        if drawn != self._drawn:
+            self._draw(ctx, layers, names)
+            self._drawn = drawn
+        self._place_frame(ctx)
+
+    def _draw(self, ctx: StepContext, layers: list, names: tuple) -> None:
+        steps = [ctx.cache.step(name) for name in names]
+        dims = steps[0].dims
+        heads = min(int(steps[0].shape[dims.index("head")]) if "head" in dims else 1, self.MAX_HEADS)
+        pattern = is_pattern(ctx.name)
+        rows, cols = head_slice(np.broadcast_to(np.uint8(0), steps[0].shape), dims, 0).shape
+        factor = max(1, int(np.ceil(max(rows, cols) / self.THUMB)))
+        mats, reduced = [], []
+        for step in steps:   # one layer at a time: only the reduced thumbnails are kept together
+            tensor = step.tensor.float()
+            arr = tensor.numpy()
+            mats.append([head_slice(arr, dims, h) for h in range(heads)])   # views into the cache, no copies
+            reduced.append(thumbnails(heads_view(tensor, dims, heads), factor))
+        index = self._colour(np.stack(reduced), pattern)                            # (L, H, r', c') uint8
+        n_layers = len(layers)
+        t_r, t_c = index.shape[2], index.shape[3]
+        gap = max(1, max(t_r, t_c) // 16)
+        cell = max(t_r, t_c) + gap
+        mosaic = np.full((n_layers * cell, heads * cell), BLANK, dtype=np.uint8)
+        mosaic.reshape(n_layers, cell, heads, cell)[:, :t_r, :, :t_c] = index.transpose(0, 2, 1, 3)
+        # uint8 indices and a 256-colour table: Qt draws it as an indexed image, no per-pixel colouring here
+        self.image.setImage(mosaic, levels=(0, 255), lut=mosaic_lut(), autoLevels=False)
+        self.pitch = cell * factor
+        self.image.setRect(QRectF(0, 0, heads * self.pitch, n_layers * self.pitch))
+        self.shape = (rows, cols)
+        self.layers = layers
+        self.heads = heads
+        self.cells = [(Thumb(self.box, h * self.pitch, i * self.pitch, (rows, cols)), layer, h, mats[i][h])
+                      for i, layer in enumerate(layers) for h in range(heads)]
+        if (n_layers, heads, tuple(layers), self.pitch) != self._labelled:
+            self._label(layers, heads)
+            self._labelled = (n_layers, heads, tuple(layers), self.pitch)
+            self.box.setRange(QRectF(-0.06 * self.pitch * heads, -0.06 * self.pitch * n_layers,
+                                     self.pitch * heads * 1.08, self.pitch * n_layers * 1.08), padding=0)
+        head_text = f"h1 … h{heads}" if heads > 1 else "h1"
+        layer_text = f"L1 … L{n_layers}" if layers[0] is not None and n_layers > 1 else "L1"
+        self.caption.setText(f"rows: layers {layer_text} · columns: heads {head_text}"
+                             + (f" · thumbnails reduced {factor}x (largest of each block)" if factor > 1 else ""))
+        self.info.setText(f"{steps[0].key} for every layer (rows, L1 first) and head (columns, h1 first) · colour: "
+                          f"viridis, {'0 → 1' if pattern else 'min → max per head'} · click one to open it")
+
+    @staticmethod
+    def _colour(values: np.ndarray, pattern: bool) -> np.ndarray:
+        """(L, H, r, c) values (NaN: masked) -> (L, H, r, c) colour indices 0..254, each thumbnail scaled to its
+        own range (patterns: 0..1); masked cells BLANK."""
+        if pattern:
+            lo, hi = np.float32(0), np.float32(1)
+        else:
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore", RuntimeWarning)   # a thumbnail masked everywhere
+                lo = np.nan_to_num(np.nanmin(values, axis=(2, 3), keepdims=True))
+                hi = np.nan_to_num(np.nanmax(values, axis=(2, 3), keepdims=True), nan=1.0)
+        with np.errstate(all="ignore"):
+            scaled = (values - lo) * (254.0 / np.maximum(hi - lo, 1e-12))
+        np.clip(scaled, 0, 254, out=scaled)
+        return np.nan_to_num(scaled, nan=BLANK, copy=False).astype(np.uint8)
+
+    def _label(self, layers: list, heads: int) -> None:
+        for item in self.labels:
+            if item.scene() is not None:
+                self.box.removeItem(item)
+        self.graveyard.bury(self.labels)
+        self.labels = []
+        for i, layer in enumerate(layers):
+            text = pg.TextItem(f"L{layer + 1}" if layer is not None else "", color="k", anchor=(1, 0.5))
+            text.setPos(-0.02 * self.pitch, (i + 0.45) * self.pitch)
+            self.box.addItem(text)
+            self.labels.append(text)
+        for h in range(heads):
+            text = pg.TextItem(f"h{h + 1}", color="k", anchor=(0.5, 1))
+            text.setPos((h + 0.45) * self.pitch, -0.01 * self.pitch)
+            self.box.addItem(text)
+            self.labels.append(text)
+
+    def _place_frame(self, ctx: StepContext) -> None:
+        where = layer_of(ctx.name)
+        layer = where[1] if where is not None else None
+        chosen = min(ctx.head, max(self.heads - 1, 0))
+        for thumb, cell_layer, head, mat in self.cells:
+            if cell_layer == layer and head == chosen:
+                x0, y0 = thumb.origin()
+                self.frame.setRect(QRectF(x0, y0, mat.shape[1], mat.shape[0]))
+                self.frame.setVisible(True)
+                return
+        self.frame.setVisible(False)
+
+    def cell_at(self, scene_pos):
+        """(thumb, layer, head, matrix, row, col) under a scene position, or None."""
+        if not self.cells:
+            return None
+        point = self.box.mapSceneToView(scene_pos)
+        x, y = point.x(), point.y()
+        if x < 0 or y < 0:
+            return None
+        h, i = int(x // self.pitch), int(y // self.pitch)
+        if h >= self.heads or i >= len(self.layers):
+            return None
+        thumb, layer, head, mat = self.cells[i * self.heads + h]
+        col, row = int(np.floor(x - h * self.pitch)), int(np.floor(y - i * self.pitch))
+        if 0 <= row < mat.shape[0] and 0 <= col < mat.shape[1]:
+            return thumb, layer, head, mat, row, col
+        return None
 
     def _clicked(self, event) -> None:
-        for box, layer, head, _ in self.cells:
-            if box.sceneBoundingRect().contains(event.scenePos()):
-                self.open(layer, head)
-                return
+        found = self.cell_at(event.scenePos())
+        if found is not None:
+            self.open(found[1], found[2])
 
     def _hovered(self, scene_pos) -> None:
-        """The value under the cursor, read from the cached matrix the thumbnail shows."""
-        for box, layer, head, mat in self.cells:
-            if not box.sceneBoundingRect().contains(scene_pos):
-                continue
-            point = box.mapSceneToView(scene_pos)
-            row, col = int(np.floor(point.y())), int(np.floor(point.x()))
-            if 0 <= row < mat.shape[0] and 0 <= col < mat.shape[1]:
-                queries = self.ctx.tokens_for("q_pos", mat.shape[0])
-                keys = self.ctx.tokens_for("k_pos", mat.shape[1])
-                where = f"layer {layer + 1} · " if layer is not None else ""
-                self.readout.setText(f"{where}{head_title(head)} · query {row} [{queries[row]}] → key {col} "
-                                     f"[{keys[col]}]: {format_value(float(mat[row, col]))}")
+        """The value under the cursor, read from the cache (the full matrix, whatever the thumbnail shows)."""
+        found = self.cell_at(scene_pos)
+        if found is None:
             return
+        _, layer, head, mat, row, col = found
+        queries = self.ctx.tokens_for("q_pos", mat.shape[0])
+        keys = self.ctx.tokens_for("k_pos", mat.shape[1])
+        where = f"layer {layer + 1} · " if layer is not None else ""
+        self.readout.setText(f"{where}{head_title(head)} · query {row} [{queries[row]}] → key {col} "
+                             f"[{keys[col]}]: {format_value(float(mat[row, col]))}")
 
     def open(self, layer, head) -> None:
         """Open one thumbnail's layer and head in the attention view."""
@@ -218,7 +406,15 @@ class GridView(View):
 
 
 class LinesCanvas(QWidget):
-    """Tokens on the left (queries) and right (keys); a line per weight, thickness by weight, one colour per head."""
+    """Tokens on the left (queries) and right (keys); a line per weight, thickness by weight, one colour per head.
+
+    Lines are chosen with numpy when the data changes (weights >= MIN_WEIGHT, at most MAX_LINES of the strongest
+    per head, all of a hovered row) and drawn in batches of one pen each (weights rounded to LEVELS steps of
+    thickness and opacity): a paint costs a few drawLines calls, not one Python iteration per (query, key)."""
+    MIN_WEIGHT = 0.02
+    MAX_LINES = 400
+    SMOOTH_UP_TO = 150   # antialiased when at most this many lines are drawn (6x dearer for thick lines)
+    LEVELS = 24
 
     def __init__(self):
         super().__init__()
@@ -227,15 +423,43 @@ class LinesCanvas(QWidget):
         self.right_tokens: list[str] = []
         self.weights: dict[int, np.ndarray] = {}   # head -> (q, k)
         self.focus: int | None = None
+        self.hidden = 0                            # lines over the budget, not drawn (said on the canvas)
+        self._chosen: dict[tuple[int, int | None], tuple] = {}
         self.setMinimumHeight(200)
 
     def set_data(self, left, right, weights) -> None:
         self.left_tokens, self.right_tokens, self.weights = left, right, weights
+        self._chosen = {}
         self.update()
 
-    def _row_y(self, i: int, n: int) -> float:
+    def _row_y(self, i, n: int):
         top, bottom = 30, self.height() - 20
-        return top + (bottom - top) * (i + 0.5) / max(n, 1)
+        return top + (bottom - top) * (np.asarray(i) + 0.5) / max(n, 1)
+
+    def lines_of(self, head: int, focus: int | None) -> tuple[np.ndarray, np.ndarray, np.ndarray, int]:
+        """(query rows, key columns, weights, how many more were left out) of one head's drawn lines."""
+        key = (head, focus)
+        if key not in self._chosen:
+            mat = self.weights[head]
+            if focus is not None:
+                if focus >= mat.shape[0]:
+                    self._chosen[key] = (np.zeros(0, int), np.zeros(0, int), np.zeros(0), 0)
+                    return self._chosen[key]
+                row = np.nan_to_num(np.asarray(mat[focus], dtype=np.float64), nan=0.0)
+                cols = np.flatnonzero(row >= self.MIN_WEIGHT)
+                self._chosen[key] = (np.full(len(cols), focus), cols, row[cols], 0)
+            else:
+                w = np.nan_to_num(np.asarray(mat, dtype=np.float32), nan=0.0)
+                rows, cols = np.nonzero(w >= self.MIN_WEIGHT)
+                values = w[rows, cols]
+                left_out = 0
+                if len(values) > self.MAX_LINES:   # the strongest MAX_LINES
+                    keep = np.argpartition(values, -self.MAX_LINES)[-self.MAX_LINES:]
+                    left_out = len(values) - self.MAX_LINES
+                    rows, cols, values = rows[keep], cols[keep], values[keep]
+                order = np.argsort(values, kind="stable")   # strong lines drawn last, on top
+                self._chosen[key] = (rows[order], cols[order], values[order].astype(np.float64), left_out)
+        return self._chosen[key]
 
     def mouseMoveEvent(self, event):
         x, y = event.position().x(), event.position().y()
@@ -266,28 +490,49 @@ class LinesCanvas(QWidget):
         painter.drawText(QRectF(0, 2, xl - 8, 24), Qt.AlignRight | Qt.AlignVCenter, "queries")
         painter.drawText(QRectF(xr + 8, 2, w - xr - 8, 24), Qt.AlignLeft | Qt.AlignVCenter, "keys")
         step = max(1, max(nq, nk) // 60)
-        for i, t in enumerate(self.left_tokens):
-            if i % step == 0 or i == self.focus:
-                painter.setPen(QColor("#c00") if i == self.focus else QColor("#222"))
-                painter.drawText(QRectF(0, self._row_y(i, nq) - 9, xl - 8, 18), Qt.AlignRight | Qt.AlignVCenter, t)
+        for i in list(range(0, nq, step)) + ([self.focus] if self.focus is not None and self.focus < nq else []):
+            painter.setPen(QColor("#c00") if i == self.focus else QColor("#222"))
+            painter.drawText(QRectF(0, float(self._row_y(i, nq)) - 9, xl - 8, 18), Qt.AlignRight | Qt.AlignVCenter,
+                             self.left_tokens[i])
         painter.setPen(QColor("#222"))
-        for j, t in enumerate(self.right_tokens):
-            if j % step == 0:
-                painter.drawText(QRectF(xr + 8, self._row_y(j, nk) - 9, w - xr - 8, 18),
-                                 Qt.AlignLeft | Qt.AlignVCenter, t)
-        for head, mat in self.weights.items():
-            colour = QColor(HEAD_COLOURS[head % len(HEAD_COLOURS)])
-            rows = [self.focus] if self.focus is not None else range(mat.shape[0])
-            for i in rows:
-                if i >= mat.shape[0]:
-                    continue
-                for j in range(mat.shape[1]):
-                    weight = float(mat[i, j])
-                    if not np.isfinite(weight) or weight < 0.02:
-                        continue
-                    colour.setAlphaF(min(1.0, 0.15 + 0.85 * weight))
-                    painter.setPen(QPen(colour, max(0.5, 8 * weight)))
-                    painter.drawLine(QPointF(xl, self._row_y(i, nq)), QPointF(xr, self._row_y(j, nk)))
+        for j in range(0, nk, step):
+            painter.drawText(QRectF(xr + 8, float(self._row_y(j, nk)) - 9, w - xr - 8, 18),
+                             Qt.AlignLeft | Qt.AlignVCenter, self.right_tokens[j])
+        left_out = 0
+        chosen = {head: self.lines_of(head, self.focus) for head in self.weights}
+        # few lines: antialiased and translucent; many: opaque colours mixed with white (translucent lines cost
+        # Qt's raster engine 5-20x more, and a dense fan looks the same)
+        smooth = sum(len(c[2]) for c in chosen.values()) <= self.SMOOTH_UP_TO
+        painter.setRenderHint(QPainter.Antialiasing, smooth)
+        for head in self.weights:
+            rows, cols, values, more = chosen[head]
+            left_out += more
+            if not len(values):
+                continue
+            y0, y1 = self._row_y(rows, nq), self._row_y(cols, nk)
+            levels = np.clip(np.rint(values * self.LEVELS), 1, self.LEVELS).astype(int)
+            base = QColor(HEAD_COLOURS[head % len(HEAD_COLOURS)])
+            # at most 8 px, and no thicker than about a row's spacing: at 512 tokens rows are 1-2 px apart, and
+            # wider lines would only cost blending time
+            widest = min(8.0, max(1.0, 1.5 * (self.height() - 50) / max(nq, nk, 1)))
+            for level in np.unique(levels).tolist():
+                weight = level / self.LEVELS
+                strength = min(1.0, 0.15 + 0.85 * weight)
+                if smooth:
+                    colour = QColor(base)
+                    colour.setAlphaF(strength)
+                else:
+                    colour = QColor.fromRgbF(*(1 - (1 - c) * strength for c in (base.redF(), base.greenF(),
+                                                                                  base.blueF())))
+                painter.setPen(QPen(colour, max(0.5, widest * weight)))
+                picked = np.flatnonzero(levels == level)
+                painter.drawLines([QLineF(xl, a, xr, b) for a, b in zip(y0[picked].tolist(), y1[picked].tolist())])
+        self.hidden = left_out
+        if left_out:
+            painter.setPen(QColor("#555"))
+            painter.drawText(QRectF(xl, 2, xr - xl, 24), Qt.AlignCenter,
+                             f"the {self.MAX_LINES:,} strongest lines of each head shown ({left_out:,} more ≥ "
+                             f"{self.MIN_WEIGHT} hidden: hover a query for its row)")
         painter.end()
 
 

@@ -159,7 +159,7 @@ class OutputView(View):
             self._pick(len(tokens) - 1)
             return
         if dec and len(dec) == logits.shape[0]:
-            greedy = [self.token(int(np.argmax(row))) for row in logits]
+            greedy = [self.token(int(i)) for i in np.argmax(logits, axis=1)]
             notes.append("T5 decoder: at each decoder position, the next token it predicts. Greedy output: <b>"
                          + html.escape(" ".join(greedy)) + "</b>")
         else:

@@ -5,13 +5,36 @@ import html
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QHBoxLayout, QLabel, QSpinBox, QSplitter, QVBoxLayout
+from PySide6.QtCore import Qt, QTimer
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QSizePolicy, QSpinBox, QSplitter, QVBoxLayout
 
 from explorer.session import as_matrix
 from explorer.views.base import StepContext, View
 from explorer.widgets.heatmap import Heatmap
-from explorer.widgets.plots import curve_pen, plot_widget
+from explorer.widgets.plots import plot_widget
+from explorer.workers import Runner
+
+
+def row_stats(mat: np.ndarray, check=None) -> tuple[np.ndarray, float, float]:
+    """(L2 norm of each row, mean, std), summed in float64 without a float64 copy of the matrix (a logits matrix is
+    60 MB of float32), in chunks of rows (check, a worker's job.check, is called between them); in torch, which
+    lets go of the GIL, so a worker computing this leaves the UI thread free."""
+    import torch
+
+    values = torch.from_numpy(mat if mat.dtype.kind == "f" else mat.astype(np.float32))
+    squares = torch.empty(values.shape[0], dtype=torch.float64)
+    total = 0.0
+    chunk = max(1, 1_000_000 // max(values.shape[1], 1))
+    for start in range(0, values.shape[0], chunk):
+        if check is not None:
+            check()
+        part = values[start:start + chunk]
+        squares[start:start + chunk] = torch.linalg.vector_norm(part, dim=1, dtype=torch.float64).square_()
+        total += float(part.sum(dtype=torch.float64))
+    n = max(values.numel(), 1)
+    mean = total / n
+    std = float(np.sqrt(max(float(squares.sum()) / n - mean * mean, 0.0)))
+    return squares.sqrt_().numpy(), mean, std
 
 
 class VectorsView(View):
@@ -27,13 +50,18 @@ class VectorsView(View):
         self.head_box.valueChanged.connect(self._head_chosen)
         self.info = QLabel()
         self.info.setWordWrap(True)
+        self.info.setSizePolicy(QSizePolicy.Ignored, QSizePolicy.Fixed)   # a new text never moves the plots
+        self.info.setFixedHeight(self.info.fontMetrics().lineSpacing() * 2 + 4)
         self.norms = plot_widget("L2 norm per token")
         self.norms.getPlotItem().invertY(True)
         self.norm_bars = pg.BarGraphItem(x0=[0], y=[0.5], height=0.8, width=[0], brush="#5b8bd0")
         self.norms.addItem(self.norm_bars)   # one item each, their data replaced: nothing freed per step
         self.line = plot_widget("one token's vector (click a row)")
         self.line.setLabel("bottom", "feature")
-        self.curve = self.line.plot([0], [0], pen=curve_pen("#c0392b"), antialias=True)
+        # a cosmetic 1 px pen: a wider one is stroked as a path, slow for a 30522-long vector
+        self.curve = self.line.plot([0], [0], pen=pg.mkPen("#c0392b", width=1), antialias=False)
+        self.curve.setDownsampling(auto=True, method="peak")   # a vocabulary-long vector: about a point per pixel
+        self.curve.setClipToView(True)
         top = QHBoxLayout()
         top.addWidget(self.info, 1)
         top.addWidget(self.head_box)
@@ -49,10 +77,23 @@ class VectorsView(View):
         layout.addWidget(split, 1)
         self.heatmap.cell_clicked.connect(self._row_clicked)
         self.row = 0
+        self._matrix = None       # (step and head, context, as_matrix result): one slice per drawing
+        self.stats_runner = Runner(self, "vector norms")
+        self._stats_later = QTimer(self)
+        self._stats_later.setSingleShot(True)
+        self._stats_later.timeout.connect(self._start_stats)
+        self._norm_ticks = None
+        self._norm_range = None   # (x extent, rows) the norms plot shows
 
     def shown_key(self) -> tuple:
         step = self.state.step_info()
         return super().shown_key() + ((self.state.head,) if step is not None and "head" in step.dims else ())
+
+    def runners(self) -> list:
+        return [self.stats_runner] + ([self.heatmap._runner] if self.heatmap._runner is not None else [])
+
+    def busy(self) -> bool:
+        return super().busy() or self._stats_later.isActive() or self.heatmap.busy()
 
     def _head_chosen(self, value: int) -> None:
         self.state.set_head(value - 1)
@@ -75,9 +116,14 @@ class VectorsView(View):
     def matrix(self):
         ctx = self.ctx
         step = ctx.step
+        key = (id(step), self.head_box.value() - 1)
+        if self._matrix is not None and self._matrix[0] == key and self._matrix[1] is ctx:
+            return self._matrix[2]
         tensor = step.tensor
         arr = tensor.float().numpy() if tensor.is_floating_point() else tensor.numpy()
-        return as_matrix(arr, step.dims, self.head_box.value() - 1)
+        result = as_matrix(arr, step.dims, self.head_box.value() - 1)
+        self._matrix = (key, ctx, result)
+        return result
 
     def _redraw(self, *_):
         ctx = self.ctx
@@ -87,15 +133,47 @@ class VectorsView(View):
         rows = ctx.tokens_for(rname, mat.shape[0])
         self.heatmap.set_matrix(mat, rows, None, mode="signed" if mat.dtype != bool else "bool", row_name=rname,
                                 col_name=cname)
-        norms = np.linalg.norm(mat.astype(np.float64), axis=1)
-        self.norm_bars.setOpts(x0=np.zeros(len(norms)), y=np.arange(len(norms)) + 0.5, height=0.8, width=norms)
-        self.norms.getPlotItem().setRange(xRange=(0, max(float(norms.max()), 1e-6) * 1.05),
-                                          yRange=(0, len(norms)), padding=0)
-        self.norms.getPlotItem().getAxis("left").setTicks(
-            [[(i + 0.5, t) for i, t in enumerate(rows)][:: max(1, len(rows) // 30)]])
-        self.info.setText(f"<b>{ctx.name}</b> shape {tuple(ctx.step.shape)} dims {ctx.step.dims} · mean "
-                          f"{mat.mean():.4f} · std {mat.astype(np.float64).std():.4f}")
+        if self._norm_ticks != rows:
+            self._norm_ticks = rows
+            self.norms.getPlotItem().getAxis("left").setTicks(
+                [[(i + 0.5, rows[i]) for i in range(0, len(rows), max(1, len(rows) // 30))]])
+        self.stats_runner.cancel_all()
+        self._stats_later.stop()
+        if mat.size > Heatmap.LARGE:   # a logits matrix: its norms and moments come from a worker, started once
+            self._show_stats(mat, None)  # this is painted (and not while changes keep coming)
+            self._stats_later.start(Heatmap.DELAY_MS)
+        else:
+            self._show_stats(mat, row_stats(mat))
         self._show_row(min(self.row, mat.shape[0] - 1))
+
+    def _start_stats(self) -> None:
+        if self._matrix is None or self.ctx is None:
+            return
+        mat = self._matrix[2][0]
+        self.stats_runner.start(lambda job: (mat, row_stats(mat, job.check)), self._stats_ready, self._stats_failed)
+
+    def _stats_ready(self, result) -> None:
+        mat, stats = result
+        if self._matrix is not None and self._matrix[2][0] is mat:
+            self._show_stats(mat, stats)
+
+    def _stats_failed(self, message: str, _user: bool) -> None:
+        self.info.setText(f"{self.info.text()} · the norms could not be computed: {message}")
+
+    def _show_stats(self, mat, stats) -> None:
+        ctx = self.ctx
+        n = mat.shape[0]
+        norms = stats[0] if stats is not None else np.zeros(n)
+        self.norm_bars.setOpts(x0=np.zeros(n), y=np.arange(n) + 0.5, height=0.8, width=norms)
+        top = max(float(norms.max()) if n else 0.0, 1e-6) * 1.05
+        shown = (top, n)
+        # the axes stay while the longest bar still fits and fills at least half of them (no axis redrawn)
+        kept = self._norm_range is not None and self._norm_range[1] == n and top <= self._norm_range[0] <= 2 * top
+        if stats is not None and not kept:
+            self._norm_range = shown
+            self.norms.getPlotItem().setRange(xRange=(0, top), yRange=(0, n), padding=0)
+        moments = f"mean {stats[1]:.4f} · std {stats[2]:.4f}" if stats is not None else "computing norms…"
+        self.info.setText(f"<b>{ctx.name}</b> shape {tuple(ctx.step.shape)} dims {ctx.step.dims} · {moments}")
 
     def _show_row(self, row: int) -> None:
         mat, _ = self.matrix()

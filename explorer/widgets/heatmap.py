@@ -2,6 +2,8 @@
 colours map, token labels on both axes (thinned when long), zoom/pan, and the exact value under the cursor."""
 from __future__ import annotations
 
+import warnings
+
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import Qt, Signal
@@ -24,10 +26,87 @@ def thinned_ticks(labels: list[str], limit: int = MAX_TICKS, width: int | None =
     """Every step-th label, so at most `limit` show; with `width`, long ones (<|startofpiece|>) are cut to fit
     side by side under the columns (hovering a cell still names the whole token)."""
     step = max(1, int(np.ceil(len(labels) / limit)))
-    ticks = [(i + 0.5, str(label)) for i, label in enumerate(labels) if i % step == 0]
+    ticks = [(i + 0.5, str(labels[i])) for i in range(0, len(labels), step)]
     if width is not None:
         ticks = [(x, label if len(label) <= width else label[: width - 1] + "…") for x, label in ticks]
     return ticks
+
+
+_NUMBERS: list[str] = []
+
+
+def _numbers(n: int) -> list[str]:
+    """["0", "1", ..., str(n - 1)], built once for the longest asked (a 30522-column logits matrix)."""
+    global _NUMBERS
+    if len(_NUMBERS) < n:
+        _NUMBERS = [str(i) for i in range(max(n, 2 * len(_NUMBERS)))]
+    return _NUMBERS[:n]
+
+
+def finite_range(values: np.ndarray) -> tuple[float, float]:
+    """(min, max) of the finite values; (0, 1) when there are none."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)   # all-NaN
+        lo, hi = float(np.nanmin(values)) if values.size else np.nan, float(np.nanmax(values)) if values.size else np.nan
+    if not (np.isfinite(lo) and np.isfinite(hi)):   # infinities (or nothing): the finite ones only
+        finite = values[np.isfinite(values)]
+        lo, hi = (float(finite.min()), float(finite.max())) if finite.size else (0.0, 1.0)
+    return lo, hi
+
+
+def reduced_image(data: np.ndarray, limit: tuple[int, int], boolean: bool = False,
+                  check=None) -> tuple[np.ndarray, tuple]:
+    """The float32 image of a matrix, at most `limit` (rows, cols): when larger, each pixel is the value of
+    largest magnitude in its block (the block's max and min by max-pooling, in torch, which lets go of the GIL:
+    a worker thread computing this leaves the UI thread free). Returns (image, (row factor, col factor)).
+    check: called between chunks of rows (a worker's job.check, which stops a cancelled job there)."""
+    import torch
+
+    rows, cols = data.shape
+    fr, fc = max(1, -(-rows // limit[0])), max(1, -(-cols // limit[1]))
+    if boolean and data.dtype != bool:
+        data = data.astype(bool)
+    if (fr, fc) == (1, 1):
+        return (data if data.dtype == np.float32 else data.astype(np.float32)), (1, 1)
+    source = torch.from_numpy(data if data.dtype != bool else data.view(np.uint8))
+    out = np.empty((-(-rows // fr), -(-cols // fc)), dtype=np.float32)
+    step = fr * max(1, 2_000_000 // max(fr * cols, 1))   # rows per chunk, a whole number of blocks
+    pool = torch.nn.functional.max_pool2d
+    for start in range(0, rows, step):
+        if check is not None:
+            check()
+        part = source[start:start + step].float()[None]                       # (1, rows, cols)
+        high = pool(part, (fr, fc), ceil_mode=True)[0]
+        if boolean:
+            reduced = high
+        else:
+            low = pool(-part, (fr, fc), ceil_mode=True)[0].neg_()   # (part may be the cache's own memory)
+            reduced = torch.where(high.abs() >= low.abs(), high, low)
+        out[start // fr: start // fr + reduced.shape[0]] = reduced.numpy()
+    return out, (fr, fc)
+
+
+def _levels(shown: np.ndarray, mode: str) -> tuple[np.ndarray, float, float, int]:
+    """(the image with masked cells blank, colour range low, high, how many cells are blank)."""
+    blank = 0
+    if mode == "bool":
+        lo, hi = 0.0, 1.0
+    else:
+        # Additive masks of finfo.min would flatten every colour: draw them as blank, say so on hover.
+        masked = shown <= np.finfo(np.float32).min / 2
+        blank = int(np.count_nonzero(masked))
+        if blank:
+            shown = np.where(masked, np.nan, shown)
+        lo, hi = finite_range(shown)
+    if mode == "signed":
+        bound = max(abs(lo), abs(hi), 1e-12)
+        lo, hi = -bound, bound
+    elif mode == "prob":
+        lo, hi = 0.0, max(hi, 1e-12) if hi <= 1.0 else hi
+        lo, hi = (0.0, 1.0) if hi > 0.5 else (0.0, hi)
+    if hi <= lo:
+        hi = lo + 1e-12
+    return shown, lo, hi, blank
 
 
 class Heatmap(QWidget):
@@ -60,9 +139,11 @@ class Heatmap(QWidget):
         self.caption = QLabel(" ")
         self.caption.setWordWrap(True)
         self.caption.setStyleSheet("color: #555;")
-        for label in (self.caption, self.readout):   # long texts must never widen the window
+        for label, lines in ((self.caption, 3), (self.readout, 2)):   # long texts must never widen the window
             label.setWordWrap(True)
-            label.setSizePolicy(QSizePolicy.Ignored, QSizePolicy.Preferred)
+            label.setSizePolicy(QSizePolicy.Ignored, QSizePolicy.Fixed)
+            # a fixed height: a new text never changes the layout (which would re-layout and repaint every plot)
+            label.setFixedHeight(label.fontMetrics().lineSpacing() * lines + 4)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.plot, 1)
@@ -75,63 +156,139 @@ class Heatmap(QWidget):
         self.marker.setPen(pg.mkPen(QColor("#ff00ff"), width=2))
         self.marker.setVisible(False)
         item.addItem(self.marker)
+        self._runner = None        # reduces a large matrix off the UI thread (made when first needed)
+        self._later = None         # starts that worker a moment later
+        self._pending = None
+        self._caption = None
+        self._layout = None        # what the axes show now (size, labels): unchanged axes are not rebuilt
+        self._title = None
+        self._shown_mode = None
 
     # ------------------------------------------------------------------ data
+    MAX_IMAGE = (1024, 2048)   # (rows, cols) of the image drawn; larger matrices are reduced to fit
+
     def set_matrix(self, data, row_labels=None, col_labels=None, mode: str = "signed", row_name: str = "row",
                    col_name: str = "col", title: str = "") -> None:
+        """Show `data` (kept as given: hovering, value_at and the CSV read it). The image is float32, masked cells
+        (finfo.min) blank; a matrix larger than MAX_IMAGE (a T x 30522 logits matrix) is drawn reduced, each
+        pixel the value of largest magnitude in its block, so nothing stalls and no peak disappears."""
         data = np.asarray(data)
         if data.ndim == 1:
             data = data[None]
         self.data = data
-        self.mode = mode
-        self.row_name, self.col_name = row_name, col_name
         rows, cols = data.shape
         self.row_labels = list(row_labels) if row_labels is not None and len(row_labels) == rows else \
             [str(i) for i in range(rows)]
         self.col_labels = list(col_labels) if col_labels is not None and len(col_labels) == cols else \
-            [str(i) for i in range(cols)]
-        shown = data.astype(np.float64)
-        if mode == "bool":
-            shown = data.astype(bool).astype(np.float64)
+            _numbers(cols)
+        self._cancel_full()
+        rect_rows, rect_cols = rows, cols
+        if data.size > self.LARGE:   # draw a corner now, the whole reduced picture when a worker has made it
+            corner = data[: self.CORNER[0], : self.CORNER[1]]
+            shown, factors = reduced_image(corner, self.CORNER, boolean=mode == "bool")
+            rect_rows, rect_cols = corner.shape
+            factors = (-(-rows // self.MAX_IMAGE[0]), -(-cols // self.MAX_IMAGE[1]))
+            self._start_full(data, mode)
         else:
-            # Additive masks of finfo.min would flatten every colour: draw them as blank, say so on hover.
-            shown = np.where(shown <= np.finfo(np.float32).min / 2, np.nan, shown)
-        finite = shown[np.isfinite(shown)]
-        lo, hi = (float(finite.min()), float(finite.max())) if finite.size else (0.0, 1.0)
-        if mode == "signed":
-            bound = max(abs(lo), abs(hi), 1e-12)
-            lo, hi = -bound, bound
-        elif mode == "prob":
-            lo, hi = 0.0, max(hi, 1e-12) if hi <= 1.0 else hi
-            lo, hi = (0.0, 1.0) if hi > 0.5 else (0.0, hi)
-        elif mode == "bool":
-            lo, hi = 0.0, 1.0
-        if hi <= lo:
-            hi = lo + 1e-12
-        cmap_name, legend = MODES.get(mode, MODES["signed"])
-        cmap = pg.ColorMap([0.0, 1.0], [QColor("#9e9e9e"), QColor("#2e9d4a")]) if mode == "bool" \
-            else pg.colormap.get(cmap_name)
-        self.bar.setColorMap(cmap)
+            shown, factors = reduced_image(data, self.MAX_IMAGE, boolean=mode == "bool")
+        shown, lo, hi, blank = _levels(shown, mode)
+        if mode != self.mode or self._shown_mode is None:
+            cmap_name, _ = MODES.get(mode, MODES["signed"])
+            cmap = pg.ColorMap([0.0, 1.0], [QColor("#9e9e9e"), QColor("#2e9d4a")]) if mode == "bool" \
+                else pg.colormap.get(cmap_name)
+            self.bar.setColorMap(cmap)
+            self._shown_mode = mode
+        self.mode = mode
         self.image.setImage(shown, autoLevels=False)
         self.bar.setLevels((lo, hi))
-        self.image.setRect(0, 0, cols, rows)
+        self.image.setRect(0, 0, rect_cols, rect_rows)
         item = self.plot.getPlotItem()
-        item.getAxis("left").setTicks([thinned_ticks(self.row_labels)])
-        numeric = col_labels is None or all(str(c).isdigit() for c in self.col_labels)
-        item.getAxis("bottom").setTicks([thinned_ticks(self.col_labels, 8 if numeric else (30 if cols < 100 else 16),
-                                                       width=None if numeric else self._label_chars(cols))])
-        item.setLabel("left", row_name)
-        item.setLabel("bottom", col_name)
-        item.setTitle(title or None)
-        item.vb.setLimits(xMin=-0.5, xMax=cols + 0.5, yMin=-0.5, yMax=rows + 0.5)
-        item.vb.setRange(xRange=(0, cols), yRange=(0, rows), padding=0.02)
-        extra = f"  ({np.isnan(shown).sum()} blank cells: masked, value finfo.min)" \
-            if mode != "bool" and np.isnan(shown).any() and finite.size else ""
+        layout = (rows, cols, tuple(self.row_labels), col_labels is None or tuple(self.col_labels), row_name,
+                  col_name)
+        if layout != self._layout:   # the same axes as shown (another head, another layer): leave them be
+            self._layout = layout
+            self.row_name, self.col_name = row_name, col_name
+            item.getAxis("left").setTicks([thinned_ticks(self.row_labels)])
+            numeric = col_labels is None or all(str(c).isdigit() for c in self.col_labels)
+            item.getAxis("bottom").setTicks([thinned_ticks(self.col_labels, 8 if numeric else (30 if cols < 100 else 16),
+                                                           width=None if numeric else self._label_chars(cols))])
+            item.setLabel("left", row_name)
+            item.setLabel("bottom", col_name)
+            item.vb.setLimits(xMin=-0.5, xMax=cols + 0.5, yMin=-0.5, yMax=rows + 0.5)
+            item.vb.setRange(xRange=(0, cols), yRange=(0, rows), padding=0.02)
+        if title != self._title:
+            item.setTitle(title or None)
+            self._title = title
+        _, legend = MODES.get(mode, MODES["signed"])
+        extra = f"  ({blank} blank cells: masked, value finfo.min)" if blank and mode != "bool" else ""
+        reduced = f"  · drawn reduced {factors[0]}x{factors[1]} (largest magnitude of each block; hover reads " \
+                  f"every cell)" if factors != (1, 1) else ""
+        if (rect_rows, rect_cols) != (rows, cols):
+            reduced += f"  · drawing all {rows:,} × {cols:,}…"
+        self._caption = (rows, cols, legend, extra, reduced)
         self.caption.setText(f"{rows} × {cols}   colour: {legend}   range [{format_value(lo)}, "
-                             f"{format_value(hi)}]{extra}   · wheel to zoom, drag to pan")
+                             f"{format_value(hi)}]{extra}{reduced}   · wheel to zoom, drag to pan")
         self.selected = None
         self.marker.setVisible(False)
         self.readout.setText("hover a cell to read its value")
+
+    # ------------------------------------------------------------------ large matrices
+    LARGE = 1_000_000   # cells: more (a logits matrix) is reduced in a worker, the event loop never waits for it
+    CORNER = (512, 1024)   # what of a LARGE matrix is drawn at once, unreduced, while the worker runs
+
+    DELAY_MS = 40   # the worker starts once the corner is painted (and not at all while changes keep coming)
+
+    def _cancel_full(self) -> None:
+        if self._later is not None:
+            self._later.stop()
+        self._pending = None
+        if self._runner is not None:
+            self._runner.cancel_all()
+
+    def _start_full(self, data: np.ndarray, mode: str) -> None:
+        from PySide6.QtCore import QTimer
+
+        if self._later is None:
+            self._later = QTimer(self)
+            self._later.setSingleShot(True)
+            self._later.timeout.connect(self._launch_full)
+        self._pending = (data, mode)
+        self._later.start(self.DELAY_MS)
+
+    def _launch_full(self) -> None:
+        from explorer.workers import Runner
+
+        if self._pending is None or self._pending[0] is not self.data:
+            return
+        data, mode = self._pending
+        self._pending = None
+        if self._runner is None:
+            self._runner = Runner(self, "heatmap")
+        limit = self.MAX_IMAGE
+        self._runner.start(lambda job: (data, mode, reduced_image(data, limit, mode == "bool", job.check)),
+                           self._full_ready, self._full_failed)
+
+    def busy(self) -> bool:
+        """Still drawing a large matrix (waiting to start, or its worker running)."""
+        return self._pending is not None or (self._runner is not None and self._runner.active)
+
+    def _full_ready(self, result) -> None:
+        data, mode, (shown, factors) = result
+        if data is not self.data or mode != self.mode:   # another matrix is shown by now
+            return
+        rows, cols = data.shape
+        shown, lo, hi, blank = _levels(shown, mode)
+        self.image.setImage(shown, autoLevels=False)
+        self.bar.setLevels((lo, hi))
+        self.image.setRect(0, 0, cols, rows)
+        _, _, legend, _, _ = self._caption
+        extra = f"  ({blank} blank cells: masked, value finfo.min)" if blank and mode != "bool" else ""
+        self.caption.setText(f"{rows} × {cols}   colour: {legend}   range [{format_value(lo)}, {format_value(hi)}]"
+                             f"{extra}  · drawn reduced {factors[0]}x{factors[1]} (largest magnitude of each block; "
+                             f"hover reads every cell)   · wheel to zoom, drag to pan")
+
+    def _full_failed(self, message: str, _user: bool) -> None:
+        self.caption.setText(f"{self.caption.text()}  (the whole picture could not be drawn: {message})")
 
     # ------------------------------------------------------------------ reading values
     def _label_chars(self, cols: int) -> int:

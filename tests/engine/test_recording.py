@@ -1,0 +1,134 @@
+"""The recorder keeps the forward pass's own tensors (copy-on-write) and derives the scaled and masked attention
+scores from the raw ones: same values, same API, less memory."""
+import pytest
+import torch
+import torch.nn.functional as F
+from torch import nn
+
+from engine.cache import Derived
+from engine.hooks import HookPoint, name_hook_points, record
+from engine.layers.attention import Attention
+from engine.layers.masks import causal_mask, padding_mask, to_additive
+
+
+class Writer(nn.Module):
+    """Records a value, then changes it in place in one of the ways torch allows."""
+
+    def __init__(self, how: str):
+        super().__init__()
+        self.how = how
+        self.hook = HookPoint(("batch", "hidden"), "test.value")
+
+    def forward(self, x):
+        y = self.hook(x * 2)
+        view = y[:, :2]          # a view shares the memory: writing through it must not reach the cache either
+        if self.how == "iadd":
+            y += 100
+        elif self.how == "method":
+            y.mul_(0)
+        elif self.how == "setitem":
+            y[0, 0] = -1
+        elif self.how == "view":
+            view.fill_(7)
+        elif self.how == "out":
+            torch.sub(x, x, out=y)
+        elif self.how == "inplace_kwarg":
+            F.relu(y.neg_(), inplace=True)
+        return y
+
+
+@pytest.mark.parametrize("how", ["iadd", "method", "setitem", "view", "out", "inplace_kwarg"])
+def test_an_in_place_change_after_recording_never_reaches_the_cache(how):
+    model = Writer(how)
+    name_hook_points(model)
+    x = torch.arange(6.0).reshape(2, 3)
+    with record() as cache:
+        y = model(x)
+    assert torch.equal(cache["hook"], x * 2)
+    assert not torch.equal(y, x * 2)
+
+
+def test_a_value_nobody_changes_is_kept_without_a_copy():
+    hook = HookPoint(("batch", "hidden"), "test.value")
+    hook.name = "hook"
+    x = torch.randn(2, 3)
+    with record() as cache:
+        hook(x)
+    assert cache["hook"].data_ptr() == x.data_ptr()
+    assert cache.nbytes() == x.numel() * x.element_size()
+
+
+class Core(Attention):
+    def forward(self, q, k, v, allowed, scale, bias=None):
+        return self.attend(q, k, v, allowed, scale, bias)
+
+
+def explicit(q, k, v, allowed, scale, bias):
+    """The recipe, written out: what each recorded step must equal bit for bit."""
+    scores = q @ k.transpose(-1, -2)
+    scaled = scores * scale if scale is not None else scores
+    masked = scaled + bias if bias is not None else scaled
+    if allowed is not None:
+        masked = masked + to_additive(allowed, masked.dtype)
+    pattern = torch.softmax(masked, dim=-1)
+    return scores, scaled, masked, pattern, pattern @ v
+
+
+@pytest.mark.parametrize("masking", ["causal", "padding", "all visible", "none"])
+@pytest.mark.parametrize("scale, with_bias", [(0.125, False), (None, True), (0.3, True)])
+def test_derived_attention_steps_are_the_forward_pass_values_bit_for_bit(masking, scale, with_bias):
+    torch.manual_seed(0)
+    q, k, v = (torch.randn(2, 3, 5, 4) for _ in range(3))
+    allowed = {"causal": causal_mask(5, 5), "padding": padding_mask(torch.tensor([[1, 1, 1, 0, 0], [1] * 5])),
+               "all visible": padding_mask(torch.ones(2, 5, dtype=torch.long)), "none": None}[masking]
+    bias = torch.randn(1, 3, 5, 5) if with_bias else None
+    core = Core()
+    name_hook_points(core)
+    with torch.no_grad(), record() as cache:
+        z = core(q, k, v, allowed, scale, bias)
+    scores, scaled, masked, pattern, expected_z = explicit(q, k, v, allowed, scale, bias)
+    assert torch.equal(cache["hook_scores"], scores)
+    if scale is not None:
+        assert cache.step("hook_scaled").derived
+        assert torch.equal(cache["hook_scaled"], scaled)
+    assert "hook_scaled" in cache or scale is None
+    assert cache.step("hook_attn_scores").derived
+    assert torch.equal(cache["hook_attn_scores"], masked)
+    assert cache.step("hook_attn_scores").shape == tuple(masked.shape)
+    assert torch.equal(cache["hook_pattern"], pattern)
+    assert torch.equal(z, expected_z)
+    assert cache.names() == [n for n in ["hook_q", "hook_k", "hook_v", "hook_scores", "hook_scaled", "hook_mask",
+                                         "hook_attn_scores", "hook_pattern", "hook_z"]
+                             if (n != "hook_scaled" or scale is not None) and (n != "hook_mask" or allowed is not None)]
+    # the fused path (no recording) computes the same output
+    with torch.no_grad():
+        fused = core(q, k, v, allowed, scale, bias)
+    assert torch.allclose(fused, z, atol=1e-6)
+
+
+def test_derived_steps_take_no_memory_of_their_own_and_read_like_any_other():
+    torch.manual_seed(0)
+    q, k, v = (torch.randn(1, 2, 16, 4) for _ in range(3))
+    core = Core()
+    name_hook_points(core)
+    with torch.no_grad(), record() as cache:
+        core(q, k, v, causal_mask(16, 16), 0.5)
+    step = cache.step("hook_attn_scores")
+    assert isinstance(step.stored, Derived)
+    assert step.nbytes == 2 * 16 * 16 * 4 and step.dtype == torch.float32
+    assert cache.nbytes() < cache.nominal_bytes()
+    first = cache["hook_attn_scores"]
+    assert cache["hook_attn_scores"] is first            # read twice, computed once
+    arrays = cache.to_numpy_dict()
+    assert (arrays["hook_scaled"] == (cache["hook_scores"] * 0.5).numpy()).all()
+
+
+def test_only_some_names_still_derives_a_step_whose_inputs_are_not_recorded():
+    torch.manual_seed(0)
+    q, k, v = (torch.randn(1, 2, 6, 4) for _ in range(3))
+    core = Core()
+    name_hook_points(core)
+    with torch.no_grad(), record(names={"hook_attn_scores"}) as cache:
+        core(q, k, v, causal_mask(6, 6), 0.5)
+    assert cache.names() == ["hook_attn_scores"]
+    assert torch.equal(cache["hook_attn_scores"], explicit(q, k, v, causal_mask(6, 6), 0.5, None)[2])
