@@ -1150,6 +1150,9 @@ def main(argv: list[str] | None = None) -> int:
         print(f"main.py: error: {one_line(problem, 1000)}", file=sys.stderr, flush=True)
         return 2
     app = QApplication.instance() or QApplication(sys.argv[:1])
+    from explorer.fonts import MISSING_FONT_NOTE, ensure_cjk_font
+    if ensure_cjk_font(app) is None:   # the window still opens; Chinese would show as boxes
+        print(f"main.py: note: {MISSING_FONT_NOTE}", file=sys.stderr, flush=True)
     previous_hook = install_excepthook()
     try:
         try:
