@@ -642,7 +642,7 @@ def describe(a: Account) -> str:
         lines.append(f"  ALBERT sharing: {al['shared_total']:,} shared vs {al['unshared_total']:,} if each of the "
                      f"{al['depth']} layers had its own ({al['layer_params']:,} per layer)")
         lines.append(f"  ALBERT embedding: V·H = {emb['VxH']:,} vs V·E + E·H = {emb['VxE+ExH']:,}: "
-                     f"{emb['saving']:.1%} smaller (the seed says {emb['seed_claim']})")
+                     f"{emb['saving']:.1%} smaller (the chapter says {emb['seed_claim']})")
     lines.append("")
     lines.append("  weights: " + ", ".join(f"{k} {human_bytes(v)}" for k, v in a.memory_bytes.items()))
     kv = a.kv_cache

@@ -151,7 +151,7 @@ GPT = [
            dict(vocab_size=40478, n_positions=512, n_embd=768, n_layer=12, n_head=12, afn="gelu"),
            _hub("openai-community/openai-gpt", "Radford et al. 2018, section 4.1 (12 layers, 768 hidden, "
                 "12 heads, FFN 3072)"), runnable=True, extra={"stated": "117M"},
-           notes="Hidden 768 and FFN 3072 (the seed's table swaps the two). Post-norm, LM head tied."),
+           notes="Hidden 768 and FFN 3072 (the chapter's table swaps the two). Post-norm, LM head tied."),
 ]
 
 
@@ -227,7 +227,7 @@ def _llama2(size: str, hidden: int, ffn: int, layers: int, heads: int, kv: int, 
                                                               f"for {heads} query heads." if kv != heads else "."))
 
 
-_LLAMA3_NOTE = "Released April 2024 (not 2023, as the seed says); 128K-token tiktoken vocabulary, RoPE base 500000"
+_LLAMA3_NOTE = "Released April 2024 (not 2023, as the chapter says); 128K-token tiktoken vocabulary, RoPE base 500000"
 
 LLAMA = [
     _llama1("7b", 4096, 11008, 32, 32, "6.7B"),

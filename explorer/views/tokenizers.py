@@ -1,4 +1,4 @@
-"""Tools > Compare tokenizers: the seed's table (character-level BPE vs byte-level BPE) answered on any text.
+"""Tools > Compare tokenizers: the chapter's table (character-level BPE vs byte-level BPE) answered on any text.
 
 Two tabs in one non-modal dialog:
 
@@ -88,7 +88,7 @@ EXAMPLES = (
 )
 
 NOTE = {
-    "en": "<b>The seed's table, on your text.</b> Character-level BPE and WordPiece start from the characters seen "
+    "en": "<b>The chapter's table, on your text.</b> Character-level BPE and WordPiece start from the characters seen "
           "in training: anything else (an emoji, a rare Chinese character) becomes <span style='color:#c62828'>"
           "[UNK]</span> and is lost. Byte-level BPE (RoBERTa, GPT-2) starts from the 256 bytes, so it encodes "
           "every string and never needs [UNK]; LLaMA's BPE falls back to bytes (&lt;0xF0&gt;…) for unseen "
