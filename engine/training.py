@@ -72,6 +72,9 @@ def load_corpus(path: str | Path | None = None) -> Corpus:
         raise InputError(f"{path.name} is not UTF-8 text (byte {error.start} cannot be read).") from None
     except OSError as error:
         raise InputError(f"{path.name} cannot be read ({error.strerror}).") from None
+    if "\x00" in text:   # valid UTF-8 can still be a binary file (images, archives hold NUL bytes)
+        raise InputError(f"{path.name} looks like a binary file (it holds NUL bytes), not text: give a UTF-8 .txt "
+                         f"file.")
     documents = split_documents(text)
     if not documents:
         raise InputError(f"{path.name} holds no text.")
