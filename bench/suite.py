@@ -202,8 +202,13 @@ def window_rows(args, env, log) -> list[Row]:
     return rows
 
 
+def induction_rows(args, env, log) -> list[Row]:
+    from bench.induction import induction_rows as rows   # the experiment, not a comparison: bench/induction.py
+    return rows(args, env, log)
+
+
 SECTIONS = {"forward": forward_rows, "memory": memory_rows, "lens": lens_rows, "params": params_rows,
-            "window": window_rows}
+            "window": window_rows, "induction": induction_rows}
 
 
 # ------------------------------------------------------------------------------------------------ output

@@ -6,7 +6,7 @@ import warnings
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import QLineF, QPointF, QRectF, Qt, Signal
-from PySide6.QtGui import QColor, QFont, QPainter, QPen
+from PySide6.QtGui import QColor, QFont, QFontMetricsF, QPainter, QPen
 from PySide6.QtWidgets import (QCheckBox, QComboBox, QHBoxLayout, QLabel, QSpinBox, QVBoxLayout, QWidget)
 
 from explorer.session import (as_matrix, attention_title, format_value, head_title, is_pattern, layer_of,
@@ -14,6 +14,7 @@ from explorer.session import (as_matrix, attention_title, format_value, head_tit
 from explorer.views.base import StepContext, View
 from explorer.widgets.heatmap import Heatmap
 from explorer.widgets.plots import Graveyard, add_label, layout_widget
+from explorer.widgets.token_axis import nice_step
 
 HEAD_COLOURS = ["#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b", "#e377c2", "#7f7f7f",
                 "#bcbd22", "#17becf", "#393b79", "#637939", "#8c6d31", "#843c39", "#7b4173", "#3182bd"]
@@ -71,18 +72,27 @@ class LayerHeadBar(QWidget):
         self.head_changed.emit(value - 1)
 
     def update_for(self, ctx: StepContext, heads: int) -> None:
-        self._layers = layers_of(ctx)
+        # only what changed is set: an unchanged combo or spin box is not repainted (a head change stays cheap)
+        layers = layers_of(ctx)
         where = layer_of(ctx.name)
         self.layer.blockSignals(True)
-        self.layer.clear()
-        self.layer.addItems([f"{i + 1}" for i in self._layers])
-        if where is not None and where[1] in self._layers:
-            self.layer.setCurrentIndex(self._layers.index(where[1]))
+        if layers != self._layers:
+            self._layers = layers
+            self.layer.clear()
+            self.layer.addItems([f"{i + 1}" for i in layers])
+        if where is not None and where[1] in layers and self.layer.currentIndex() != layers.index(where[1]):
+            self.layer.setCurrentIndex(layers.index(where[1]))
         self.layer.blockSignals(False)
         self.head.blockSignals(True)
-        self.head.setRange(1, max(heads, 1))
-        self.head.setValue(min(ctx.head, heads - 1) + 1)
+        if self.head.maximum() != max(heads, 1):
+            self.head.setRange(1, max(heads, 1))
+        if self.head.value() != min(ctx.head, heads - 1) + 1:
+            self.head.setValue(min(ctx.head, heads - 1) + 1)
         self.head.blockSignals(False)
+
+    def set_title(self, text: str) -> None:
+        if self.title.text() != text:
+            self.title.setText(text)
 
 
 class HeadView(View):
@@ -110,11 +120,51 @@ class AttentionView(HeadView):
         super().__init__(state, parent)
         self.bar = LayerHeadBar()
         self.heatmap = Heatmap()
+        # long inputs: a window of rows around one query, every key still in view (click a cell to pick it)
+        self.near = QCheckBox(f"only the {self.NEAR_ROWS} rows around query")
+        self.near.setToolTip("a window of rows around the chosen query; click a cell to choose its query")
+        self.query_box = QSpinBox()   # positions from 0, as the token labels count them
+        self.query_box.setKeyboardTracking(False)
+        near = QHBoxLayout()
+        near.setContentsMargins(0, 0, 0, 0)
+        near.addWidget(self.near)
+        near.addWidget(self.query_box)
+        near.addStretch(1)
         layout = QVBoxLayout(self)
         layout.addWidget(self.bar)
+        layout.addLayout(near)
         layout.addWidget(self.heatmap, 1)
         self.bar.layer_changed.connect(self._choose_layer)
         self.bar.head_changed.connect(self._choose_head)
+        self.near.toggled.connect(self._show_near)
+        self.query_box.valueChanged.connect(self._query_chosen)
+        self.heatmap.cell_clicked.connect(self._cell_clicked)
+        state.events.selection.connect(self._selection_changed)
+
+    NEAR_ROWS = 32
+
+    def _cell_clicked(self, row: int, col: int) -> None:
+        self.state.select(row, col)
+
+    def _query_chosen(self, query: int) -> None:
+        self.state.select(query, self.state.key)
+
+    def _selection_changed(self, _cell) -> None:
+        if self.ctx is None or self.state.query is None:
+            return
+        self.query_box.blockSignals(True)
+        self.query_box.setValue(min(self.state.query, self.query_box.maximum()))
+        self.query_box.blockSignals(False)
+        if self.near.isChecked():   # (otherwise the user's own zoom stays)
+            self._show_near()
+
+    def _show_near(self, *_) -> None:
+        """The window of rows around the query when asked for, else the whole matrix."""
+        if self.near.isChecked():
+            query = self.query_box.value()
+            self.heatmap.show_rows(query - self.NEAR_ROWS // 2, query + self.NEAR_ROWS // 2 - 1)
+        else:
+            self.heatmap.reset_view()
 
     def show_step(self, ctx: StepContext) -> None:
         super().show_step(ctx)
@@ -126,9 +176,16 @@ class AttentionView(HeadView):
         mat, _ = as_matrix(arr, step.dims, head)
         rows, cols = qk_labels(ctx, mat.shape)
         mode = "bool" if mat.dtype == bool else mode_for(step.key, step.name)
-        self.bar.title.setText(f"<b>{ctx.name}</b>  shape {tuple(step.shape)} · rows: queries, columns: keys")
+        self.bar.set_title(f"<b>{ctx.name}</b>  shape {tuple(step.shape)} · rows: queries, columns: keys")
         self.heatmap.set_matrix(mat, rows, cols, mode=mode, row_name="query", col_name="key",
                                 title=f"{attention_title(ctx.name)} · {head_title(head)}")
+        if self.query_box.maximum() != mat.shape[0] - 1:
+            self.query_box.blockSignals(True)
+            self.query_box.setRange(0, mat.shape[0] - 1)
+            self.query_box.setValue(min(self.state.query or 0, mat.shape[0] - 1))
+            self.query_box.blockSignals(False)
+        if self.near.isChecked():   # (a new size of matrix resets the view)
+            self._show_near()
 
 
 def head_slice(arr: np.ndarray, dims: tuple[str, ...], head: int) -> np.ndarray:
@@ -241,7 +298,16 @@ class GridView(View):
         self.info.setWordWrap(True)
         self.readout = QLabel("hover a thumbnail to read a value")
         self.readout.setTextFormat(Qt.PlainText)   # token labels such as <s> are text, not markup
+        self.scaling = QComboBox()   # shared: thumbnails comparable; own: each one's pattern visible
+        self.scaling.addItem("one colour scale for all heads", "shared")
+        self.scaling.addItem("each thumbnail its own scale", "own")
+        self.scaling.currentIndexChanged.connect(self._scaling_chosen)
+        self.scale_text = QLabel()
+        top = QHBoxLayout()
+        top.addWidget(self.scaling)
+        top.addWidget(self.scale_text, 1)
         layout = QVBoxLayout(self)
+        layout.addLayout(top)
         layout.addWidget(self.info)
         layout.addWidget(self.canvas, 1)
         layout.addWidget(self.readout)
@@ -262,17 +328,21 @@ class GridView(View):
         self.pitch = 1.0                # view units from one thumbnail to the next (matrix cells + the gap)
         self._drawn = None              # (generation, the step names shown): what the mosaic holds
         self._labelled = None           # the layout the labels were placed for
+        self.shown_range = (0.0, 1.0)   # (low, high) of the colour scale: shared, or the extremes of the own ones
         self.canvas.scene().sigMouseClicked.connect(self._clicked)
         self.canvas.scene().sigMouseMoved.connect(self._hovered)
 
     def shown_key(self) -> tuple:
-        return super().shown_key() + (self.state.head,)   # the chosen head is framed
+        return super().shown_key() + (self.state.head, self.scaling.currentData())   # the chosen head is framed
+
+    def _scaling_chosen(self, _index: int) -> None:
+        self.refresh()
 
     def show_step(self, ctx: StepContext) -> None:
         super().show_step(ctx)
         layers = layers_of(ctx) or [None]
         names = tuple(same_step_in_layer(ctx.name, layer) if layer is not None else ctx.name for layer in layers)
-        drawn = (self.state.generation, names)
+        drawn = (self.state.generation, names, self.scaling.currentData())
         if drawn != self._drawn:
             self._draw(ctx, layers, names)
             self._drawn = drawn
@@ -291,7 +361,8 @@ class GridView(View):
             arr = tensor.numpy()
             mats.append([head_slice(arr, dims, h) for h in range(heads)])   # views into the cache, no copies
             reduced.append(thumbnails(heads_view(tensor, dims, heads), factor))
-        index = self._colour(np.stack(reduced), pattern)                            # (L, H, r', c') uint8
+        shared = self.scaling.currentData() == "shared"
+        index, (lo, hi) = self._colour(np.stack(reduced), pattern, shared)          # (L, H, r', c') uint8
         n_layers = len(layers)
         t_r, t_c = index.shape[2], index.shape[3]
         gap = max(1, max(t_r, t_c) // 16)
@@ -316,24 +387,32 @@ class GridView(View):
         layer_text = f"L1 … L{n_layers}" if layers[0] is not None and n_layers > 1 else "L1"
         self.caption.setText(f"rows: layers {layer_text} · columns: heads {head_text}"
                              + (f" · thumbnails reduced {factor}x (largest of each block)" if factor > 1 else ""))
-        self.info.setText(f"{steps[0].key} for every layer (rows, L1 first) and head (columns, h1 first) · colour: "
-                          f"viridis, {'0 → 1' if pattern else 'min → max per head'} · click one to open it")
+        self.info.setText(f"{steps[0].key} for every layer (rows, L1 first) and head (columns, h1 first) · "
+                          f"click one to open it")
+        low = "0" if pattern else format_value(float(lo.min()))
+        self.shown_range = (float(lo.min()), float(hi.max()))
+        self.scale_text.setText(f"colour (viridis): {low} … max {format_value(float(hi.max()))}, the same for every "
+                                "thumbnail" if shared else
+                                f"colour (viridis): each thumbnail from {'0' if pattern else 'its min'} to its own "
+                                f"max (the largest: {format_value(float(hi.max()))}; hover to read values)")
 
     @staticmethod
-    def _colour(values: np.ndarray, pattern: bool) -> np.ndarray:
-        """(L, H, r, c) values (NaN: masked) -> (L, H, r, c) colour indices 0..254, each thumbnail scaled to its
-        own range (patterns: 0..1); masked cells BLANK."""
-        if pattern:
-            lo, hi = np.float32(0), np.float32(1)
-        else:
-            with warnings.catch_warnings():
-                warnings.simplefilter("ignore", RuntimeWarning)   # a thumbnail masked everywhere
-                lo = np.nan_to_num(np.nanmin(values, axis=(2, 3), keepdims=True))
-                hi = np.nan_to_num(np.nanmax(values, axis=(2, 3), keepdims=True), nan=1.0)
-        with np.errstate(all="ignore"):
-            scaled = (values - lo) * (254.0 / np.maximum(hi - lo, 1e-12))
-        np.clip(scaled, 0, 254, out=scaled)
-        return np.nan_to_num(scaled, nan=BLANK, copy=False).astype(np.uint8)
+    def _colour(values: np.ndarray, pattern: bool, shared: bool = True) -> tuple[np.ndarray, tuple]:
+        """(L, H, r, c) values (NaN: masked) -> ((L, H, r, c) colour indices 0..254, (low, high)): one range for
+        all thumbnails (shared) or each its own; patterns start at 0, other steps at their min; masked BLANK.
+        low and high are arrays that broadcast over the thumbnails."""
+        axes = (0, 1, 2, 3) if shared else (2, 3)
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", RuntimeWarning)   # a thumbnail masked everywhere
+            hi = np.nan_to_num(np.nanmax(values, axis=axes, keepdims=True), nan=1.0)
+            lo = np.zeros_like(hi) if pattern else np.nan_to_num(np.nanmin(values, axis=axes, keepdims=True))
+        with np.errstate(all="ignore"):   # (NaN cells are cast to anything, then set BLANK)
+            scaled = values - lo
+            scaled *= 254.0 / np.maximum(hi - lo, 1e-12)
+            np.clip(scaled, 0, 254, out=scaled)
+            index = scaled.astype(np.uint8)
+        index[np.isnan(values)] = BLANK
+        return index, (lo, hi)
 
     def _label(self, layers: list, heads: int) -> None:
         for item in self.labels:
@@ -408,11 +487,15 @@ class GridView(View):
 class LinesCanvas(QWidget):
     """Tokens on the left (queries) and right (keys); a line per weight, thickness by weight, one colour per head.
 
-    Lines are chosen with numpy when the data changes (weights >= MIN_WEIGHT, at most MAX_LINES of the strongest
-    per head, all of a hovered row) and drawn in batches of one pen each (weights rounded to LEVELS steps of
-    thickness and opacity): a paint costs a few drawLines calls, not one Python iteration per (query, key)."""
+    Which lines: every weight >= MIN_WEIGHT while there are at most ALL_UP_TO query tokens; beyond that only the
+    top_k(T) strongest links of each query token (the rule is written on the canvas), so a long input stays a
+    readable fan rather than a solid mass; all of a hovered row. Lines are chosen with numpy when the data changes
+    and drawn in batches of one pen each (weights rounded to LEVELS steps of thickness and opacity): a paint costs
+    a few drawLines calls, not one Python iteration per (query, key)."""
     MIN_WEIGHT = 0.02
-    MAX_LINES = 400
+    TOP = 44   # px above the first row: the rule, then the column titles
+    ALL_UP_TO = 32
+    TOP_K = ((128, 3), (256, 2))   # (up to this many tokens, links per query token); beyond: 1
     SMOOTH_UP_TO = 150   # antialiased when at most this many lines are drawn (6x dearer for thick lines)
     LEVELS = 24
 
@@ -423,7 +506,10 @@ class LinesCanvas(QWidget):
         self.right_tokens: list[str] = []
         self.weights: dict[int, np.ndarray] = {}   # head -> (q, k)
         self.focus: int | None = None
-        self.hidden = 0                            # lines over the budget, not drawn (said on the canvas)
+        self.hidden = 0                            # links >= MIN_WEIGHT the rule left out (said on the canvas)
+        self.drawn = 0                             # lines drawn by the last paint
+        self.strongest = 1.0                       # the largest weight drawn by the last paint
+        self.label_rects: dict[str, list[QRectF]] = {"left": [], "right": []}
         self._chosen: dict[tuple[int, int | None], tuple] = {}
         self.setMinimumHeight(200)
 
@@ -433,7 +519,7 @@ class LinesCanvas(QWidget):
         self.update()
 
     def _row_y(self, i, n: int):
-        top, bottom = 30, self.height() - 20
+        top, bottom = self.TOP, self.height() - 20
         return top + (bottom - top) * (np.asarray(i) + 0.5) / max(n, 1)
 
     def lines_of(self, head: int, focus: int | None) -> tuple[np.ndarray, np.ndarray, np.ndarray, int]:
@@ -450,23 +536,43 @@ class LinesCanvas(QWidget):
                 self._chosen[key] = (np.full(len(cols), focus), cols, row[cols], 0)
             else:
                 w = np.nan_to_num(np.asarray(mat, dtype=np.float32), nan=0.0)
-                rows, cols = np.nonzero(w >= self.MIN_WEIGHT)
+                shown = int(np.count_nonzero(w >= self.MIN_WEIGHT))
+                if self.top_k(w.shape[0]) is None:
+                    rows, cols = np.nonzero(w >= self.MIN_WEIGHT)
+                else:   # each query row's TOP_K strongest, however weak (at 512 tokens a weight is ~1/512)
+                    k = min(self.top_k(w.shape[0]), w.shape[1])
+                    cols = w.argmax(axis=1) if k == 1 else np.argpartition(w, -k, axis=1)[:, -k:].ravel()
+                    rows = np.repeat(np.arange(w.shape[0]), k)
+                    some = w[rows, cols] > 0
+                    rows, cols = rows[some], cols[some]
                 values = w[rows, cols]
-                left_out = 0
-                if len(values) > self.MAX_LINES:   # the strongest MAX_LINES
-                    keep = np.argpartition(values, -self.MAX_LINES)[-self.MAX_LINES:]
-                    left_out = len(values) - self.MAX_LINES
-                    rows, cols, values = rows[keep], cols[keep], values[keep]
+                left_out = shown - int(np.count_nonzero(values >= self.MIN_WEIGHT))   # links >= MIN_WEIGHT left out
                 order = np.argsort(values, kind="stable")   # strong lines drawn last, on top
                 self._chosen[key] = (rows[order], cols[order], values[order].astype(np.float64), left_out)
         return self._chosen[key]
+
+    def top_k(self, queries: int) -> int | None:
+        """How many links of each query token are drawn (None: all of them >= MIN_WEIGHT)."""
+        if queries <= self.ALL_UP_TO:
+            return None
+        return next((k for most, k in self.TOP_K if queries <= most), 1)
+
+    def rule(self) -> str:
+        """Which lines are drawn, in words (on the canvas)."""
+        k = self.top_k(len(self.left_tokens))
+        if self.focus is not None:
+            return f"every link of query {self.focus} ≥ {self.MIN_WEIGHT}"
+        if k is None:
+            return f"every link ≥ {self.MIN_WEIGHT}"
+        return (f"top {k} link{'s' if k > 1 else ''} per query token · thickness relative to the strongest drawn "
+                f"({format_value(self.strongest)}) · hover a query for its whole row")
 
     def mouseMoveEvent(self, event):
         x, y = event.position().x(), event.position().y()
         n = len(self.left_tokens)
         focus = None
         if n and x < self.width() * 0.35:
-            i = int((y - 30) / max((self.height() - 50) / n, 1))
+            i = int((y - self.TOP) / max((self.height() - self.TOP - 20) / n, 1))
             focus = i if 0 <= i < n else None
         if focus != self.focus:
             self.focus = focus
@@ -487,34 +593,49 @@ class LinesCanvas(QWidget):
         font.setPointSize(10 if max(nq, nk, 1) < 40 else 7)
         painter.setFont(font)
         painter.setPen(QColor("#333"))
-        painter.drawText(QRectF(0, 2, xl - 8, 24), Qt.AlignRight | Qt.AlignVCenter, "queries")
-        painter.drawText(QRectF(xr + 8, 2, w - xr - 8, 24), Qt.AlignLeft | Qt.AlignVCenter, "keys")
-        step = max(1, max(nq, nk) // 60)
-        for i in list(range(0, nq, step)) + ([self.focus] if self.focus is not None and self.focus < nq else []):
-            painter.setPen(QColor("#c00") if i == self.focus else QColor("#222"))
-            painter.drawText(QRectF(0, float(self._row_y(i, nq)) - 9, xl - 8, 18), Qt.AlignRight | Qt.AlignVCenter,
-                             self.left_tokens[i])
-        painter.setPen(QColor("#222"))
-        for j in range(0, nk, step):
-            painter.drawText(QRectF(xr + 8, float(self._row_y(j, nk)) - 9, w - xr - 8, 18),
-                             Qt.AlignLeft | Qt.AlignVCenter, self.right_tokens[j])
+        head = QFontMetricsF(font).height()   # the rule on the first line, then the column titles
+        painter.drawText(QRectF(0, head + 4, xl - 8, head), Qt.AlignRight | Qt.AlignVCenter, "queries")
+        painter.drawText(QRectF(xr + 8, head + 4, w - xr - 8, head), Qt.AlignLeft | Qt.AlignVCenter, "keys")
+        # labels thin out to one per line of text (the font's own height: the same at any screen scale)
+        metrics = QFontMetricsF(font)
+        spacing = (self.height() - self.TOP - 20) / max(nq, nk, 1)
+        step = nice_step((metrics.height() + 1) / max(spacing, 1e-6))
+        name = (lambda i, token: token) if step == 1 else (lambda i, token: f"{i} {token}")   # thinned: where
+        self.label_rects = {"left": [], "right": []}   # what each drawn label covers (tests check no overlap)
+        for side, tokens, n, x0, x1, align in (("left", self.left_tokens, nq, 0, xl - 8, Qt.AlignRight),
+                                                ("right", self.right_tokens, nk, xr + 8, w, Qt.AlignLeft)):
+            painter.setPen(QColor("#222"))
+            for i in range(0, n, step):
+                box = QRectF(x0, float(self._row_y(i, n)) - metrics.height() / 2, x1 - x0, metrics.height())
+                painter.drawText(box, align | Qt.AlignVCenter, name(i, tokens[i]))
+                self.label_rects[side].append(painter.boundingRect(box, align | Qt.AlignVCenter, name(i, tokens[i])))
+        if self.focus is not None and self.focus < nq:   # the hovered query, over the thinned labels
+            box = QRectF(0, float(self._row_y(self.focus, nq)) - metrics.height() / 2, xl - 8, metrics.height())
+            painter.fillRect(painter.boundingRect(box, Qt.AlignRight | Qt.AlignVCenter,
+                                                  name(self.focus, self.left_tokens[self.focus])), QColor("white"))
+            painter.setPen(QColor("#c00"))
+            painter.drawText(box, Qt.AlignRight | Qt.AlignVCenter, name(self.focus, self.left_tokens[self.focus]))
         left_out = 0
         chosen = {head: self.lines_of(head, self.focus) for head in self.weights}
         # few lines: antialiased and translucent; many: opaque colours mixed with white (translucent lines cost
         # Qt's raster engine 5-20x more, and a dense fan looks the same)
         smooth = sum(len(c[2]) for c in chosen.values()) <= self.SMOOTH_UP_TO
         painter.setRenderHint(QPainter.Antialiasing, smooth)
+        # thickness: the weight itself, or (top-k links of a long input, all weak) relative to the strongest drawn
+        self.strongest = max((float(c[2].max()) for c in chosen.values() if len(c[2])), default=1.0)
+        relative = self.focus is None and self.top_k(nq) is not None and self.strongest > 0
+        gain = 1.0 / self.strongest if relative else 1.0
         for head in self.weights:
             rows, cols, values, more = chosen[head]
             left_out += more
             if not len(values):
                 continue
             y0, y1 = self._row_y(rows, nq), self._row_y(cols, nk)
-            levels = np.clip(np.rint(values * self.LEVELS), 1, self.LEVELS).astype(int)
+            levels = np.clip(np.rint(values * gain * self.LEVELS), 1, self.LEVELS).astype(int)
             base = QColor(HEAD_COLOURS[head % len(HEAD_COLOURS)])
             # at most 8 px, and no thicker than about a row's spacing: at 512 tokens rows are 1-2 px apart, and
             # wider lines would only cost blending time
-            widest = min(8.0, max(1.0, 1.5 * (self.height() - 50) / max(nq, nk, 1)))
+            widest = min(8.0, max(1.0, 1.5 * (self.height() - self.TOP - 20) / max(nq, nk, 1)))
             for level in np.unique(levels).tolist():
                 weight = level / self.LEVELS
                 strength = min(1.0, 0.15 + 0.85 * weight)
@@ -528,11 +649,11 @@ class LinesCanvas(QWidget):
                 picked = np.flatnonzero(levels == level)
                 painter.drawLines([QLineF(xl, a, xr, b) for a, b in zip(y0[picked].tolist(), y1[picked].tolist())])
         self.hidden = left_out
-        if left_out:
-            painter.setPen(QColor("#555"))
-            painter.drawText(QRectF(xl, 2, xr - xl, 24), Qt.AlignCenter,
-                             f"the {self.MAX_LINES:,} strongest lines of each head shown ({left_out:,} more ≥ "
-                             f"{self.MIN_WEIGHT} hidden: hover a query for its row)")
+        self.drawn = sum(len(c[2]) for c in chosen.values())
+        painter.setPen(QColor("#555"))
+        rule_box = QRectF(0, 2, w, QFontMetricsF(font).height())
+        painter.drawText(rule_box, Qt.AlignCenter,
+                         self.rule() + (f" · {left_out:,} weaker not drawn" if left_out else ""))
         painter.end()
 
 
@@ -550,8 +671,9 @@ class LinesView(HeadView):
         layout.addWidget(self.bar)
         layout.addLayout(self.checks_box)
         layout.addWidget(self.canvas, 1)
-        legend = QLabel("line thickness = attention weight (weights < 0.02 hidden) · hover a query token "
-                        "to isolate its row · tick heads to overlay them in their colours")
+        legend = QLabel(f"line thickness = attention weight (weights < {LinesCanvas.MIN_WEIGHT} hidden; beyond "
+                        f"{LinesCanvas.ALL_UP_TO} tokens only each query's strongest few) · "
+                        "hover a query token to isolate its row · tick heads to overlay them in their colours")
         legend.setWordWrap(True)   # a long label must not set the window's minimum width
         layout.addWidget(legend)
         self.bar.layer_changed.connect(self._choose_layer)
@@ -561,7 +683,7 @@ class LinesView(HeadView):
         step = ctx.step
         heads = heads_of(step)
         self.bar.update_for(ctx, heads)
-        self.bar.title.setText(f"<b>{ctx.name}</b>")
+        self.bar.set_title(f"<b>{ctx.name}</b>")
         if len(self.checks) != heads:
             for c in self.checks:
                 c.deleteLater()

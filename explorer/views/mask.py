@@ -78,7 +78,7 @@ class MaskView(View):
         mat = mat.astype(bool)
         rows = ctx2.tokens_for("q_pos", mat.shape[0])
         cols = ctx2.tokens_for("k_pos", mat.shape[1])
-        self.bar.title.setText(f"<b>{self.mask_name}</b> shape {tuple(step.shape)} (the boolean mask recorded "
+        self.bar.set_title(f"<b>{self.mask_name}</b> shape {tuple(step.shape)} (the boolean mask recorded "
                                "before it becomes an additive finfo.min bias)")
         self.kind.setText(f"<b>{describe_mask(mat)}</b> · {int(mat.sum())} of {mat.size} cells may attend")
         self.heatmap.set_matrix(mat, rows, cols, mode="bool", row_name="query", col_name="key")

@@ -48,6 +48,7 @@ class QKVView(HeadView):
         lower.addWidget(self.sums)
         lower.setSizes([500, 500])
         body = QSplitter(Qt.Vertical)
+        mats.setMinimumHeight(180)   # on a small or scaled screen the matrices keep room; the arithmetic shrinks
         body.addWidget(mats)
         box = QWidget()
         bl = QVBoxLayout(box)
@@ -55,6 +56,8 @@ class QKVView(HeadView):
         bl.addLayout(picker)
         bl.addWidget(lower, 1)
         body.addWidget(box)
+        body.setStretchFactor(0, 3)
+        body.setStretchFactor(1, 2)
         layout = QVBoxLayout(self)
         layout.addWidget(self.bar)
         layout.addWidget(body, 1)
@@ -92,7 +95,7 @@ class QKVView(HeadView):
         heads = q.shape[1] if q is not None else 1
         self.head = min(ctx.head, heads - 1)
         self.bar.update_for(ctx, heads)
-        self.bar.title.setText(f"<b>{self.prefix}</b> · Q, K, V of one head (rows: tokens, columns: head_dim)")
+        self.bar.set_title(f"<b>{self.prefix}</b> · Q, K, V of one head (rows: tokens, columns: head_dim)")
         self.n = {"q": 0, "k": 0}
         self.labels = {"q": [], "k": []}
         for k, m in self.maps.items():

@@ -6,12 +6,14 @@ import html
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import Qt, QTimer
-from PySide6.QtWidgets import QHBoxLayout, QLabel, QSizePolicy, QSpinBox, QSplitter, QVBoxLayout
+from PySide6.QtWidgets import QHBoxLayout, QSpinBox, QSplitter, QVBoxLayout
 
 from explorer.session import as_matrix
 from explorer.views.base import StepContext, View
-from explorer.widgets.heatmap import Heatmap
-from explorer.widgets.plots import plot_widget
+from explorer.widgets.heatmap import Heatmap, finite_range, quiet_axes
+from explorer.widgets.plots import plot_widget, style_plot_item
+from explorer.widgets.text_lines import TextLines
+from explorer.widgets.token_axis import TokenAxis
 from explorer.workers import Runner
 
 
@@ -48,13 +50,13 @@ class VectorsView(View):
         self.head_box.setMinimum(1)
         self.head_box.setKeyboardTracking(False)
         self.head_box.valueChanged.connect(self._head_chosen)
-        self.info = QLabel()
-        self.info.setWordWrap(True)
-        self.info.setSizePolicy(QSizePolicy.Ignored, QSizePolicy.Fixed)   # a new text never moves the plots
-        self.info.setFixedHeight(self.info.fontMetrics().lineSpacing() * 2 + 4)
+        self.info = TextLines(2, rich=True)   # a new text repaints it only: never moves the plots
         self.norms = plot_widget("L2 norm per token")
+        self.norms.getPlotItem().setAxisItems({"left": TokenAxis("left")})   # token labels that thin out
+        style_plot_item(self.norms.getPlotItem())
         self.norms.getPlotItem().invertY(True)
-        self.norm_bars = pg.BarGraphItem(x0=[0], y=[0.5], height=0.8, width=[0], brush="#5b8bd0")
+        # no outline: at 400+ tokens outlined bars 1 px apart would merge into a black block
+        self.norm_bars = pg.BarGraphItem(x0=[0], y=[0.5], height=0.8, width=[0], brush="#5b8bd0", pen=None)
         self.norms.addItem(self.norm_bars)   # one item each, their data replaced: nothing freed per step
         self.line = plot_widget("one token's vector (click a row)")
         self.line.setLabel("bottom", "feature")
@@ -62,6 +64,11 @@ class VectorsView(View):
         self.curve = self.line.plot([0], [0], pen=pg.mkPen("#c0392b", width=1), antialias=False)
         self.curve.setDownsampling(auto=True, method="peak")   # a vocabulary-long vector: about a point per pixel
         self.curve.setClipToView(True)
+        for plot in (self.norms, self.line):
+            quiet_axes(plot.getPlotItem())
+        self.line.getPlotItem().disableAutoRange()   # set by _fit_line: unchanged axes are not redrawn
+        self._line_range = None   # (feature count, low, high) the vector plot shows
+        self._line_title = None
         top = QHBoxLayout()
         top.addWidget(self.info, 1)
         top.addWidget(self.head_box)
@@ -135,8 +142,7 @@ class VectorsView(View):
                                 col_name=cname)
         if self._norm_ticks != rows:
             self._norm_ticks = rows
-            self.norms.getPlotItem().getAxis("left").setTicks(
-                [[(i + 0.5, rows[i]) for i in range(0, len(rows), max(1, len(rows) // 30))]])
+            self.norms.getPlotItem().getAxis("left").set_labels(rows)
         self.stats_runner.cancel_all()
         self._stats_later.stop()
         if mat.size > Heatmap.LARGE:   # a logits matrix: its norms and moments come from a worker, started once
@@ -164,7 +170,8 @@ class VectorsView(View):
         ctx = self.ctx
         n = mat.shape[0]
         norms = stats[0] if stats is not None else np.zeros(n)
-        self.norm_bars.setOpts(x0=np.zeros(n), y=np.arange(n) + 0.5, height=0.8, width=norms)
+        # a gap between bars while they are a few px tall; touching (a silhouette) when there are many
+        self.norm_bars.setOpts(x0=np.zeros(n), y=np.arange(n) + 0.5, height=0.8 if n <= 100 else 1.0, width=norms)
         top = max(float(norms.max()) if n else 0.0, 1e-6) * 1.05
         shown = (top, n)
         # the axes stay while the longest bar still fits and fills at least half of them (no axis redrawn)
@@ -175,10 +182,26 @@ class VectorsView(View):
         moments = f"mean {stats[1]:.4f} · std {stats[2]:.4f}" if stats is not None else "computing norms…"
         self.info.setText(f"<b>{ctx.name}</b> shape {tuple(ctx.step.shape)} dims {ctx.step.dims} · {moments}")
 
+    def _fit_line(self, n: int, low: float, high: float) -> None:
+        """The vector plot's range: kept while the values fit in it and fill at least half of it (a head or a row
+        change on similar values redraws the curve only, not the axes)."""
+        kept = self._line_range
+        if kept is not None and kept[0] == n and kept[1] <= low and high <= kept[2] and \
+                (high - low) * 2 >= kept[2] - kept[1]:
+            return
+        pad = max((high - low) * 0.05, 1e-6)
+        self._line_range = (n, low - pad, high + pad)
+        self.line.getPlotItem().setRange(xRange=(0, max(n - 1, 1)), yRange=(low - pad, high + pad), padding=0)
+
     def _show_row(self, row: int) -> None:
         mat, _ = self.matrix()
         self.row = row
-        self.curve.setData(np.arange(mat.shape[1]), mat[row].astype(np.float64))
+        values = mat[row].astype(np.float64)
+        self.curve.setData(np.arange(mat.shape[1]), values)
+        self._fit_line(len(values), *finite_range(values))
         labels = self.heatmap.row_labels
         token = html.escape(labels[row]) if row < len(labels) else ""   # titles are HTML: "<s>" would strike out
-        self.line.setTitle(f"vector of token {row} [{token}]")
+        title = f"vector of token {row} [{token}]"
+        if title != self._line_title:   # a new title re-lays the plot out: only when it changed
+            self._line_title = title
+            self.line.setTitle(title)

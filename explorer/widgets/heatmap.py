@@ -8,28 +8,19 @@ import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QColor, QFont
-from PySide6.QtWidgets import QLabel, QSizePolicy, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QSizePolicy, QToolButton, QVBoxLayout, QWidget
 
 from explorer.session import format_value
 from explorer.widgets.plots import plot_widget, style_plot_item
+from explorer.widgets.text_lines import TextLines
+from explorer.widgets.token_axis import TokenAxis
 
-MAX_TICKS = 40
 MODES = {
     "signed": ("CET-D1A", "blue < 0 < red"),
     "prob": ("viridis", "probability 0 → 1"),
     "linear": ("viridis", "low → high"),
     "bool": (None, "green: may attend · grey: blocked"),
 }
-
-
-def thinned_ticks(labels: list[str], limit: int = MAX_TICKS, width: int | None = None) -> list[tuple[float, str]]:
-    """Every step-th label, so at most `limit` show; with `width`, long ones (<|startofpiece|>) are cut to fit
-    side by side under the columns (hovering a cell still names the whole token)."""
-    step = max(1, int(np.ceil(len(labels) / limit)))
-    ticks = [(i + 0.5, str(labels[i])) for i in range(0, len(labels), step)]
-    if width is not None:
-        ticks = [(x, label if len(label) <= width else label[: width - 1] + "…") for x, label in ticks]
-    return ticks
 
 
 _NUMBERS: list[str] = []
@@ -75,13 +66,16 @@ def reduced_image(data: np.ndarray, limit: tuple[int, int], boolean: bool = Fals
     for start in range(0, rows, step):
         if check is not None:
             check()
-        part = source[start:start + step].float()[None]                       # (1, rows, cols)
-        high = pool(part, (fr, fc), ceil_mode=True)[0]
-        if boolean:
-            reduced = high
+        part = source[start:start + step].float()                              # (rows, cols)
+        if fr * fc <= 8 and part.shape[0] % fr == 0 and cols % fc == 0:
+            # small whole blocks (a 512 x 3072 MLP step): a reduction over a reshaped view, ~4x faster than pooling
+            blocks = part.view(part.shape[0] // fr, fr, cols // fc, fc)
+            high = blocks.amax(dim=(1, 3))
+            low = None if boolean else blocks.amin(dim=(1, 3))
         else:
-            low = pool(-part, (fr, fc), ceil_mode=True)[0].neg_()   # (part may be the cache's own memory)
-            reduced = torch.where(high.abs() >= low.abs(), high, low)
+            high = pool(part[None], (fr, fc), ceil_mode=True)[0]
+            low = None if boolean else pool(-part[None], (fr, fc), ceil_mode=True)[0].neg_()   # (part may be the
+        reduced = high if low is None else torch.where(high.abs() >= low.abs(), high, low)  # cache's own memory)
         out[start // fr: start // fr + reduced.shape[0]] = reduced.numpy()
     return out, (fr, fc)
 
@@ -109,6 +103,16 @@ def _levels(shown: np.ndarray, mode: str) -> tuple[np.ndarray, float, float, int
     return shown, lo, hi, blank
 
 
+def quiet_axes(item) -> None:
+    """No automatic SI prefix on a PlotItem's (or ColorBarItem's) axes: with it, every new range re-renders each
+    axis label's HTML and asks the layout for a new size, a few ms per plot at every step; the values shown here
+    are plain numbers."""
+    for side in ("left", "bottom", "top", "right"):
+        axis = item.getAxis(side) if side in getattr(item, "axes", {}) else None
+        if axis is not None:
+            axis.enableAutoSIPrefix(False)
+
+
 class Heatmap(QWidget):
     cell_hovered = Signal(int, int)
     cell_clicked = Signal(int, int)
@@ -123,6 +127,9 @@ class Heatmap(QWidget):
         self.plot = plot_widget()
         self.plot.setMenuEnabled(False)
         item = self.plot.getPlotItem()
+        # token labels that thin out with the zoom instead of overprinting
+        item.setAxisItems({"left": TokenAxis("left"), "bottom": TokenAxis("bottom")})
+        style_plot_item(item)
         item.invertY(True)
         item.setAspectLocked(False)
         item.hideButtons()
@@ -132,22 +139,28 @@ class Heatmap(QWidget):
                                    width=14)
         self.bar.setImageItem(self.image, insert_in=item)
         style_plot_item(self.bar)
+        quiet_axes(item)
+        quiet_axes(self.bar)
         self.readout = QLabel(" ")
         self.readout.setWordWrap(True)
         self.readout.setTextInteractionFlags(Qt.TextSelectableByMouse)
         self.readout.setFont(QFont("monospace"))
-        self.caption = QLabel(" ")
-        self.caption.setWordWrap(True)
-        self.caption.setStyleSheet("color: #555;")
-        for label, lines in ((self.caption, 3), (self.readout, 2)):   # long texts must never widen the window
-            label.setWordWrap(True)
-            label.setSizePolicy(QSizePolicy.Ignored, QSizePolicy.Fixed)
-            # a fixed height: a new text never changes the layout (which would re-layout and repaint every plot)
-            label.setFixedHeight(label.fontMetrics().lineSpacing() * lines + 4)
+        self.caption = TextLines(3, colour="#555")   # changes with every matrix: repaints itself only
+        # long texts must never widen the window; a fixed height: a new text never changes the layout
+        self.readout.setSizePolicy(QSizePolicy.Ignored, QSizePolicy.Fixed)
+        self.readout.setFixedHeight(self.readout.fontMetrics().lineSpacing() * 2 + 4)
+        self.reset_button = QToolButton()
+        self.reset_button.setText("Reset")
+        self.reset_button.setToolTip("show the whole matrix again (wheel to zoom, drag to pan)")
+        self.reset_button.clicked.connect(self.reset_view)
+        under = QHBoxLayout()
+        under.setContentsMargins(0, 0, 0, 0)
+        under.addWidget(self.caption, 1)
+        under.addWidget(self.reset_button, 0, Qt.AlignTop)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.plot, 1)
-        layout.addWidget(self.caption)
+        layout.addLayout(under)
         layout.addWidget(self.readout)
         self.plot.scene().sigMouseMoved.connect(self._mouse_moved)
         self.plot.scene().sigMouseClicked.connect(self._mouse_clicked)
@@ -165,7 +178,7 @@ class Heatmap(QWidget):
         self._shown_mode = None
 
     # ------------------------------------------------------------------ data
-    MAX_IMAGE = (1024, 2048)   # (rows, cols) of the image drawn; larger matrices are reduced to fit
+    MAX_IMAGE = (1024, 1024)   # (rows, cols) of the image drawn, about a screen; larger matrices are reduced to fit
 
     def set_matrix(self, data, row_labels=None, col_labels=None, mode: str = "signed", row_name: str = "row",
                    col_name: str = "col", title: str = "") -> None:
@@ -208,14 +221,12 @@ class Heatmap(QWidget):
         if layout != self._layout:   # the same axes as shown (another head, another layer): leave them be
             self._layout = layout
             self.row_name, self.col_name = row_name, col_name
-            item.getAxis("left").setTicks([thinned_ticks(self.row_labels)])
-            numeric = col_labels is None or all(str(c).isdigit() for c in self.col_labels)
-            item.getAxis("bottom").setTicks([thinned_ticks(self.col_labels, 8 if numeric else (30 if cols < 100 else 16),
-                                                           width=None if numeric else self._label_chars(cols))])
+            item.getAxis("left").set_labels(self.row_labels, numeric=row_labels is None)
+            item.getAxis("bottom").set_labels(self.col_labels, numeric=col_labels is None)
             item.setLabel("left", row_name)
             item.setLabel("bottom", col_name)
             item.vb.setLimits(xMin=-0.5, xMax=cols + 0.5, yMin=-0.5, yMax=rows + 0.5)
-            item.vb.setRange(xRange=(0, cols), yRange=(0, rows), padding=0.02)
+            self.reset_view()
         if title != self._title:
             item.setTitle(title or None)
             self._title = title
@@ -291,10 +302,21 @@ class Heatmap(QWidget):
         self.caption.setText(f"{self.caption.text()}  (the whole picture could not be drawn: {message})")
 
     # ------------------------------------------------------------------ reading values
-    def _label_chars(self, cols: int) -> int:
-        """How many characters of a column label fit under one column (about 7 px a character)."""
-        plot_width = max(self.width(), 600) * 0.8
-        return max(3, int(plot_width / max(cols, 1) / 7))
+    def reset_view(self) -> None:
+        """The whole matrix in view (after zooming or panning)."""
+        rows, cols = self.data.shape
+        self.plot.getPlotItem().vb.setRange(xRange=(0, cols), yRange=(0, rows), padding=0.02)
+
+    def show_rows(self, first: int, last: int) -> None:
+        """Rows first..last (inclusive) fill the height, every column in view: a window of rows around a query."""
+        rows, cols = self.data.shape
+        first, last = max(0, first), min(rows - 1, last)
+        self.plot.getPlotItem().vb.setRange(xRange=(0, cols), yRange=(first, last + 1), padding=0)
+
+    def shown_rows(self) -> tuple[float, float]:
+        """(top, bottom) of the rows in view, in rows."""
+        (_, _), (top, bottom) = self.plot.getPlotItem().vb.viewRange()
+        return top, bottom
 
     def value_at(self, row: int, col: int):
         return self.data[row, col]

@@ -6,14 +6,16 @@ import pytest
 from tests.explorer.helpers import run_and_wait
 
 
-def test_a_reduced_image_keeps_each_blocks_largest_magnitude_and_never_writes_into_the_data():
+@pytest.mark.parametrize("shape, limit, factors", [((70, 230), (30, 50), (3, 5)),     # pooled, ragged blocks
+                                                   ((64, 300), (64, 100), (1, 3))])   # small whole blocks
+def test_a_reduced_image_keeps_each_blocks_largest_magnitude_and_never_writes_into_the_data(shape, limit, factors):
     from explorer.widgets.heatmap import reduced_image
 
     rng = np.random.default_rng(0)
-    data = rng.standard_normal((70, 230)).astype(np.float32)
+    data = rng.standard_normal(shape).astype(np.float32)
     before = data.copy()
-    image, (fr, fc) = reduced_image(data, (30, 50))
-    assert (fr, fc) == (3, 5) and image.shape == (24, 46)
+    image, (fr, fc) = reduced_image(data, limit)
+    assert (fr, fc) == factors and image.shape == (-(-shape[0] // fr), -(-shape[1] // fc))
     for i in range(image.shape[0]):
         for j in range(image.shape[1]):
             block = data[i * fr:(i + 1) * fr, j * fc:(j + 1) * fc]
@@ -37,7 +39,7 @@ def test_a_logits_sized_matrix_is_drawn_from_a_corner_first_then_whole(qtbot):
     assert heatmap.image.mapRectToParent(heatmap.image.boundingRect()).width() == pytest.approx(20000)
 
 
-def test_head_lines_are_capped_to_the_strongest_and_a_hovered_row_shows_all_of_its_own(qtbot):
+def test_head_lines_keep_each_querys_strongest_links_and_a_hovered_row_shows_all_of_its_own(qtbot):
     from explorer.views.attention import LinesCanvas
 
     canvas = LinesCanvas()
@@ -47,7 +49,9 @@ def test_head_lines_are_capped_to_the_strongest_and_a_hovered_row_shows_all_of_i
     weights[7, 11] = 0.9
     canvas.set_data([str(i) for i in range(300)], [str(i) for i in range(300)], {0: weights})
     rows, cols, values, left_out = canvas.lines_of(0, None)
-    assert len(values) == canvas.MAX_LINES and left_out == 300 * 300 - canvas.MAX_LINES
+    k = canvas.top_k(300)
+    assert len(values) == k * 300 and left_out == 300 * 300 - k * 300
+    assert np.bincount(rows, minlength=300).max() == k                 # at most k of each query token
     assert (rows[-1], cols[-1]) == (7, 11)                             # the strongest, drawn last (on top)
     canvas.grab()                                                      # paints
     assert canvas.hidden == left_out

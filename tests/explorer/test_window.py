@@ -238,7 +238,7 @@ def test_session_tree_and_lessons():
     assert session.lesson_text("no.such.key") == ""
 
 
-@pytest.mark.parametrize("model,says", [("glm-post-tiny", "Post-norm, as the seed reads GLM"),
+@pytest.mark.parametrize("model,says", [("glm-post-tiny", "Post-norm, as the chapter reads GLM"),
                                         ("glm-tiny", "pre-norm")])
 def test_the_window_says_which_norm_placement_a_glm_preset_uses(qtbot, open_window, model, says):
     window = open_window(model, "The cat [sat on] the mat.")
@@ -424,6 +424,7 @@ def test_run_does_not_cancel_a_views_job_and_close_waits_for_all(qtbot, open_win
     assert not similarity_job.cancelled
     qtbot.waitUntil(lambda: not window.runner.jobs, timeout=30000)
     assert view.runner.active
+    window.views["masks-compare"]    # built (a view is built when first shown or read), its runner with it
     threading.Timer(0.3, gate.set).start()
     window.close()
     assert all(r.running_threads() == 0 for r in window.runners())
