@@ -66,6 +66,10 @@ def catalogue(local=(), local_group: str = "Models on this computer") -> list[Mo
         embedded = dict(getattr(checkpoint, "EMBEDDED", {}))
     except Exception:   # noqa: BLE001
         embedded = {}
+    try:
+        from engine.shipped import SHIPPED as shipped
+    except Exception:   # noqa: BLE001
+        shipped = {}
     for name, folder in embedded.items():
         try:
             from engine.models import family_for_config
@@ -74,10 +78,17 @@ def catalogue(local=(), local_group: str = "Models on this computer") -> list[Mo
             continue
         if family is None:
             continue
+        if name in shipped:   # a toy this app trained on its corpus: listed as such, in its family's group
+            entries.append(ModelEntry(name, family.group, f"{family.title}, trained by this app", "toy",
+                                      f"trained by this app on its bundled corpus (engine/shipped.py); "
+                                      f"{shipped[name].steps:,} steps, {shipped[name].vocab_size:,}-token "
+                                      f"vocabulary: a toy that knows only that corpus"))
+            continue
         entries.append(ModelEntry(name, family.group, f"{family.title} architecture", "real",
                                   "embedded checkpoint (Hugging Face format, loaded offline)"))
     order = {g: i for i, g in enumerate(groups())}
-    entries.sort(key=lambda e: (order.get(e.group, len(order)), e.weights != "real", e.name))
+    rank = {"real": 0, "toy": 1}   # real checkpoints, then the app's trained toys, then random weights
+    entries.sort(key=lambda e: (order.get(e.group, len(order)), rank.get(e.weights, 2), e.name))
     for model in local:
         if getattr(model, "problem", None) is None and model.path not in seen:
             seen.add(model.path)
@@ -100,11 +111,42 @@ def compare_presets() -> list[tuple[str, bool]]:
 
 
 # ----------------------------------------------------------------------------------------------- lessons
-def lesson_text(key: str, lang: str = "en", family: str | None = None) -> str:
-    """The lesson for a step's key as `family` tells it (engine.lessons: its own files first, then common)."""
+def lesson_text(key: str, lang: str = "en", family: str | None = None, facts=None) -> str:
+    """The lesson for a step's key as `family` tells it (engine.lessons: its own files first, then common), with
+    the live sentences `facts` can fill after a blank line."""
     from engine.lessons import lesson_text as engine_lesson_text
 
-    return engine_lesson_text(key, lang, family)
+    return engine_lesson_text(key, lang, family, facts)
+
+
+def lesson_facts(loaded, trace=None) -> dict:
+    """The numbers of this run the lessons name (engine.lessons.lesson_facts); {} when they cannot be read."""
+    from engine.lessons import lesson_facts as engine_lesson_facts
+
+    try:
+        return engine_lesson_facts(loaded, trace)
+    except Exception:   # noqa: BLE001 - an odd checkpoint: the general lessons stand alone
+        return {}
+
+
+def sharing_note(loaded, name: str, lang: str = "en") -> str:
+    """ALBERT's cross-layer sharing, said beside a layer's step: the layers are one set of weights run again."""
+    config = getattr(loaded, "config", None)
+    if getattr(getattr(loaded, "family", None), "name", None) != "albert" or layer_of(name) is None:
+        return ""
+    layers = int(getattr(config, "num_hidden_layers", 0) or 0)
+    groups = int(getattr(config, "num_hidden_groups", 1) or 1)
+    if groups == 1:
+        return (f"所有 {layers} 层共享同一组权重（跨层参数共享）" if lang == "zh" else
+                f"the same weights in all {layers} layers (cross-layer sharing)")
+    return (f"{layers} 层共享 {groups} 组权重" if lang == "zh" else
+            f"{layers} layers share {groups} sets of weights")
+
+
+def live_heading(lang: str = "en") -> str:
+    from engine.lessons import LIVE_HEADING
+
+    return LIVE_HEADING.get(lang, LIVE_HEADING["en"])
 
 
 # ----------------------------------------------------------------------------------------------- labels

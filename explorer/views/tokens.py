@@ -37,6 +37,17 @@ def utf16_length(text: str) -> int:
     return len(text.encode("utf-16-le", "surrogatepass")) // 2
 
 
+def algorithm_text(tokenizer) -> str:
+    """" · by WordPiece (## starts a piece that continues a word)": the algorithm by name, never a class name."""
+    from engine.lessons import tokenizer_algorithm, tokenizer_marker
+
+    name = tokenizer_algorithm(tokenizer)
+    if not name:
+        return ""
+    marker = tokenizer_marker(tokenizer)
+    return f" · by <b>{html.escape(name)}</b>" + (f" ({html.escape(marker)})" if marker else "")
+
+
 class ChipItem:
     """One token's chip: what it says and where the canvas placed it."""
     __slots__ = ("index", "token", "token_id", "kind", "label", "sub", "size", "rect")
@@ -262,7 +273,8 @@ class TokensView(View):
         if note:   # released ids, or the app's own small vocabulary: say which
             colour = "#1a5e20" if getattr(tokenizer, "released", False) else "#8a4b00"
             extras.insert(0, f"<span style='color:{colour}'>{html.escape(note)}</span>")
-        self.summary.setText(f"<b>{n:,} tokens</b> ({sum(special)} special, {n_unk} unknown) · the model embeds "
+        self.summary.setText(f"<b>{n:,} tokens</b> ({sum(special)} special, {n_unk} unknown){algorithm_text(tokenizer)}"
+                             f" · the model embeds "
                              f"{getattr(getattr(loaded, 'config', None), 'vocab_size', '?'):,} token ids"
                              + ("<br>" + "<br>".join(extras) if extras else ""))
         self.highlight(None)
