@@ -2,6 +2,9 @@
 
     python main.py [--model NAME] [--text TEXT] [--pair TEXT] [--step STEP] [--view VIEW] [--layer N] [--head N]
                    [--lang en|zh] [--screenshot FILE.png [--timeout SECONDS]]
+    python main.py --tour assets/tours/01_bert_text_to_mask.json [--screenshots DIR]   (a guided tour)
+
+Launched without --model and --text, the window reopens the last session (explorer.remember).
 
 A scripted run (--screenshot) always ends: exit status 0 when the picture was written and the window shows no
 error, else 2 with the reason on one line of stderr (a bad command line, device, text or path: before any window
@@ -30,10 +33,12 @@ from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QImageWriter, QKeySequence, QShortcut
 from PySide6.QtWidgets import (QApplication, QComboBox, QDialog, QDialogButtonBox, QFileDialog, QHBoxLayout, QLabel,
                                QLineEdit, QMainWindow, QPlainTextEdit, QProgressBar, QPushButton, QSizePolicy, QSpinBox,
-                               QSplitter, QTabWidget, QTextBrowser, QTreeWidget, QTreeWidgetItem, QVBoxLayout, QWidget)
+                               QMenu, QSplitter, QTabWidget, QTextBrowser, QTreeWidget, QTreeWidgetItem, QVBoxLayout,
+                               QWidget)
 
 from explorer import session
 from explorer.model_cache import ModelCache, format_gib
+from explorer.presenting import Presenter
 from explorer.session import OUTPUT_STEP, TOKENIZER_STEP, build_tree, lesson_text, step_label
 from explorer.state import ExplorerState, Notice
 from explorer.views.attention import AttentionView, GridView, LinesView
@@ -42,18 +47,22 @@ from explorer.views.generate import GenerateView
 from explorer.views.mask import MasksCompareView, MaskView
 from explorer.views.output import OutputView, SimilarityView
 from explorer.views import generate as generate_view
-from explorer.views import graph as graph_page
 from explorer.views import params as params_view
-from explorer.views.graph import GraphView
+from explorer.views import training as training_view
+from explorer.views.inspect import InspectView
 from explorer.views.params import ParamsView
 from explorer.views.qkv import QKVView
 from explorer.views.tokenizers import TokenizersDialog
 from explorer.views.tokens import TokensView
 from explorer.views.vectors import VectorsView
+from explorer.widgets.lazy_tabs import LazyTabs
 from explorer.workers import Runner
+from explorer import remember
+from explorer.tour_player import TourPlayer, TourScreenshots
 
 VIEW_CLASSES = [TokensView, VectorsView, AttentionView, GridView, LinesView, QKVView, MaskView, MasksCompareView,
                 OutputView, SimilarityView]
+GRAPH_VIEWS = ("graph", "architecture")   # explorer.views.graph.VIEW_NAMES; that module (networkx) loads when used
 STEP_ROLE = Qt.UserRole + 1
 CLOSE_WAIT_S = 2.0   # closing the window waits at most this long for every worker thread together
 SCRIPT_TIMEOUT_S = 180.0   # a scripted run (--screenshot) gives up after this long (--timeout)
@@ -136,6 +145,7 @@ class MainWindow(QMainWindow):
         self.attention_names: list[str] = []      # what "Record attention only" records
         self.edited_presets: dict = {}     # name -> an edited Preset from the Parameters view, run by Run
         self.run_on_first_visit = False    # opened on the Parameters page: the step-through runs when first shown
+        self.remember_session = False      # save the session on close (an interactive launch; never a script)
         events = self.state.events   # the window follows first: the tabs switch before the views draw
         events.trace.connect(self._trace_changed)
         events.step.connect(self._step_changed)
@@ -158,6 +168,42 @@ class MainWindow(QMainWindow):
             QTimer.singleShot(0, self.run)
 
     # ------------------------------------------------------------------ building the window
+    params_view = property(lambda self: self.lazy_pages.get("params_view"))
+    graph_view = property(lambda self: self.lazy_pages.get("graph_view"))
+    generate_view = property(lambda self: self.lazy_pages.get("generate_view"))
+
+    def _make_params_view(self) -> ParamsView:
+        page = ParamsView(self.state)
+        page.run_requested.connect(self.run_preset)
+        return page
+
+    def _make_graph_view(self):   # Ctrl+3: the architecture graph, two layers compared (networkx: imported here)
+        from explorer.views.graph import GraphView
+
+        page = GraphView(self.state)
+        page.step_opened.connect(self.show_step_through)
+        page.run_requested.connect(self.run_from_graph)
+        return page
+
+    def _make_generate_view(self) -> GenerateView:   # Ctrl+4: token by token
+        page = GenerateView(self.state, self.models, self.device)
+        page.open_requested.connect(self.open_generated)
+        page.local_models_changed.connect(self._local_models_found)
+        return page
+
+    train_view = property(lambda self: self.lazy_pages.get("train_view"))
+    inspect_view = property(lambda self: self.lazy_pages.get("inspect_view"))
+
+    def _make_train_view(self) -> "training_view.TrainView":   # Ctrl+5
+        page = training_view.TrainView(self.state, self.device, self.edited_presets)
+        page.open_requested.connect(self.open_generated)
+        return page
+
+    def _make_inspect_view(self) -> InspectView:   # Ctrl+6: logit lens, heads, rollout, ablation, demonstrations
+        page = InspectView(self.state)
+        page.step_opened.connect(self.show_step_through)
+        return page
+
     def _build(self) -> None:
         self.model_combo = QComboBox()
         self.model_combo.setMinimumWidth(330)
@@ -239,6 +285,8 @@ class MainWindow(QMainWindow):
         inputs.addWidget(self.pair_edit)
         inputs.addWidget(self.model_note)
         inputs.addWidget(self.message_bar)
+        self.tour = TourPlayer(self)   # a guided tour's note and Previous / Next (File > Tours)
+        inputs.addWidget(self.tour.panel)
 
         # navigator
         self.tree = QTreeWidget()
@@ -275,11 +323,11 @@ class MainWindow(QMainWindow):
 
         # views: each is given the state, and follows it
         self.tabs = QTabWidget()
-        self.views = {}
+        lazy_views = LazyTabs(self.tabs, self)   # a view is built the first time it is shown or read from self.views
+        lazy_views.on_built.append(lambda _name, view: view.refresh())   # (it missed the change that showed it)
         for cls in VIEW_CLASSES:
-            view = cls(self.state)
-            self.views[view.name] = view
-            self.tabs.addTab(view, view.title)
+            lazy_views.add(cls.name, cls.title, lambda window, cls=cls: cls(window.state), name=cls.name)
+        self.views = lazy_views.pages()   # name -> view
         self.tabs.currentChanged.connect(self._tab_changed)
 
         # lesson
@@ -304,21 +352,17 @@ class MainWindow(QMainWindow):
         layout = QVBoxLayout(central)
         layout.addLayout(inputs)
         layout.addWidget(split, 1)
-        # top-level pages: the step-through, the Parameters view (further whole-window views go here too)
-        self.params_view = ParamsView(self.state)
-        self.params_view.run_requested.connect(self.run_preset)
+        # top-level pages: the step-through, then pages built the first time they are shown (self.params_view
+        # and the like build theirs when first read): start-up builds the step-through only
         self.pages = QTabWidget()
         self.pages.setDocumentMode(True)
+        self.lazy_pages = LazyTabs(self.pages, self)   # (factories: MainWindow functions, called with the window)
         self.pages.addTab(central, "Step through  (Ctrl+1)")
-        self.pages.addTab(self.params_view, "Parameters  (Ctrl+2)")
-        self.graph_view = GraphView(self.state)   # Ctrl+3: the architecture graph, two layers compared
-        self.graph_view.step_opened.connect(self.show_step_through)
-        self.graph_view.run_requested.connect(self.run_from_graph)
-        self.pages.addTab(self.graph_view, "Architecture  (Ctrl+3)")
-        self.generate_view = GenerateView(self.state, self.models, self.device)   # Ctrl+4: token by token
-        self.generate_view.open_requested.connect(self.open_generated)
-        self.generate_view.local_models_changed.connect(self._local_models_found)
-        self.pages.addTab(self.generate_view, "Generate  (Ctrl+4)")
+        self.lazy_pages.add("params_view", "Parameters  (Ctrl+2)", MainWindow._make_params_view)
+        self.lazy_pages.add("graph_view", "Architecture  (Ctrl+3)", MainWindow._make_graph_view)
+        self.lazy_pages.add("generate_view", "Generate  (Ctrl+4)", MainWindow._make_generate_view)
+        self.lazy_pages.add("train_view", "Train  (Ctrl+5)", MainWindow._make_train_view)
+        self.lazy_pages.add("inspect_view", "Look inside  (Ctrl+6)", MainWindow._make_inspect_view)
         self.pages.currentChanged.connect(self._page_changed)
         self.setCentralWidget(self.pages)
 
@@ -330,6 +374,13 @@ class MainWindow(QMainWindow):
             action = QAction(text, self)
             action.triggered.connect(slot)
             menu.addAction(action)
+        quit_action = menu.actions()[-1]
+        self.recent_menu = QMenu("Recent checkpoints", self)   # before Quit, with the tours
+        self.recent_menu.aboutToShow.connect(self._fill_recent)
+        self.recent_menu.triggered.connect(self._recent_chosen)
+        menu.insertMenu(quit_action, self.recent_menu)
+        self.tour.add_menus(menu, quit_action)
+        menu.insertSeparator(quit_action)
         tools = self.menuBar().addMenu("&Tools")
         action = QAction("Compare tokenizers…", self, shortcut=QKeySequence("Ctrl+T"))
         action.triggered.connect(self._tokenizers_action)
@@ -338,19 +389,25 @@ class MainWindow(QMainWindow):
         for text, key, slot in (("Step through", "Ctrl+1", self.show_step_through),
                                 ("Parameters", "Ctrl+2", self.show_params),
                                 ("Architecture", "Ctrl+3", self.show_graph),
-                                ("Generate", "Ctrl+4", self.show_generate)):
+                                ("Generate", "Ctrl+4", self.show_generate),
+                                ("Train", "Ctrl+5", self.show_train),
+                                ("Look inside", "Ctrl+6", self.show_inspect)):
             action = QAction(text, self, shortcut=QKeySequence(key))
             action.triggered.connect(slot)
             pages.addAction(action)
+        self.presenter = Presenter(self, pages)   # F11, zoom, presentation mode, theme, Play speed
         self.statusBar().showMessage("Ready")
 
     def _shortcuts(self) -> None:
         for seq in ("Ctrl+Return", "Ctrl+Enter"):
             QShortcut(QKeySequence(seq), self, activated=self.run)
-        for key in (Qt.Key_Right, Qt.Key_Down, Qt.Key_PageDown):
+        for key in (Qt.Key_Right, Qt.Key_Down):
             QShortcut(QKeySequence(key), self, activated=self.next)
-        for key in (Qt.Key_Left, Qt.Key_Up, Qt.Key_PageUp):
+        for key in (Qt.Key_Left, Qt.Key_Up):
             QShortcut(QKeySequence(key), self, activated=self.previous)
+        # a presentation clicker's keys: the tour's next / previous step while one plays, else the tensors'
+        QShortcut(QKeySequence(Qt.Key_PageDown), self, activated=self.page_down)
+        QShortcut(QKeySequence(Qt.Key_PageUp), self, activated=self.page_up)
         QShortcut(QKeySequence(Qt.Key_Home), self, activated=self.first)
         QShortcut(QKeySequence(Qt.Key_End), self, activated=self.last)
         QShortcut(QKeySequence(Qt.Key_Escape), self, activated=self.cancel)
@@ -524,10 +581,11 @@ class MainWindow(QMainWindow):
     # ------------------------------------------------------------------ pages
     def start(self) -> None:
         """What opening the window does: Run; on the Parameters page, the step-through waits until first shown."""
-        if self.pages.currentWidget() in (self.params_view, self.graph_view):   # the graph draws in its worker
+        page, built = self.pages.currentWidget(), self.lazy_pages.peek   # (peek: a page not built is not shown)
+        if page in (built("params_view"), built("graph_view"), built("train_view")):   # graph: in a worker
             self.run_on_first_visit = True
             self.ready.emit()
-        elif self.pages.currentWidget() is self.generate_view:   # its --steps first, then ready
+        elif page is built("generate_view"):   # its --steps first, then ready
             self.run_on_first_visit = True
             self.generate_view.start(self._generated)
         else:
@@ -540,7 +598,7 @@ class MainWindow(QMainWindow):
         self.pages.setCurrentWidget(self.params_view)
         return self.params_view
 
-    def show_graph(self, _checked: bool = False) -> GraphView:
+    def show_graph(self, _checked: bool = False):   # -> GraphView
         self.pages.setCurrentWidget(self.graph_view)
         return self.graph_view
 
@@ -555,6 +613,14 @@ class MainWindow(QMainWindow):
     def show_generate(self, _checked: bool = False) -> GenerateView:
         self.pages.setCurrentWidget(self.generate_view)
         return self.generate_view
+
+    def show_train(self, _checked: bool = False) -> "training_view.TrainView":
+        self.pages.setCurrentWidget(self.train_view)
+        return self.train_view
+
+    def show_inspect(self, _checked: bool = False) -> InspectView:
+        self.pages.setCurrentWidget(self.inspect_view)
+        return self.inspect_view
 
     def _generated(self, error: str | None) -> None:
         """The Generate page's opening steps are done (a scripted run's screenshot may be taken)."""
@@ -723,11 +789,14 @@ class MainWindow(QMainWindow):
         self.tree.blockSignals(False)
 
     def current_view(self):
-        if self.pages.currentWidget() is self.params_view:   # File > Export acts on the Parameters page's chart
+        page, built = self.pages.currentWidget(), self.lazy_pages.peek   # (peek: a page not built is not shown)
+        if page is built("params_view"):   # File > Export acts on the Parameters page's chart
             return self.params_view
-        if self.pages.currentWidget() is self.generate_view:
+        if page is built("generate_view"):
             return self.generate_view
-        if self.pages.currentWidget() is self.graph_view:   # the whole architecture picture
+        if page is built("inspect_view"):   # the Look inside page's current part
+            return self.inspect_view
+        if page is built("graph_view"):   # the whole architecture picture
             return self.graph_view
         return self.tabs.currentWidget()
 
@@ -746,12 +815,21 @@ class MainWindow(QMainWindow):
             shape = f"shape {tuple(step.shape)}<br>dims ({', '.join(step.dims)})"
         shown_name = "" if name in (TOKENIZER_STEP, OUTPUT_STEP) else f"<code>{html.escape(name)}</code><br>"
         where = session.layer_title(name)
-        where = f"{where}<br>" if where else ""
+        shared = session.sharing_note(state.loaded, name, state.lang)   # ALBERT: one layer's weights, run N times
+        where = (f"{where}" + (f" · <span style='color:#8a4b00'>{html.escape(shared)}</span>" if shared else "")
+                 + "<br>") if where else ""
         self.step_title.setText(f"<h3>{html.escape(title)}</h3>{shown_name}{where}{shape}"
                                 f"<br><span style='color:#777'>lesson key: {html.escape(key)}</span>")
-        text = lesson_text(key, state.lang, state.loaded.family.name if state.loaded is not None else None)
-        self.lesson.setHtml(html.escape(text).replace("\n", "<br>") if text else
-                            "<i>No lesson text for this step yet.</i>")
+        if getattr(self, "_facts_for", None) != state.generation:   # read once per run
+            self._facts_for, self._facts = state.generation, session.lesson_facts(state.loaded, state.trace)
+        text = lesson_text(key, state.lang, state.loaded.family.name if state.loaded is not None else None,
+                           self._facts)
+        general, _, live = text.partition("\n\n")   # the general lesson, then this run's numbers
+        body = html.escape(general).replace("\n", "<br>")
+        if live:
+            body += (f"<p style='background:#eef4fb; margin-top:8px'><b>{html.escape(session.live_heading(state.lang))}"
+                     f"</b><br>{html.escape(live)}</p>")
+        self.lesson.setHtml(body if text else "<i>No lesson text for this step yet.</i>")
 
     # ------------------------------------------------------------------ export
     def _ask(self, caption: str, filt: str, suffix: str) -> str | None:
@@ -839,8 +917,35 @@ class MainWindow(QMainWindow):
     def open_folder(self) -> None:
         folder = QFileDialog.getExistingDirectory(self, "Hugging Face checkpoint folder")
         if folder:
-            self.select_model(folder)
-            self.run()
+            self.open_checkpoint(folder)
+
+    def open_checkpoint(self, folder: str) -> None:
+        remember.add_recent("checkpoints", folder)
+        self.select_model(folder)
+        self.show_step_through()
+        self.run()
+
+    def _fill_recent(self) -> None:
+        self.recent_menu.clear()
+        for folder in remember.recent("checkpoints"):
+            self.recent_menu.addAction(folder).setData(folder)
+        if self.recent_menu.isEmpty():
+            self.recent_menu.addAction("(none yet)").setEnabled(False)
+
+    def _recent_chosen(self, action: QAction) -> None:
+        if action.data():
+            self.open_checkpoint(action.data())
+
+    def page_down(self) -> None:
+        self.tour.next() if self.tour.active else self.next()
+
+    def page_up(self) -> None:
+        self.tour.previous() if self.tour.active else self.previous()
+
+    def save_session(self) -> None:
+        """Remember where the user is (explorer.remember), for the next launch to reopen."""
+        if self.state.trace is not None:
+            remember.save_session(remember.session_values(self.state, self.model_name(), self.device()))
 
     def _tokenizers_action(self, _checked: bool = False) -> None:
         self.open_tokenizers()
@@ -871,6 +976,12 @@ class MainWindow(QMainWindow):
         import time
 
         self.timer.stop()
+        self.presenter.close()
+        if self.remember_session:
+            try:
+                self.save_session()
+            except Exception:   # noqa: BLE001 - a settings file that cannot be written must not block closing
+                pass
         for runner in self.runners():
             runner.cancel_all()
         if self.details_dialog is not None:
@@ -938,8 +1049,8 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
                         "(step names count layers from 0: blocks.0 is layer 1)")
     parser.add_argument("--view", default=None, help="view name: " + ", ".join(c.name for c in VIEW_CLASSES)
                         + "; or " + ", ".join(params_view.VIEW_NAMES) + " (the Parameters page); or generate "
-                        "(the Generate page); or graph (the Architecture page; with --compare A,B two "
-                        "layers side by side)")
+                        "(the Generate page); or train (the Train page); or graph (the Architecture page; with "
+                        "--compare A,B two layers side by side)")
     parser.add_argument("--layer", type=counted_from_one, default=None,
                         help="layer to open, from 1 (the same kind of step in that layer)")
     parser.add_argument("--head", type=counted_from_one, default=1, help="head to show, from 1 (default 1)")
@@ -948,6 +1059,10 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--cache-gib", type=float, default=None,
                         help="memory for loaded models kept between runs, GiB (default: min(25%% of RAM, 4))")
     parser.add_argument("--screenshot", default=None, help="run, go to the step, save the window as PNG, exit")
+    parser.add_argument("--tour", default=None, help="a tour file (JSON) to play; the shipped ones are in "
+                        "assets/tours. With --screenshots DIR: one PNG per step, then exit (0 when every step "
+                        "was shown)")
+    parser.add_argument("--screenshots", default=None, help="with --tour: the folder for step-01.png, step-02.png …")
     parser.add_argument("--timeout", type=seconds, default=SCRIPT_TIMEOUT_S,
                         help=f"a scripted run (--screenshot) gives up after this many seconds, exit status 2 "
                              f"(default {SCRIPT_TIMEOUT_S:g})")
@@ -972,6 +1087,22 @@ def check_args(args: argparse.Namespace) -> str | None:
             problem = session.check_text(text)
             if problem:
                 return f"{what}: {problem}"
+    if args.screenshots is not None and args.tour is None:
+        return "--screenshots takes a folder for the steps of a --tour (one picture: --screenshot FILE.png)"
+    if args.tour is not None:
+        from explorer.tours import TourError, load_tour
+        if args.screenshot is not None:
+            return "--tour writes one picture per step with --screenshots DIR, not --screenshot"
+        try:
+            args.tour_loaded = load_tour(args.tour)
+        except TourError as error:
+            return f"--tour: {error}"
+        if args.screenshots is not None:
+            from explorer.tours import screenshot_name
+            try:
+                screenshot_target(Path(args.screenshots) / screenshot_name(0, len(args.tour_loaded.steps)))
+            except PLMError as error:
+                return f"--screenshots: {error}"
     if args.screenshot is not None:
         try:
             screenshot_target(args.screenshot)
@@ -1007,14 +1138,57 @@ def screenshot_target(path: str | Path) -> Path:
     return target
 
 
-def build_window(args: argparse.Namespace) -> MainWindow:
-    """The window the command line asks for, not yet run. DeviceError for a device that is not here."""
+def restored_args(args: argparse.Namespace, saved) -> argparse.Namespace:
+    """The command line with a saved session's model, text, step, view, layer, head, language and device (what
+    the command line gave explicitly wins)."""
+    args = argparse.Namespace(**vars(args))
+    defaults = parse_args([])
+    args.model, args.text, args.pair = saved.model, saved.text, saved.pair
+    args.step = args.step or saved.step
+    args.view = args.view or (saved.view if saved.view in {c.name for c in VIEW_CLASSES} else None)
+    if args.layer is None and saved.layer is not None:
+        args.layer = saved.layer + 1
+    if args.head == defaults.head and saved.head is not None:
+        args.head = saved.head + 1
+    if args.lang == defaults.lang and saved.lang:
+        args.lang = saved.lang
+    if args.device is None and saved.device:
+        from engine.devices import available_devices
+        args.device = saved.device if saved.device in available_devices() else None
+    return args
+
+
+def build_window(args: argparse.Namespace, remember_session: bool = False) -> MainWindow:
+    """The window the command line asks for, not yet run. DeviceError for a device that is not here.
+    remember_session (main() sets it; tests that build windows never touch the user's settings): an interactive
+    launch reopens the saved session when no --model / --text is given, and saves it on close."""
     device = None
     if args.device:
         from engine.devices import resolve_device
         device = str(resolve_device(args.device))
     budget = int(args.cache_gib * 2 ** 30) if args.cache_gib is not None else None
+    import dataclasses
+
+    from explorer.tours import known_model
+    tour = getattr(args, "tour_loaded", None)
+    if tour is not None:   # the window opens on the tour's first model and text
+        args.model, args.text, args.pair = tour.steps[0].model, tour.steps[0].text, tour.steps[0].pair
+    interactive = remember_session and args.screenshot is None and args.screenshots is None and tour is None
+    saved, notice = remember.load_session() if interactive and args.model is None and args.text is None \
+        else (None, "")
+    if saved is not None and saved.model and not known_model(saved.model):   # a folder since moved away
+        notice = f"The last session's model {saved.model} is not here any more; opened the default model."
+        saved = dataclasses.replace(saved, model=None, step=None, layer=None)
+    if saved is not None:   # reopen where the last session was left
+        args = restored_args(args, saved)
     window = MainWindow(args.model, args.text, args.pair, autorun=False, cache_budget=budget)
+    window.remember_session = interactive
+    if notice:   # said once the first run is shown (a Run clears the message line as it starts)
+        def say() -> None:
+            window.ready.disconnect(say)
+            if not window.last_error:
+                window.show_message(notice, error=False)
+        window.ready.connect(say)
     window.state.set_head(args.head - 1)
     window.state.set_setting("lang", args.lang)
     if device:
@@ -1026,7 +1200,9 @@ def build_window(args: argparse.Namespace) -> MainWindow:
     width, height = args.size if isinstance(args.size, tuple) else window_size(args.size)
     window.resize(width, height)
     window.pending = (args.step, args.view, args.layer - 1 if args.layer is not None else None)
-    if graph_page.wanted(args):   # before the Parameters page: --view graph --compare A,B compares layers
+    if args.view in GRAPH_VIEWS:   # before the Parameters page: --view graph --compare A,B compares layers
+        from explorer.views import graph as graph_page
+
         window.pending = (args.step, None, window.pending[2])
         graph_page.open_from_args(window.show_graph(), args, window.model_name())
     elif params_view.wanted(args):
@@ -1035,6 +1211,9 @@ def build_window(args: argparse.Namespace) -> MainWindow:
     if generate_view.wanted(args):
         window.pending = (args.step, None, window.pending[2])
         generate_view.open_from_args(window.show_generate(), args)
+    if training_view.wanted(args):
+        window.pending = (args.step, None, window.pending[2])
+        training_view.open_from_args(window.show_train(), args)
     return window
 
 
@@ -1156,16 +1335,26 @@ def main(argv: list[str] | None = None) -> int:
     previous_hook = install_excepthook()
     try:
         try:
-            window = build_window(args)
+            window = build_window(args, remember_session=True)
         except Exception as error:   # noqa: BLE001 - PLMError or a bug: one line, no traceback
             from engine.errors import PLMError
             text = str(error) if isinstance(error, PLMError) else f"{type(error).__name__}: {error}"
             print(f"main.py: error: {one_line(text, 1000)}", file=sys.stderr, flush=True)
             return 2
         shot = Screenshot(window, args.screenshot, args.timeout) if args.screenshot else None
+        tour = getattr(args, "tour_loaded", None)
+        tour_shots = TourScreenshots(window, tour, args.screenshots, args.timeout) if args.screenshots else None
         window.show()
-        QTimer.singleShot(0, window.start)
+        if tour_shots is not None:
+            QTimer.singleShot(0, tour_shots.start)
+        elif tour is not None:
+            QTimer.singleShot(0, lambda: window.tour.start(tour))
+        else:
+            QTimer.singleShot(0, window.start)
         code = app.exec()
+        if tour_shots is not None:
+            tour_shots.watchdog.cancel()
+            return tour_shots.exit_code if tour_shots.done else 2
         if shot is not None:
             shot.watchdog.cancel()
             return shot.exit_code if shot.done else 2

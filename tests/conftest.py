@@ -20,3 +20,14 @@ def pytest_addoption(parser):
                     help="random actions the explorer's monkey test takes (default 2000, or $PLM_MONKEY_ACTIONS)")
     group.addoption("--monkey-seed", type=int, default=None,
                     help="the monkey test's seed (default 20240917, or $PLM_MONKEY_SEED)")
+
+
+import pytest  # noqa: E402
+
+
+@pytest.fixture(autouse=True)
+def _own_settings_file(tmp_path_factory, monkeypatch):
+    """Every test reads and writes a settings file of its own, never the user's (a saved session, zoom or theme
+    must not leak from one test into the next)."""
+    if "PLM_EXPLORER_SETTINGS" not in os.environ:
+        monkeypatch.setenv("PLM_EXPLORER_SETTINGS", str(tmp_path_factory.mktemp("settings") / "settings.ini"))

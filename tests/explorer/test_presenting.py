@@ -1,0 +1,69 @@
+"""Presenting to a room: zoom scales every font and comes back at the next launch, presentation mode hides the
+secondary panels and restores them, the dark theme changes the palette, Play speed sets the step interval, and a
+corrupt stored value is ignored."""
+from __future__ import annotations
+
+from PySide6.QtGui import QAction, QPalette
+from PySide6.QtWidgets import QApplication
+
+from explorer import presenting
+from explorer.views.generate import settings
+
+
+def point_size() -> float:
+    return QApplication.instance().font().pointSizeF()
+
+
+def test_zoom_scales_the_fonts_and_is_remembered(qtbot, open_window, keep_open):
+    window = open_window()
+    base = point_size()
+    shortcuts = {a.shortcut().toString(): a for a in window.findChildren(QAction)}
+    assert {"F11", "F5", "Ctrl+0", "Ctrl+-"} <= set(shortcuts)
+    shortcuts["Ctrl+="].trigger()                                 # Ctrl+= zooms in (no Shift needed for +)
+    assert point_size() > base * 1.1
+    qtbot.wait(20)                                                # font changes reach widgets as events
+    assert window.lesson.font().pointSizeF() == point_size()     # the lessons follow the application font
+    window.presenter.set_zoom(2.0)
+    window.close()
+    assert point_size() == base                                   # closing gives the process its font back
+
+    again = open_window()
+    assert again.presenter.zoom == 2.0
+    assert point_size() == base * 2.0
+
+
+def test_presentation_mode_hides_secondary_panels_and_gives_them_back(open_window):
+    window = open_window()
+    assert window.tree.isVisible() and window.statusBar().isVisible()
+    window.presenter.toggle_presentation()
+    assert not window.tree.isVisible() and not window.statusBar().isVisible()
+    assert window.presenter.zoom >= presenting.PRESENTATION_ZOOM and window.isFullScreen()
+    window.presenter.toggle_presentation()
+    assert window.tree.isVisible() and window.statusBar().isVisible()
+    assert window.presenter.zoom == 1.0 and not window.isFullScreen()
+
+
+def test_dark_theme_and_back(open_window):
+    window = open_window()
+    light = QApplication.instance().palette().color(QPalette.Window).lightness()
+    window.presenter.dark_action.trigger()
+    assert QApplication.instance().palette().color(QPalette.Window).lightness() < 80 < light
+    assert settings().value(presenting.KEYS["theme"]) == "dark"
+    window.presenter.dark_action.trigger()
+    assert QApplication.instance().palette().color(QPalette.Window).lightness() == light
+
+
+def test_play_speed_sets_the_interval_between_steps(open_window):
+    window = open_window()
+    assert window.timer.interval() == 1200
+    slow = [a for a in window.presenter.speed_actions.actions() if a.data() == 5000][0]
+    slow.trigger()
+    assert window.timer.interval() == 5000 and slow.isChecked()
+    assert int(settings().value(presenting.KEYS["play_ms"])) == 5000
+
+
+def test_a_corrupt_stored_zoom_is_ignored(open_window):
+    settings().setValue(presenting.KEYS["zoom"], "very big")
+    settings().setValue(presenting.KEYS["play_ms"], "nan")
+    window = open_window()
+    assert window.presenter.zoom == 1.0 and window.timer.interval() == 1200
