@@ -477,6 +477,13 @@ def meaning(loaded, lang: str = "en") -> tuple[bool, str]:
         vocab = tokenizer.vocabulary_note if tokenizer is not None else ""
         released = getattr(tokenizer, "released", False)
     vocab = vocab or pick(lang, "no tokenizer files: ids only.", "没有分词器文件：只有 id。")
+    from engine.shipped import SHIPPED
+    if getattr(loaded, "name", None) in SHIPPED:
+        return True, pick(lang, f"Trained by this app, a toy: {loaded.name} learned only the bundled corpus of about "
+                                f"41,000 characters, so it answers sensibly on sentences like the corpus's and "
+                                f"guesses elsewhere. Vocabulary: {vocab}",
+                          f"本应用训练的玩具模型：{loaded.name} 只学过自带的约 41,000 字符的语料，"
+                          f"对与语料相似的句子回答合理，其他地方只是猜测。词表：{vocab}")
     if getattr(loaded, "weights", "random") == "real":
         return True, pick(lang, f"Real weights ({loaded.source}): these are the trained model's own predictions. "
                                 f"Vocabulary: {vocab}",

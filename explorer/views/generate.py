@@ -49,7 +49,7 @@ from explorer.widgets.generation import (AttentionStrip, Bar, CandidateBars, Chi
                                         percent)
 from explorer.workers import Runner
 
-DEFAULT_MODEL = "gpt2-tiny"
+DEFAULT_MODEL = "gpt2-trained"   # trained by this app: "The cat sat on the" -> " mat."
 DEFAULT_TEXT = "The cat sat on the"
 DEFAULT_STEPS = 5               # --view generate generates this many tokens before showing (--steps)
 SETTINGS_ENV = "PLM_EXPLORER_SETTINGS"   # an .ini file to keep the settings in (tests point it at a tmp folder)
