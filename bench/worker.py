@@ -3,6 +3,7 @@
     python -m bench.worker forward '{"case": "bert-base", "lengths": [128, 512], "repeats": 5, "device": "cpu"}'
     python -m bench.worker memory  '{"length": 512, "device": "cpu"}'
     python -m bench.worker lens    '{"cases": ["gpt2"], "length": 128, "repeats": 3}'
+    python -m bench.worker keeping '{"case": "t5-small", "length": 128}'
 """
 from __future__ import annotations
 
@@ -40,7 +41,14 @@ def synchronizer(device: torch.device):
     return lambda: None
 
 
-def paired(first, second, repeats: int, sync) -> dict:
+def cpu_seconds() -> float:
+    """User + system time of this process: what a call cost, less the waits for a core on a loaded machine (the
+    system part keeps page faults in)."""
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    return usage.ru_utime + usage.ru_stime
+
+
+def paired(first, second, repeats: int, sync, clock=time.perf_counter) -> dict:
     """Time two functions alternately (ABBA...), after one warm-up call each. Medians of each and the median of
     the per-pair ratios second/first: drift on a shared machine hits both sides of a pair alike."""
     for fn in (first, second):
@@ -51,10 +59,10 @@ def paired(first, second, repeats: int, sync) -> dict:
         for fn, out in ((first, a), (second, b)) if i % 2 == 0 else ((second, b), (first, a)):
             gc.collect()
             sync()
-            start = time.perf_counter()
+            start = clock()
             fn()
             sync()
-            out.append(time.perf_counter() - start)
+            out.append(clock() - start)
     return {"a_ms": 1e3 * statistics.median(a), "b_ms": 1e3 * statistics.median(b),
             "ratio": statistics.median(y / x for x, y in zip(a, b)), "a_all": a, "b_all": b}
 
@@ -226,7 +234,41 @@ def lens(cases: list[str], length: int, repeats: int) -> dict:
     return out
 
 
-SECTIONS = {"forward": forward, "memory": memory, "lens": lens}
+def keeping(case: str, length: int, repeats: int = 7) -> dict:
+    """Where the recorded forward's extra time goes (CPU, one thread): ours against transformers eager with outputs
+    when each call's result is dropped at once (as the forward rows), when it is kept until the next call replaces
+    it (as the app keeps a trace), and ours on the explicit path keeping nothing (record(names=set())). CPU-time
+    ratios (user + system, see cpu_seconds)."""
+    from engine.hooks import record
+
+    hf = models.reference(case, "eager")
+    ours = models.ours_for(case, hf)
+    inputs = models.inputs(case, length, torch.device("cpu"))
+    held: dict = {}
+
+    def reference(keep: bool):
+        out = hf(**inputs, output_attentions=True, output_hidden_states=True)
+        if keep:
+            held["reference"] = out
+
+    def recorded(keep: bool, names=None):
+        with record(names) as cache:
+            out = ours(**inputs)
+        if keep:
+            held["ours"] = (cache, out)
+
+    out = {"case": case, "length": length}
+    with torch.no_grad():
+        for label, ref, mine in (("dropped", lambda: reference(False), lambda: recorded(False)),
+                                 ("kept", lambda: reference(True), lambda: recorded(True)),
+                                 ("keeping_nothing", lambda: reference(True), lambda: recorded(True, set()))):
+            timing = paired(ref, mine, repeats, lambda: None, clock=cpu_seconds)
+            out[label] = {"reference_cpu_ms": timing["a_ms"], "ours_cpu_ms": timing["b_ms"], "ratio": timing["ratio"]}
+            held.clear()
+    return out
+
+
+SECTIONS = {"forward": forward, "memory": memory, "lens": lens, "keeping": keeping}
 
 
 def main() -> None:

@@ -1,10 +1,12 @@
 """The ordered activation cache: the step sequence the explorer plays.
 
 A step holds either a tensor or a `Derived` value: a recipe that recomputes the tensor from tensors the cache
-holds anyway (attention's hook_scaled is hook_scores x scale; hook_attn_scores adds the bias and the mask). A
-derived step is computed when it is read, with the very operations the forward pass used, so it is bit-for-bit
-the value the model computed; the cache never stores three more (query x key) matrices per layer for it. To a
-reader both kinds look the same: `cache[name]`, `cache.step(name).tensor`, `.shape`, `.dims`, the order.
+holds anyway (attention's hook_scaled is hook_scores x scale; hook_attn_scores adds the bias and the mask; a
+residual sum is the two steps it adds; an MLP's hook_post is act(hook_pre)). A derived step is computed when it is
+read, with the very operations the forward pass used, so it is bit-for-bit the value the model computed; the cache
+stores no second (query x key) matrix or (T x ffn) activation for it. To a reader both kinds look the same:
+`cache[name]`, `cache.step(name).tensor`, `.shape`, `.dims`, the order. Recipes read no parameters, so training a
+model after a trace leaves the trace readable.
 """
 from __future__ import annotations
 
@@ -14,6 +16,18 @@ from collections import OrderedDict
 from typing import Any, Callable, Iterator
 
 import torch
+
+
+# Recipes made only of operations IEEE arithmetic rounds exactly (+, *, copies): they give the same bits on any
+# device, so a step of a GPU run may be derived on the CPU from the copies the cache keeps. Any other recipe (an
+# activation: each device has its own kernel) is used only where its inputs already are.
+PORTABLE: set[Callable] = {torch.add, torch.mul}
+
+
+def portable(fn: Callable) -> Callable:
+    """Mark a recipe as portable (see PORTABLE)."""
+    PORTABLE.add(fn)
+    return fn
 
 
 class Derived:

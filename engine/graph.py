@@ -263,7 +263,9 @@ class FlowTracer(TorchFunctionMode):
         self.records: dict[str, Record] = {}
         self.edges: set[tuple[str, str]] = set()
         self.stack: list[_Frame] = []
-        self.last_step: tuple[str, tuple, str] | None = None
+        # steps heard since the last hook call: (name, dims, key, shape). Usually one; a step recorded as a recipe
+        # without a module call (HookPoint.derived) waits here for the next hook of the same component.
+        self.pending: list[tuple[str, tuple, str, tuple]] = []
         self.handles = []
 
     # -- tensors --
@@ -369,15 +371,15 @@ class FlowTracer(TorchFunctionMode):
         add = cache.add
 
         def heard(name, tensor, dims, key):
-            self.last_step = (name, tuple(dims), key)
+            self.pending.append((name, tuple(dims), key, tuple(tensor.shape)))
             add(name, tensor, dims, key)
         cache.add = heard
 
     def after_hook(self, hook, args, output):
-        if self.last_step is None:
+        if not self.pending:
             return
-        step, dims, key = self.last_step
-        self.last_step = None
+        pending, self.pending = self.pending, []
+        step = pending[-1][0]
         value = args[0]
         block = self.block_frame()
         if block is not None and block.instance is None:
@@ -385,8 +387,9 @@ class FlowTracer(TorchFunctionMode):
             block.instance = step[: -len(relative) - 1] if step.endswith("." + relative) else block.path
         owner = self.owner_of(hook, step, value)
         record = self.records[owner]
-        record.steps.append(step)
-        record.step_shapes[step] = (tuple(value.shape), dims, key)
+        for name, dims, key, shape in pending:
+            record.steps.append(name)
+            record.step_shapes[name] = (shape, dims, key)
 
     def owner_of(self, hook: HookPoint, step: str, value: torch.Tensor) -> str:
         """Which node a step belongs to: the component it is recorded in; else a new add node when its value sums

@@ -1,15 +1,16 @@
 """Hook points: identity modules that let a scoped recorder see every intermediate tensor.
 
-The maths in the models never branches on "am I recording?" except in one place (attention, which must form the
-probability matrix explicitly to have something to record). Everywhere else a value passes through a HookPoint,
-which returns it untouched and, while a `record()` scope is active, hands it to the recorder.
+The maths in the models never branches on "am I recording?" except in attention, which must form the probability
+matrix explicitly to have something to record (and LLaMA's repeated keys and values, which only that explicit path
+needs). Everywhere else a value passes through a HookPoint, which returns it untouched and, while a `record()` scope
+is active, hands it to the recorder.
 
 The recorder keeps the tensor itself, not a copy: the forward pass made it anyway, and copying every step costs
 as much memory traffic as the layers. Values are copy-on-write instead: while recording, an in-place operation
 (`x += 1`, `x.add_()`, `x[i] = v`, `out=x`, `inplace=True`) on a tensor whose memory the cache holds first gives
 the cache its own copy, so what was recorded never changes. A hook may also pass `derive=(fn, *inputs)`: a recipe
 that recomputes the value exactly from tensors the cache keeps anyway; the cache then stores the recipe instead
-of the tensor (attention's scaled and masked scores, see engine.cache.Derived).
+of the tensor (attention's scaled and masked scores, residual sums, see engine.cache.Derived).
 """
 from __future__ import annotations
 
@@ -22,7 +23,7 @@ import torch
 from torch import nn
 from torch.overrides import TorchFunctionMode
 
-from engine.cache import ActivationCache, Derived, _storage_ptr
+from engine.cache import PORTABLE, ActivationCache, Derived, _storage_ptr
 
 _active: contextvars.ContextVar["Recorder | None"] = contextvars.ContextVar("plm_recorder", default=None)
 
@@ -50,8 +51,19 @@ class HookPoint(nn.Module):
         """derive: (fn, *inputs) with fn(*inputs) equal to x bit for bit; the recorder may keep that instead."""
         recorder = _active.get()
         if recorder is not None:
-            recorder.record(self, x, derive)
+            # the recorder's own tensor reads (detach, storage, version) are not the model's ops: they bypass the
+            # copy-on-write mode, which otherwise sees ~7 calls of ours for every recorded step
+            with torch._C.DisableTorchFunction():
+                recorder.record(self, x, derive)
         return x
+
+    def derived(self, fn: Callable[..., torch.Tensor], *inputs, like: torch.Tensor) -> None:
+        """Record fn(*inputs), a value the forward pass itself does not need, without computing it: the step
+        is the recipe (shape, dtype and device those of `like`)."""
+        recorder = _active.get()
+        if recorder is not None:
+            with torch._C.DisableTorchFunction():
+                recorder.record(self, like, (fn, *inputs), computed=False)
 
     def extra_repr(self) -> str:
         return f"dims={self.dims}, key={self.key!r}"
@@ -109,10 +121,17 @@ class Recorder:
                 return new + name[len(old):]
         return name
 
-    def record(self, hook: HookPoint, value: torch.Tensor, derive: tuple | None = None) -> None:
+    def record(self, hook: HookPoint, value: torch.Tensor, derive: tuple | None = None,
+               computed: bool = True) -> None:
+        """computed: whether `value` is the value itself (else only shaped like it: HookPoint.derived)."""
         name = self._name(hook) if self._renames else hook.name
         if self.names is not None and name not in self.names:
             return
+        if derive is not None and self.device is not None and value.device != self.device \
+                and derive[0] not in PORTABLE:
+            # computed on another device than the cache's: recomputing it here might round otherwise
+            value = value if computed else derive[0](*derive[1:])
+            derive = None
         if derive is not None:
             fn, *inputs = derive
             stored = Derived(fn, tuple(self._keep(t) for t in inputs), value)

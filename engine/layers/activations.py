@@ -23,6 +23,13 @@ ACTIVATIONS = {
 }
 
 
+# Activations that give an element the same bits however a tensor of two or more elements is split into pieces
+# (one per thread, a piece's last few elements): recomputing one on a recorded input reproduces the forward pass's
+# value exactly, so the recorder may keep a recipe instead of the value. SiLU is not among them: its result depends
+# on where an element falls in the vectorised loop (tests/engine/test_recording.py checks these on this machine).
+RECOMPUTES_EXACTLY = frozenset({F.gelu, gelu_tanh, F.relu})
+
+
 def activation(name: str):
     try:
         return ACTIVATIONS[name]

@@ -5,6 +5,7 @@ MLP (the original Transformer's, BERT, GPT, GLM, T5 1.0):    out = W_out act(W_i
 GatedMLP (GLU variants: LLaMA's SwiGLU, ChatGLM2, T5 v1.1's gated-GELU):    out = W_down (act(x W_gate) * x W_up)
     hook_pre  = x W_gate, before the activation;  hook_pre_linear = x W_up;  hook_post = act(gate) * up
     and our own hook_gate_act = act(gate)
+While recording, hook_post is kept as a recipe over the steps it is computed from (engine.cache.Derived).
 The block records what the sub-layer adds to the residual stream (hook_mlp_out).
 """
 from __future__ import annotations
@@ -13,7 +14,7 @@ import torch
 from torch import nn
 
 from engine.hooks import HookPoint
-from engine.layers.activations import activation
+from engine.layers.activations import RECOMPUTES_EXACTLY, activation
 
 BTF = ("batch", "pos", "ffn")
 
@@ -33,7 +34,9 @@ class MLP(nn.Module):
 
     def forward(self, hidden_states: torch.Tensor) -> torch.Tensor:
         pre = self.hook_pre(getattr(self, self.fc_in)(hidden_states))   # (B, T, F)
-        post = self.hook_post(self.act(pre))                             # (B, T, F)
+        # hook_post is kept as the recipe act(hook_pre) where that recomputes bit for bit: no second (T x F) tensor
+        recipe = (self.act, pre) if self.act in RECOMPUTES_EXACTLY and pre.numel() > 1 else None
+        post = self.hook_post(self.act(pre), derive=recipe)              # (B, T, F)
         return getattr(self, self.fc_out)(post)                          # (B, T, H)
 
 
@@ -59,4 +62,5 @@ class GatedMLP(nn.Module):
         gate, up = self.gate_and_up(hidden_states)                # (B, T, F) each
         gate = self.hook_gate_act(self.act_fn(self.hook_pre(gate)))
         up = self.hook_pre_linear(up)
-        return self.down(self.hook_post(gate * up))               # (B, T, H)
+        # hook_post is kept as the recipe gate_act * up (both recorded): an exact product, no fourth (T x F) tensor
+        return self.down(self.hook_post(gate * up, derive=(torch.mul, gate, up)))   # (B, T, H)

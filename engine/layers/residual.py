@@ -2,11 +2,18 @@
 compares. A block subclasses one of these and builds its own sub-layers; its forward calls the hooks in order."""
 from __future__ import annotations
 
+import torch
 from torch import nn
 
 from engine.hooks import HookPoint
 
 BTH = ("batch", "pos", "hidden")
+
+
+def summed(hook: HookPoint, a: torch.Tensor, b: torch.Tensor) -> torch.Tensor:
+    """hook(a + b), recorded as the recipe torch.add(a, b): a residual sum of two recorded steps (the stream and
+    what a sub-layer adds) costs the cache no tensor of its own (engine.cache.Derived)."""
+    return hook(a + b, derive=(torch.add, a, b))
 
 
 class PreNormBlock(nn.Module):

@@ -19,6 +19,7 @@ import math
 import torch
 from torch import nn
 
+from engine.cache import portable
 from engine.hooks import HookPoint
 
 
@@ -68,9 +69,11 @@ def rope_tables(position_ids: torch.Tensor, inv_freq: torch.Tensor, interleaved:
     return angles.cos().to(dtype), angles.sin().to(dtype)
 
 
+@portable
 def apply_rotary(x: torch.Tensor, cos: torch.Tensor, sin: torch.Tensor, interleaved: bool = False) -> torch.Tensor:
     """Rotate the first cos.shape[-1] dims of x (the rest pass through). cos/sin must broadcast against x's
-    leading axes, e.g. x (B, nh, T, hs) with cos (B, 1, T, rot_dim)."""
+    leading axes, e.g. x (B, nh, T, hs) with cos (B, 1, T, rot_dim). Products, one sum and copies only: it gives
+    the same bits again on any device, so the recorder keeps it as a recipe (engine.cache.portable)."""
     rot_dim = cos.shape[-1]
     x_rot, x_pass = x[..., :rot_dim], x[..., rot_dim:]
     turn = rotate_every_two(x_rot) if interleaved else rotate_half(x_rot)

@@ -12,7 +12,7 @@ GLM: one Transformer stack that is bidirectional over the given text and autoreg
         "pre"       (the paper and its code, Megatron-LM order):
                     hidden_states = hidden_states + Attention(LN(hidden_states))
                     hidden_states = hidden_states + MLP(LN(hidden_states))            ... then a final LN
-        "post"      (the seed's reading):   hidden_states = LN(hidden_states + F(hidden_states))
+        "post"      (the chapter's reading):   hidden_states = LN(hidden_states + F(hidden_states))
         "deepnorm"  (GLM-130B, DeepNet):    hidden_states = LN(alpha * hidden_states + F(hidden_states)),
                     alpha = (2N)^0.5 for N layers
     MLP = Linear(H -> 4H), GeLU, Linear(4H -> H);  logits = hidden_states @ token^T (one linear layer, tied)
@@ -38,7 +38,7 @@ from torch import nn
 
 from engine.errors import InputError
 from engine.hooks import HookPoint
-from engine.layers.residual import PreNormBlock, PostNormBlock
+from engine.layers.residual import PostNormBlock, PreNormBlock, summed
 from engine.layers.attention import Attention, merge_heads, split_heads
 from engine.layers.heads import LMHead
 from engine.layers.masks import causal_mask, combine, padding_mask
@@ -119,7 +119,7 @@ def blank_infilling(token_ids, spans, mask_id: int, start_id: int, end_id: int) 
 NORM_NOTES = {
     "pre": "Pre-norm, as the GLM paper says (it rearranges LayerNorm and the residual the way Megatron-LM does) "
            "and as its released code runs: LayerNorm before attention and before the MLP, plus a final LayerNorm.",
-    "post": "Post-norm, as the seed reads GLM: LayerNorm after each residual sum (Add & Norm), like BERT and "
+    "post": "Post-norm, as the chapter reads GLM: LayerNorm after each residual sum (Add & Norm), like BERT and "
             "GPT-1. The released GLM code does not do this.",
     "deepnorm": "DeepNorm (GLM-130B, after Wang et al. 2022 'DeepNet'): post-norm with the residual scaled up, "
                 "LayerNorm(alpha * x + F(x)), alpha = (2N)^0.5, so very deep stacks train stably. (DeepNet also "
@@ -222,7 +222,7 @@ class GLMPreNormBlock(PreNormBlock):
     def forward(self, hidden_states, allowed, layer_past=None):
         resid_pre = self.hook_resid_pre(hidden_states)                                           # (B, T, H)
         attn_out, present = self.attn(self.hook_attn_norm(self.input_layernorm(resid_pre)), allowed, layer_past)
-        resid_mid = self.hook_resid_mid(resid_pre + self.hook_attn_out(attn_out))
+        resid_mid = summed(self.hook_resid_mid, resid_pre, self.hook_attn_out(attn_out))
         mlp_out = self.hook_mlp_out(self.mlp(self.hook_mlp_norm(self.post_attention_layernorm(resid_mid))))
         return self.hook_resid_post(resid_mid + mlp_out), present
 

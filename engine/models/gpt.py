@@ -37,7 +37,7 @@ from torch import nn
 
 from engine.errors import InputError
 from engine.hooks import HookPoint
-from engine.layers.residual import PreNormBlock, PostNormBlock
+from engine.layers.residual import PostNormBlock, PreNormBlock, summed
 from engine.layers.attention import Attention, merge_heads, split_heads
 from engine.layers.heads import LMHead
 from engine.layers.masks import banded_causal_mask, causal_mask, combine, padding_mask
@@ -188,9 +188,9 @@ class GPT1Block(PostNormBlock):
     def forward(self, hidden_states, allowed, layer_past=None):
         resid_pre = self.hook_resid_pre(hidden_states)                               # (B, T, H)
         attn_out, present = self.attn(resid_pre, allowed, layer_past)
-        resid_mid = self.hook_resid_mid(resid_pre + self.hook_attn_out(attn_out))    # Add ...
+        resid_mid = summed(self.hook_resid_mid, resid_pre, self.hook_attn_out(attn_out))  # Add ...
         hidden_states = self.hook_normalized_resid_mid(self.ln_1(resid_mid))         # ... & Norm
-        resid_post = self.hook_resid_post(hidden_states + self.hook_mlp_out(self.mlp(hidden_states)))
+        resid_post = summed(self.hook_resid_post, hidden_states, self.hook_mlp_out(self.mlp(hidden_states)))
         return self.hook_normalized_resid_post(self.ln_2(resid_post)), present
 
 
@@ -207,7 +207,7 @@ class GPT2Block(PreNormBlock):
     def forward(self, hidden_states, allowed, layer_past=None):
         resid_pre = self.hook_resid_pre(hidden_states)                                              # (B, T, H)
         attn_out, present = self.attn(self.hook_attn_norm(self.ln_1(resid_pre)), allowed, layer_past)
-        resid_mid = self.hook_resid_mid(resid_pre + self.hook_attn_out(attn_out))
+        resid_mid = summed(self.hook_resid_mid, resid_pre, self.hook_attn_out(attn_out))
         mlp_out = self.hook_mlp_out(self.mlp(self.hook_mlp_norm(self.ln_2(resid_mid))))
         return self.hook_resid_post(resid_mid + mlp_out), present
 

@@ -20,8 +20,8 @@ from dataclasses import dataclass
 import torch
 from torch import nn
 
-from engine.hooks import HookPoint
-from engine.layers.residual import PreNormBlock
+from engine.hooks import HookPoint, is_recording
+from engine.layers.residual import PreNormBlock, summed
 from engine.layers.attention import K, Q, Attention, merge_heads, repeat_kv, split_heads
 from engine.layers.heads import LMHead
 from engine.layers.masks import causal_mask, combine, padding_mask
@@ -126,19 +126,31 @@ class LlamaAttention(Attention):
         key_states = self.hook_k(split_heads(self.k_proj(hidden_states), self.num_key_value_heads))  # (B, n_kv, T, hs)
         value_states = self.hook_v(split_heads(self.v_proj(hidden_states), self.num_key_value_heads))
 
-        cos, sin = cos[:, None], sin[:, None]                                            # (B or 1, 1, T, hs)
-        query_states = self.hook_rot_q(apply_rotary(query_states, cos, sin, self.rotary_interleaved))
-        key_states = apply_rotary(key_states, cos, sin, self.rotary_interleaved)
+        # the rotated q and k are recorded as the recipe apply_rotary over the recorded q / k and cos / sin
+        rotary = (cos[:, None], sin[:, None], self.rotary_interleaved)                  # (B or 1, 1, T, hs) each
+        query_states = self.hook_rot_q(apply_rotary(query_states, *rotary),
+                                       derive=(apply_rotary, query_states, *rotary))
+        recipe = (apply_rotary, key_states, *rotary) if past_key_value is None else None
+        key_states = apply_rotary(key_states, *rotary)
         if past_key_value is not None:   # keys are cached already rotated, each at its own position
             key_states = torch.cat((past_key_value[0], key_states), dim=2)               # (B, n_kv, T_past+T, hs)
             value_states = torch.cat((past_key_value[1], value_states), dim=2)
         present = (key_states, value_states)
-        key_states = self.hook_rot_k(key_states)
+        key_states = self.hook_rot_k(key_states, derive=recipe)
 
-        key_states = self.hook_k_repeated(repeat_kv(key_states, self.num_key_value_groups))      # (B, nh, Tk, hs)
-        value_states = self.hook_v_repeated(repeat_kv(value_states, self.num_key_value_groups))
+        if is_recording():   # the explicit core needs a key / value per query head; SDPA shares them itself
+            key_states = self._repeated(self.hook_k_repeated, key_states)                 # (B, nh, Tk, hs)
+            value_states = self._repeated(self.hook_v_repeated, value_states)
         context = self.attend(query_states, key_states, value_states, allowed, self.scale)  # (B, nh, T, hs)
         return self.o_proj(merge_heads(context)), present                                  # (B, T, H)
+
+    def _repeated(self, hook: HookPoint, states: torch.Tensor) -> torch.Tensor:
+        """repeat_kv(states), recorded as that recipe over the recorded states: the n_rep copies cost the
+        cache nothing."""
+        n_rep = self.num_key_value_groups
+        if n_rep == 1:
+            return hook(states)   # repeat_kv hands the same tensor on
+        return hook(repeat_kv(states, n_rep), derive=(repeat_kv, states, n_rep))
 
 
 class LlamaMLP(GatedMLP):
@@ -174,7 +186,7 @@ class LlamaBlock(PreNormBlock):
         resid_pre = self.hook_resid_pre(hidden_states)                                     # (B, T, H)
         attn_out, present = self.attn(self.hook_attn_norm(self.input_layernorm(resid_pre)), cos, sin, allowed,
                                       past_key_value)
-        resid_mid = self.hook_resid_mid(resid_pre + self.hook_attn_out(attn_out))
+        resid_mid = summed(self.hook_resid_mid, resid_pre, self.hook_attn_out(attn_out))
         mlp_out = self.hook_mlp_out(self.mlp(self.hook_mlp_norm(self.post_attention_layernorm(resid_mid))))
         return self.hook_resid_post(resid_mid + mlp_out), present
 

@@ -28,7 +28,7 @@ import torch
 from torch import nn
 
 from engine.hooks import HookPoint
-from engine.layers.residual import PreNormBlock
+from engine.layers.residual import PreNormBlock, summed
 from engine.layers.attention import QK, Attention, merge_heads, split_heads
 from engine.layers.masks import causal_mask, combine, padding_mask
 from engine.layers.mlp import MLP, GatedMLP
@@ -223,11 +223,11 @@ class T5Block(PreNormBlock):
         resid = self.hook_resid_pre(hidden_states)                                            # (B, T, H)
         normed = self.hook_attn_norm(self.attn_norm(resid))
         attn_out, position_bias, present = self.attn(normed, allowed, position_bias, past_key_value)
-        resid = self.hook_resid_mid(resid + self.hook_attn_out(attn_out))
+        resid = summed(self.hook_resid_mid, resid, self.hook_attn_out(attn_out))
         if self.is_decoder:
             normed = self.hook_cross_norm(self.cross_norm(resid))
             cross_out = self.cross_attn(normed, encoder_hidden_states, encoder_allowed)    # (B, T, H)
-            resid = self.hook_resid_mid_cross(resid + self.hook_cross_attn_out(cross_out))
+            resid = summed(self.hook_resid_mid_cross, resid, self.hook_cross_attn_out(cross_out))
         mlp_out = self.hook_mlp_out(self.mlp(self.hook_mlp_norm(self.mlp_norm(resid))))
         return self.hook_resid_post(resid + mlp_out), position_bias, present
 

@@ -1,14 +1,18 @@
-"""The recorder keeps the forward pass's own tensors (copy-on-write) and derives the scaled and masked attention
-scores from the raw ones: same values, same API, less memory."""
+"""The recorder keeps the forward pass's own tensors (copy-on-write) and keeps recipes for the steps it can recompute
+exactly from others (the scaled / raw and masked attention scores, residual sums, the MLP's activation and gated
+product, repeated keys / values): same values, same API, less memory."""
 import pytest
 import torch
 import torch.nn.functional as F
 from torch import nn
 
 from engine.cache import Derived
-from engine.hooks import HookPoint, name_hook_points, record
+from engine.hooks import HookPoint, Recorder, name_hook_points, record
+from engine.layers.activations import RECOMPUTES_EXACTLY
 from engine.layers.attention import Attention
 from engine.layers.masks import causal_mask, padding_mask, to_additive
+from engine.models import FAMILIES
+from engine.models.bert import BertMLP
 
 
 class Writer(nn.Module):
@@ -89,7 +93,9 @@ def test_derived_attention_steps_are_the_forward_pass_values_bit_for_bit(masking
     scores, scaled, masked, pattern, expected_z = explicit(q, k, v, allowed, scale, bias)
     assert torch.equal(cache["hook_scores"], scores)
     if scale is not None:
-        assert cache.step("hook_scaled").derived
+        # one of the two is stored: the scaled scores where the scale is a power of two (computed as
+        # (Q x scale) K^T), the raw ones otherwise; the other is a recipe over it
+        assert cache.step("hook_scores").derived == (scale == 0.125) != cache.step("hook_scaled").derived
         assert torch.equal(cache["hook_scaled"], scaled)
     assert "hook_scaled" in cache or scale is None
     assert cache.step("hook_attn_scores").derived
@@ -121,6 +127,7 @@ def test_derived_steps_take_no_memory_of_their_own_and_read_like_any_other():
     assert cache["hook_attn_scores"] is first            # read twice, computed once
     arrays = cache.to_numpy_dict()
     assert (arrays["hook_scaled"] == (cache["hook_scores"] * 0.5).numpy()).all()
+    assert (arrays["hook_scores"] == (q @ k.transpose(-1, -2)).numpy()).all()
 
 
 def test_only_some_names_still_derives_a_step_whose_inputs_are_not_recorded():
@@ -132,3 +139,69 @@ def test_only_some_names_still_derives_a_step_whose_inputs_are_not_recorded():
         core(q, k, v, causal_mask(6, 6), 0.5)
     assert cache.names() == ["hook_attn_scores"]
     assert torch.equal(cache["hook_attn_scores"], explicit(q, k, v, causal_mask(6, 6), 0.5, None)[2])
+
+
+def store_every_step(monkeypatch):
+    """Make the recorder keep every value itself, never a recipe: the reference derived steps must match."""
+    original = Recorder.record
+
+    def record_value(self, hook, value, derive=None, computed=True):
+        if derive is not None and not computed:   # a value the forward pass never computed (HookPoint.derived)
+            value = derive[0](*derive[1:])
+        original(self, hook, value)
+
+    monkeypatch.setattr(Recorder, "record", record_value)
+
+
+@pytest.mark.parametrize("family", sorted(FAMILIES))
+def test_every_family_reads_the_same_bits_from_its_recipes_as_from_stored_steps(family, monkeypatch):
+    spec = FAMILIES[family]
+    preset = next(iter(spec.tiny_presets.values()))
+    torch.manual_seed(0)
+    model = spec.model_cls(spec.config(preset)).eval()
+    name_hook_points(model)
+    ids = torch.randint(5, 60, (1, 7))
+    inputs = spec.inputs_from_ids(None, model.config, ids).inputs
+    with torch.no_grad(), record() as lean:
+        model(**inputs)
+    with monkeypatch.context() as patched:
+        store_every_step(patched)
+        with torch.no_grad(), record() as full:
+            model(**inputs)
+    assert lean.names() == full.names()
+    derived = [n for n in lean.names() if lean.step(n).derived]
+    # at least the residual sums and the masked scores (and the MLP's output where its activation recomputes
+    # exactly, one of the raw / scaled scores, the repeated keys and values of grouped-query attention)
+    assert any(n.endswith("hook_resid_mid") for n in derived)
+    assert any(n.endswith("hook_attn_scores") for n in derived)
+    for name in lean.names():
+        assert torch.equal(lean[name], full[name]), name
+    assert lean.nbytes() < full.nbytes()
+
+
+@pytest.mark.parametrize("act", sorted(RECOMPUTES_EXACTLY, key=lambda f: f.__name__))
+def test_an_activation_kept_as_a_recipe_gives_the_same_bits_on_every_kernel_path(act):
+    # an element must come out the same whether it lies inside a long tensor or near the end of a short piece
+    # (how the work is split among threads differs from run to run); one-element tensors are never recipes
+    torch.manual_seed(0)
+    x = torch.randn(20000) * 4
+    whole = act(x)
+    for size in (2, 3, 7, 8, 9, 15, 16, 17, 33, 65):
+        pieces = torch.cat([act(piece.clone()) for piece in x[:size * 300].split(size)])
+        assert torch.equal(pieces, whole[:size * 300]), size
+
+
+def test_a_recipe_only_portable_arithmetic_makes_is_derived_on_another_device_than_the_run():
+    torch.manual_seed(0)
+    mlp = BertMLP(4, 8, "gelu")
+    name_hook_points(mlp)
+    x = torch.randn(1, 3, 4)
+    with torch.no_grad(), record(device="meta") as cache:   # the run on the CPU, the cache elsewhere
+        mlp(x)
+    assert not cache.step("hook_post").derived   # GELU may round otherwise on another device: kept as a value
+    assert cache.step("hook_post").stored.device.type == "meta"
+    core = Core()
+    name_hook_points(core)
+    with torch.no_grad(), record(device="meta") as cache:
+        core(*(torch.randn(1, 2, 3, 4) for _ in range(3)), causal_mask(3, 3), 0.125)
+    assert cache.step("hook_scores").derived and cache.step("hook_attn_scores").derived
