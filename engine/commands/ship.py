@@ -21,7 +21,8 @@ def add_arguments(parser) -> None:
 
 def run(args) -> int:
     from engine.errors import InputError
-    from engine.shipped import SHIPPED, TRAINED_DIR, describe, get_shipped, ship, write_index
+    from engine.shipped import SHIPPED, TRAINED_DIR, get_shipped
+    from engine.shipping import describe, ship, write_index
 
     names = args.names or list(SHIPPED)
     for name in names:

@@ -13,7 +13,8 @@ import engine
 from engine.__main__ import main
 from engine.errors import CheckpointError
 from engine.presets import get_preset
-from engine.shipped import SHIPPED, TRAINED_DIR, complete, held_out_loss, shipped_folder, train_shipped
+from engine.shipped import SHIPPED, TRAINED_DIR, shipped_folder
+from engine.shipping import complete, held_out_loss, train_shipped
 from explorer import session
 
 NAMES = list(SHIPPED)
