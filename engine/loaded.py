@@ -162,12 +162,23 @@ class LoadedModel:
             with torch.no_grad(), record() as cache:
                 self.module.eval()(**{k: (v.to(self.device) if isinstance(v, torch.Tensor) else v)
                                       for k, v in probe.inputs.items()})
-            self._probe_steps = [(step.name, step.tensor.numel() * step.tensor.element_size(),
-                                  sum(axis in POSITION_AXES for axis in step.dims)) for step in cache.steps()]
+            # (name, bytes as its own copy, bytes it holds, position axes): a derived step holds nothing, a view of
+            # another step's storage nothing more; a step recorded alone (names=...) is its own copy
+            seen, steps = set(), []
+            for step in cache.steps():
+                held = 0
+                if not step.derived:
+                    storage = step.stored.untyped_storage()
+                    if storage.data_ptr() not in seen:
+                        seen.add(storage.data_ptr())
+                        held = step.stored.numel() * step.stored.element_size()
+                steps.append((step.name, step.nbytes, held, sum(axis in POSITION_AXES for axis in step.dims)))
+            self._probe_steps = steps
         length = max(t.shape[-1] for k, t in prepared.inputs.items() if k.endswith("input_ids"))
         scale = length / PROBE_TOKENS
-        return int(sum(size * scale ** axes for name, size, axes in self._probe_steps
-                       if names is None or name in names))
+        if names is None:
+            return int(sum(held * scale ** axes for _, _, held, axes in self._probe_steps))
+        return int(sum(size * scale ** axes for name, size, _, axes in self._probe_steps if name in names))
 
     def check_recording_fits(self, prepared: Prepared, names: set[str] | None = None,
                              max_bytes: int | None = None) -> None:
