@@ -42,33 +42,24 @@ def test_the_views_a_tour_may_name_are_the_step_through_s():
     assert VIEWS == tuple(c.name for c in VIEW_CLASSES)
 
 
-# Every tour is played by main() in one child process (one start of Python, torch and Qt for all of them): each
-# call runs the app's event loop to its end, as `python main.py --tour FILE --screenshots DIR` does.
-PLAY = """
-import sys
-from explorer.app import main
-for path, out, lang in zip(*[iter(sys.argv[1:])] * 3):
-    print("=== tour", path, file=sys.stderr, flush=True)
-    code = main(["--tour", path, "--screenshots", out, "--lang", lang, "--size", "1000x700"])
-    print("=== exit", code, file=sys.stderr, flush=True)
-"""
-
-
+# Every tour is played as a teacher would: `python main.py --tour FILE --screenshots DIR`, one process per tour
+# (two at a time: one start of Python, torch and Qt each).
 def play(tmp_path, tours: list[str]) -> dict[str, tuple[int, str, Path]]:
-    """{tour path: (exit status, its stderr, its screenshots folder)}, every tour played by main()."""
+    """{tour path: (exit status, its stderr, its screenshots folder)}."""
     env = dict(os.environ, QT_QPA_PLATFORM="offscreen", PLM_EXPLORER_SETTINGS=str(tmp_path / "settings.ini"))
-    args = []
+    played, running = {}, []
     for i, tour in enumerate(tours):
-        args += [tour, str(tmp_path / f"shots-{i}"), "zh" if i % 2 else "en"]
-    result = subprocess.run([sys.executable, "-c", PLAY, *args], cwd=ROOT, env=env, capture_output=True, text=True,
-                            timeout=600)
-    played = {}
-    for i, chunk in enumerate(result.stderr.split("=== tour ")[1:]):
-        path, _, rest = chunk.partition("\n")
-        err, _, code = rest.rpartition("=== exit ")
-        lines = [line for line in err.splitlines() if "propagateSizeHints" not in line]
-        played[path] = (int(code.split()[0]), "\n".join(lines), tmp_path / f"shots-{i}")
-    assert len(played) == len(tours), result.stderr[-2000:]
+        out = tmp_path / f"shots-{i}"
+        command = [sys.executable, "main.py", "--tour", tour, "--screenshots", str(out), "--lang",
+                   "zh" if i % 2 else "en", "--size", "1000x700"]
+        running.append((tour, out, subprocess.Popen(command, cwd=ROOT, env=env, stdout=subprocess.DEVNULL,
+                                                    stderr=subprocess.PIPE, text=True)))
+        if len(running) == 2 or i == len(tours) - 1:
+            for path, folder, process in running:
+                _, err = process.communicate(timeout=300)
+                lines = [line for line in err.splitlines() if "propagateSizeHints" not in line]
+                played[path] = (process.returncode, "\n".join(lines), folder)
+            running = []
     return played
 
 
