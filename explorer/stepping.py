@@ -249,7 +249,13 @@ class Stepper:
         tokenizer = self.tokenizer
         if tokenizer is None:
             return " ".join(f"<{int(i)}>" for i in new_ids)
-        return tokenizer.decode([int(i) for i in new_ids])
+        new = [int(i) for i in new_ids]
+        if self.kind == "causal":   # decoded after the prompt: a piece that starts a word keeps its space (▁, Ġ)
+            prompt = [int(i) for i in self.prepared.inputs["input_ids"][0]]
+            before, after = tokenizer.decode(prompt), tokenizer.decode(prompt + new)
+            if after.startswith(before):
+                return after[len(before):]
+        return tokenizer.decode(new)
 
     def max_context(self) -> int | None:
         return self.loaded.max_length

@@ -399,3 +399,15 @@ def test_stepping_is_qt_free_and_refuses_an_encoder():
     with pytest.raises(InputError, match="fills \\[MASK\\]"):
         stepping.Stepper(engine.load("bert-tiny"), "The cat")
     assert json.dumps(stepping.model_info("t5-tiny").__dict__)
+
+
+def test_the_continuation_keeps_the_space_its_first_piece_starts_a_word_with():
+    """SentencePiece's ▁ (and byte-level Ġ) carry the space before a word: the continuation is read after the prompt,
+    so "there was a" + "▁small" shows " small", not "small"."""
+    from engine.generation import generate as engine_generate
+
+    loaded = engine.load("llama-trained")
+    stepper = stepping.Stepper(loaded, "Once upon a time there was a")
+    new = engine_generate(loaded, text="Once upon a time there was a", max_new_tokens=3).new_ids
+    assert loaded.tokenizer.id_to_token(new[0]).startswith("▁")
+    assert stepper.generated_text(new).startswith(" ")
