@@ -6,11 +6,11 @@
     tokenizer.json            the model's tokenizer as it is, with tokenizer_config.json and special_tokens_map.json
                               naming its special tokens' roles
 
-Each family's FamilySpec.hf_renames maps Hugging Face names onto ours; SAVE_RENAMES below is the way back, one table
-per family (our name -> Hugging Face name, plus GPT's transpose: its Conv1D stores (in, out)). Every save checks
-itself: the names it writes are run through the family's own hf_renames, and must come back as exactly the
-parameters saved, tensor for tensor. A table that drifts from its family fails loudly, never writes a folder that
-reopens wrong.
+Each family's FamilySpec.hf_renames maps Hugging Face names onto ours; its hf_save_names, beside it in the family's
+module, is the way back (our name -> Hugging Face name, plus GPT's transpose: its Conv1D stores (in, out)). Every
+save checks itself: the names it writes are run through the family's own hf_renames, and must come back as exactly
+the parameters saved, tensor for tensor. A table that drifts from its family fails loudly, never writes a folder
+that reopens wrong.
 """
 from __future__ import annotations
 
@@ -22,121 +22,8 @@ from pathlib import Path
 import torch
 
 from engine.errors import ExportError
-from engine.weights import rename, transpose
+from engine.weights import rename
 
-# our name -> Hugging Face name; a third element transforms the tensor on the way out
-_BERT_LAYER = r"^blocks\.(\d+)\."
-_BERT_BODY = [
-    (r"^embeddings\.token\.", "{p}embeddings.word_embeddings."),
-    (r"^embeddings\.position\.", "{p}embeddings.position_embeddings."),
-    (r"^embeddings\.segment\.", "{p}embeddings.token_type_embeddings."),
-    (r"^embeddings\.norm\.", "{p}embeddings.LayerNorm."),
-    (_BERT_LAYER + r"attn\.(query|key|value)\.", r"{p}encoder.layer.\1.attention.self.\2."),
-    (_BERT_LAYER + r"attn\.output\.", r"{p}encoder.layer.\1.attention.output.dense."),
-    (_BERT_LAYER + r"attn_norm\.", r"{p}encoder.layer.\1.attention.output.LayerNorm."),
-    (_BERT_LAYER + r"mlp\.intermediate\.", r"{p}encoder.layer.\1.intermediate.dense."),
-    (_BERT_LAYER + r"mlp\.output\.", r"{p}encoder.layer.\1.output.dense."),
-    (_BERT_LAYER + r"mlp_norm\.", r"{p}encoder.layer.\1.output.LayerNorm."),
-    (r"^pooler\.dense\.", "{p}pooler.dense."),
-]
-
-
-def _body(prefix: str) -> list:
-    return [(pattern, replacement.replace("{p}", prefix)) for pattern, replacement in _BERT_BODY]
-
-
-_ALBERT_LAYER = r"^layer_groups\.(\d+)\.(\d+)\."
-_ALBERT_HF = r"albert.encoder.albert_layer_groups.\1.albert_layers.\2."
-_GPT_LAYER = r"^blocks\.(\d+)\."
-_GPT_BODY = [
-    (_GPT_LAYER + r"(attn|mlp)\.(c_attn|c_proj|c_fc)\.weight$", r"transformer.h.\1.\2.\3.weight", transpose),
-    (_GPT_LAYER + r"(attn|mlp)\.(c_attn|c_proj|c_fc)\.bias$", r"transformer.h.\1.\2.\3.bias"),
-    (_GPT_LAYER + r"(ln_1|ln_2)\.", r"transformer.h.\1.\2."),
-    (r"^ln_f\.", "transformer.ln_f."),
-    (r"^lm_head\.weight$", "lm_head.weight"),
-]
-_GPT2_NAMES = [(r"^embeddings\.wte\.", "transformer.wte."), (r"^embeddings\.wpe\.", "transformer.wpe.")] + _GPT_BODY
-_LLAMA = [
-    (r"^embeddings\.token\.", "model.embed_tokens."),
-    (r"^blocks\.(\d+)\.attn\.(q_proj|k_proj|v_proj|o_proj)\.", r"model.layers.\1.self_attn.\2."),
-    (r"^blocks\.(\d+)\.mlp\.(gate_proj|up_proj|down_proj|gate_up_proj)\.", r"model.layers.\1.mlp.\2."),
-    (r"^blocks\.(\d+)\.(input_layernorm|post_attention_layernorm)\.", r"model.layers.\1.\2."),
-    (r"^norm\.", "model.norm."),
-    (r"^lm_head\.", "lm_head."),
-]
-
-SAVE_RENAMES: dict[str, list] = {
-    "bert": _body("bert.") + [
-        (r"^mlm_head\.dense\.", "cls.predictions.transform.dense."),
-        (r"^mlm_head\.norm\.", "cls.predictions.transform.LayerNorm."),
-        (r"^mlm_head\.bias$", "cls.predictions.bias"),
-        (r"^mlm_head\.decoder\.weight$", "cls.predictions.decoder.weight"),   # only when not tied
-        (r"^nsp_head\.classifier\.", "cls.seq_relationship."),
-        (r"^classifier_head\.classifier\.", "classifier."),
-    ],
-    "roberta": _body("roberta.") + [
-        (r"^mlm_head\.dense\.", "lm_head.dense."),
-        (r"^mlm_head\.norm\.", "lm_head.layer_norm."),
-        (r"^mlm_head\.bias$", "lm_head.bias"),
-        (r"^mlm_head\.decoder\.weight$", "lm_head.decoder.weight"),
-    ],
-    "albert": [
-        (r"^embeddings\.token\.", "albert.embeddings.word_embeddings."),
-        (r"^embeddings\.position\.", "albert.embeddings.position_embeddings."),
-        (r"^embeddings\.segment\.", "albert.embeddings.token_type_embeddings."),
-        (r"^embeddings\.norm\.", "albert.embeddings.LayerNorm."),
-        (r"^embed_proj\.dense\.", "albert.encoder.embedding_hidden_mapping_in."),
-        (_ALBERT_LAYER + r"attn\.(query|key|value)\.", _ALBERT_HF + r"attention.\3."),
-        (_ALBERT_LAYER + r"attn\.output\.", _ALBERT_HF + "attention.dense."),
-        (_ALBERT_LAYER + r"attn_norm\.", _ALBERT_HF + "attention.LayerNorm."),
-        (_ALBERT_LAYER + r"mlp\.intermediate\.", _ALBERT_HF + "ffn."),
-        (_ALBERT_LAYER + r"mlp\.output\.", _ALBERT_HF + "ffn_output."),
-        (_ALBERT_LAYER + r"mlp_norm\.", _ALBERT_HF + "full_layer_layer_norm."),
-        (r"^pooler\.dense\.", "albert.pooler."),
-        (r"^mlm_head\.dense\.", "predictions.dense."),
-        (r"^mlm_head\.norm\.", "predictions.LayerNorm."),
-        (r"^mlm_head\.bias$", "predictions.bias"),
-        (r"^mlm_head\.decoder\.weight$", "predictions.decoder.weight"),
-        (r"^sop_head\.classifier\.", "sop_classifier.classifier."),
-        (r"^classifier_head\.classifier\.", "classifier."),
-    ],
-    "t5": [
-        (r"^shared\.", "shared."),
-        (r"^(encoder|decoder)\.blocks\.(\d+)\.attn\.", r"\1.block.\2.layer.0.SelfAttention."),
-        (r"^(encoder|decoder)\.blocks\.(\d+)\.attn_norm\.", r"\1.block.\2.layer.0.layer_norm."),
-        (r"^decoder\.blocks\.(\d+)\.cross_attn\.", r"decoder.block.\1.layer.1.EncDecAttention."),
-        (r"^decoder\.blocks\.(\d+)\.cross_norm\.", r"decoder.block.\1.layer.1.layer_norm."),
-        (r"^encoder\.blocks\.(\d+)\.mlp\.", r"encoder.block.\1.layer.1.DenseReluDense."),
-        (r"^encoder\.blocks\.(\d+)\.mlp_norm\.", r"encoder.block.\1.layer.1.layer_norm."),
-        (r"^decoder\.blocks\.(\d+)\.mlp\.", r"decoder.block.\1.layer.2.DenseReluDense."),
-        (r"^decoder\.blocks\.(\d+)\.mlp_norm\.", r"decoder.block.\1.layer.2.layer_norm."),
-        (r"^(encoder|decoder)\.final_norm\.", r"\1.final_layer_norm."),
-        (r"^lm_head\.proj\.", "lm_head."),
-    ],
-    "gpt1": [(r"^embeddings\.wte\.", "transformer.tokens_embed."),
-             (r"^embeddings\.wpe\.", "transformer.positions_embed.")] + _GPT_BODY,
-    "gpt2": _GPT2_NAMES,
-    "gpt3": _GPT2_NAMES,
-    "llama": _LLAMA,
-    "chatglm": _LLAMA,
-    "glm": [   # THUDM's Megatron names (pre-norm GLM; GLM_RENAMES reads nothing else)
-        (r"^embeddings\.token\.", "word_embeddings."),
-        (r"^embeddings\.position\.", "transformer.position_embeddings."),
-        (r"^embeddings\.block_position\.", "transformer.block_position_embeddings."),
-        (r"^blocks\.(\d+)\.attn\.(query_key_value|dense)\.", r"transformer.layers.\1.attention.\2."),
-        (r"^blocks\.(\d+)\.mlp\.(dense_h_to_4h|dense_4h_to_h)\.", r"transformer.layers.\1.mlp.\2."),
-        (r"^blocks\.(\d+)\.(input_layernorm|post_attention_layernorm|post_mlp_layernorm)\.",
-         r"transformer.layers.\1.\2."),
-        (r"^final_layernorm\.", "transformer.final_layernorm."),
-    ],
-}
-
-# config.json "architectures": the transformers class that reads the folder (GPT-3 has none: never released)
-ARCHITECTURES = {"bert": "BertForPreTraining", "roberta": "RobertaForMaskedLM", "albert": "AlbertForPreTraining",
-                 "t5": "T5ForConditionalGeneration", "gpt1": "OpenAIGPTLMHeadModel", "gpt2": "GPT2LMHeadModel",
-                 "llama": "LlamaForCausalLM", "chatglm": "GlmForCausalLM", "glm": "GLMModel"}
-# model_type of families whose FamilySpec lists none (no transformers class of their own)
-MODEL_TYPES = {"gpt3": "gpt3", "glm": "glm"}
 # tokenizer_config.json keys for our token roles
 TOKEN_ROLES = {"cls": "cls_token", "sep": "sep_token", "pad": "pad_token", "unk": "unk_token", "mask": "mask_token",
                "bos": "bos_token", "eos": "eos_token"}
@@ -157,9 +44,10 @@ def hf_state_dict(loaded) -> dict[str, torch.Tensor]:
     """{Hugging Face name: tensor (CPU, float32, contiguous)} of every parameter of `loaded`, tied copies once
     (under the first name the module registers: the embedding table, not the head that shares it)."""
     family = loaded.family.name
-    if family not in SAVE_RENAMES:
+    if not loaded.family.hf_save_names:
         raise ExportError(f"Saving {loaded.family.title} models in the Hugging Face format is not supported yet.")
-    rules = [(re.compile(rule[0]), rule[1], rule[2] if len(rule) > 2 else None) for rule in SAVE_RENAMES[family]]
+    rules = [(re.compile(rule[0]), rule[1], rule[2] if len(rule) > 2 else None)
+             for rule in loaded.family.hf_save_names]
     state, unnamed = {}, []
     for name, parameter in loaded.module.named_parameters():   # tied parameters appear once
         for pattern, replacement, transform in rules:
@@ -194,10 +82,9 @@ def hf_config(loaded) -> dict:
     """config.json: the config's fields (already Hugging Face names), model_type and architectures."""
     family = loaded.family
     values = json.loads(json.dumps(loaded.config.to_dict(), default=list))   # tuples -> lists
-    model_type = family.hf_model_types[0] if family.hf_model_types else MODEL_TYPES.get(family.name, family.name)
-    config = {"model_type": model_type}
-    if family.name in ARCHITECTURES:
-        config["architectures"] = [ARCHITECTURES[family.name]]
+    config = {"model_type": family.hf_model_types[0] if family.hf_model_types else family.name}
+    if family.hf_save_class:   # (GPT-3 has none: never released)
+        config["architectures"] = [family.hf_save_class]
     config.update(values)
     config["torch_dtype"] = "float32"
     return config

@@ -147,9 +147,33 @@ def config_rules(c) -> list[str]:
     return problems
 
 
+_GROUP_LAYER = r"^layer_groups\.(\d+)\.(\d+)\."
+_HF_GROUP_LAYER = r"albert.encoder.albert_layer_groups.\1.albert_layers.\2."
+SAVE_NAMES = [
+    (r"^embeddings\.token\.", "albert.embeddings.word_embeddings."),
+    (r"^embeddings\.position\.", "albert.embeddings.position_embeddings."),
+    (r"^embeddings\.segment\.", "albert.embeddings.token_type_embeddings."),
+    (r"^embeddings\.norm\.", "albert.embeddings.LayerNorm."),
+    (r"^embed_proj\.dense\.", "albert.encoder.embedding_hidden_mapping_in."),
+    (_GROUP_LAYER + r"attn\.(query|key|value)\.", _HF_GROUP_LAYER + r"attention.\3."),
+    (_GROUP_LAYER + r"attn\.output\.", _HF_GROUP_LAYER + "attention.dense."),
+    (_GROUP_LAYER + r"attn_norm\.", _HF_GROUP_LAYER + "attention.LayerNorm."),
+    (_GROUP_LAYER + r"mlp\.intermediate\.", _HF_GROUP_LAYER + "ffn."),
+    (_GROUP_LAYER + r"mlp\.output\.", _HF_GROUP_LAYER + "ffn_output."),
+    (_GROUP_LAYER + r"mlp_norm\.", _HF_GROUP_LAYER + "full_layer_layer_norm."),
+    (r"^pooler\.dense\.", "albert.pooler."),
+    (r"^mlm_head\.dense\.", "predictions.dense."),
+    (r"^mlm_head\.norm\.", "predictions.LayerNorm."),
+    (r"^mlm_head\.bias$", "predictions.bias"),
+    (r"^mlm_head\.decoder\.weight$", "predictions.decoder.weight"),
+    (r"^sop_head\.classifier\.", "sop_classifier.classifier."),
+    (r"^classifier_head\.classifier\.", "classifier."),
+]
+
 FAMILY = FamilySpec(
     name="albert", title="ALBERT", group=ENCODER_ONLY, paper="Lan et al. 2019",
-    config_cls=AlbertConfig, model_cls=Albert, hf_renames=HF_RENAMES, hf_model_types=("albert",),
+    config_cls=AlbertConfig, model_cls=Albert, hf_renames=HF_RENAMES, hf_save_names=SAVE_NAMES,
+    hf_save_class="AlbertForPreTraining", hf_model_types=("albert",),
     hf_architectures=("Albert",), configure_from_keys=configure_from_keys, prepare_inputs=prepare_inputs,
     param_formula=param_formula, attention_dims=attention_dims, config_rules=config_rules,
     depth={},   # built whole: its parameter sets (num_hidden_groups x inner_group_num), whatever its depth

@@ -309,9 +309,40 @@ def config_rules(c) -> list[str]:
     return []
 
 
+_LAYER = r"^blocks\.(\d+)\."
+_BODY_SAVE_NAMES = [
+    (r"^embeddings\.token\.", "{p}embeddings.word_embeddings."),
+    (r"^embeddings\.position\.", "{p}embeddings.position_embeddings."),
+    (r"^embeddings\.segment\.", "{p}embeddings.token_type_embeddings."),
+    (r"^embeddings\.norm\.", "{p}embeddings.LayerNorm."),
+    (_LAYER + r"attn\.(query|key|value)\.", r"{p}encoder.layer.\1.attention.self.\2."),
+    (_LAYER + r"attn\.output\.", r"{p}encoder.layer.\1.attention.output.dense."),
+    (_LAYER + r"attn_norm\.", r"{p}encoder.layer.\1.attention.output.LayerNorm."),
+    (_LAYER + r"mlp\.intermediate\.", r"{p}encoder.layer.\1.intermediate.dense."),
+    (_LAYER + r"mlp\.output\.", r"{p}encoder.layer.\1.output.dense."),
+    (_LAYER + r"mlp_norm\.", r"{p}encoder.layer.\1.output.LayerNorm."),
+    (r"^pooler\.dense\.", "{p}pooler.dense."),
+]
+
+
+def body_save_names(prefix: str) -> list:
+    """The encoder's names as released under `prefix` ("bert.", "roberta.")."""
+    return [(pattern, replacement.replace("{p}", prefix)) for pattern, replacement in _BODY_SAVE_NAMES]
+
+
+SAVE_NAMES = body_save_names("bert.") + [
+    (r"^mlm_head\.dense\.", "cls.predictions.transform.dense."),
+    (r"^mlm_head\.norm\.", "cls.predictions.transform.LayerNorm."),
+    (r"^mlm_head\.bias$", "cls.predictions.bias"),
+    (r"^mlm_head\.decoder\.weight$", "cls.predictions.decoder.weight"),   # only when not tied
+    (r"^nsp_head\.classifier\.", "cls.seq_relationship."),
+    (r"^classifier_head\.classifier\.", "classifier."),
+]
+
 FAMILY = FamilySpec(
     name="bert", title="BERT", group=ENCODER_ONLY, paper="Devlin et al. 2018",
-    config_cls=BertConfig, model_cls=Bert, hf_renames=HF_RENAMES, hf_model_types=("bert",), hf_architectures=("Bert",),
+    config_cls=BertConfig, model_cls=Bert, hf_renames=HF_RENAMES, hf_save_names=SAVE_NAMES,
+    hf_save_class="BertForPreTraining", hf_model_types=("bert",), hf_architectures=("Bert",),
     configure_from_keys=configure_from_keys, prepare_inputs=prepare_inputs, config_rules=config_rules,
     param_formula=param_formula, attention_dims=attention_dims,
     depth={"layers": ("num_hidden_layers", "num_hidden_layers")},

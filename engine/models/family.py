@@ -98,6 +98,10 @@ class FamilySpec:
     config_rules: Callable[[Any], list[str]] = no_rules   # config -> what makes it impossible, in words
     hf_model_types: tuple[str, ...] = ()        # config.json "model_type" values this family loads
     hf_architectures: tuple[str, ...] = ()      # transformers class-name prefixes (renamed LLaMA-compatibles)
+    # the way back (engine.saving): our name -> Hugging Face name (a third element transforms the tensor); every
+    # save runs the names it writes through hf_renames and must get exactly the saved parameters back
+    hf_save_names: list = field(default_factory=list)
+    hf_save_class: str = ""            # config.json "architectures" of a saved folder ("" when none reads it)
     paper: str = ""                    # where the architecture is described
 
     @property

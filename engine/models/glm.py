@@ -617,9 +617,21 @@ def glm_config_rules(c) -> list[str]:
     return []
 
 
+GLM_SAVE_NAMES = [   # THUDM's Megatron names (pre-norm GLM; GLM_RENAMES reads nothing else)
+    (r"^embeddings\.token\.", "word_embeddings."),
+    (r"^embeddings\.position\.", "transformer.position_embeddings."),
+    (r"^embeddings\.block_position\.", "transformer.block_position_embeddings."),
+    (r"^blocks\.(\d+)\.attn\.(query_key_value|dense)\.", r"transformer.layers.\1.attention.\2."),
+    (r"^blocks\.(\d+)\.mlp\.(dense_h_to_4h|dense_4h_to_h)\.", r"transformer.layers.\1.mlp.\2."),
+    (r"^blocks\.(\d+)\.(input_layernorm|post_attention_layernorm|post_mlp_layernorm)\.",
+     r"transformer.layers.\1.\2."),
+    (r"^final_layernorm\.", "transformer.final_layernorm."),
+]
+
 GLM_FAMILY = FamilySpec(
     name="glm", title="GLM", group=DECODER_ONLY, paper="Du et al. 2022",
-    config_cls=GLMConfig, model_cls=GLM, hf_renames=GLM_RENAMES, prepare_inputs=prepare_inputs,
+    config_cls=GLMConfig, model_cls=GLM, hf_renames=GLM_RENAMES, hf_save_names=GLM_SAVE_NAMES,
+    hf_save_class="GLMModel", prepare_inputs=prepare_inputs,
     hf_architectures=("GLMModel", "GLMFor"),   # THUDM's classes; their model_type "glm" is ChatGLM's in transformers
     param_formula=glm_formula, attention_dims=glm_attention_dims, config_rules=glm_config_rules, depth={"layers": ("num_layers", "num_layers")},
     tokenizer_recipe="glm", lessons=("common", "glm"),
@@ -627,7 +639,8 @@ GLM_FAMILY = FamilySpec(
 )
 CHATGLM_FAMILY = FamilySpec(
     name="chatglm", title="ChatGLM2/3", group=DECODER_ONLY, paper="THUDM 2023 (ChatGLM2-6B, ChatGLM3-6B)",
-    config_cls=ChatGLMConfig, model_cls=ChatGLM, hf_renames=CHATGLM_RENAMES, hf_model_types=("glm",),
+    config_cls=ChatGLMConfig, model_cls=ChatGLM, hf_renames=CHATGLM_RENAMES, hf_save_names=llama.SAVE_NAMES,
+    hf_save_class="GlmForCausalLM", hf_model_types=("glm",),
     hf_architectures=("Glm",), prepare_inputs=llama.prepare_inputs,
     param_formula=chatglm_formula, attention_dims=chatglm_attention_dims, config_rules=llama.config_rules,
     depth={"layers": ("num_hidden_layers", "num_hidden_layers")},

@@ -344,21 +344,35 @@ def config_rules(c) -> list[str]:
     return []
 
 
+_BODY_SAVE_NAMES = [
+    (r"^blocks\.(\d+)\.(attn|mlp)\.(c_attn|c_proj|c_fc)\.weight$", r"transformer.h.\1.\2.\3.weight", transpose),
+    (r"^blocks\.(\d+)\.(attn|mlp)\.(c_attn|c_proj|c_fc)\.bias$", r"transformer.h.\1.\2.\3.bias"),
+    (r"^blocks\.(\d+)\.(ln_1|ln_2)\.", r"transformer.h.\1.\2."),
+    (r"^ln_f\.", "transformer.ln_f."),
+    (r"^lm_head\.weight$", "lm_head.weight"),
+]
+GPT1_SAVE_NAMES = [(r"^embeddings\.wte\.", "transformer.tokens_embed."),
+                   (r"^embeddings\.wpe\.", "transformer.positions_embed.")] + _BODY_SAVE_NAMES
+GPT2_SAVE_NAMES = [(r"^embeddings\.wte\.", "transformer.wte."),
+                   (r"^embeddings\.wpe\.", "transformer.wpe.")] + _BODY_SAVE_NAMES
+
 _GPT = dict(group=DECODER_ONLY, hf_renames=HF_RENAMES, prepare_inputs=prepare_inputs, attention_dims=attention_dims,
             config_rules=config_rules, depth={"layers": ("n_layer", "n_layer")})
 
 GPT1_FAMILY = FamilySpec(
     name="gpt1", title="GPT-1", paper="Radford et al. 2018", config_cls=GPT1Config, model_cls=GPT1,
-    hf_model_types=("openai-gpt",), hf_architectures=("OpenAIGPT",), param_formula=gpt1_formula,
+    hf_model_types=("openai-gpt",), hf_architectures=("OpenAIGPT",),
+    hf_save_names=GPT1_SAVE_NAMES, hf_save_class="OpenAIGPTLMHeadModel", param_formula=gpt1_formula,
     tokenizer_recipe="gpt1", lessons=("common", "gpt"), tiny_presets=GPT1_TINY,
     **_GPT)
 GPT2_FAMILY = FamilySpec(
     name="gpt2", title="GPT-2", paper="Radford et al. 2019", config_cls=GPT2Config, model_cls=GPT2,
-    hf_model_types=("gpt2",), hf_architectures=("GPT2",), param_formula=gpt2_formula,
+    hf_model_types=("gpt2",), hf_architectures=("GPT2",),
+    hf_save_names=GPT2_SAVE_NAMES, hf_save_class="GPT2LMHeadModel", param_formula=gpt2_formula,
     tokenizer_recipe="gpt2", lessons=("common", "gpt"), tiny_presets=GPT2_TINY,
     **_GPT)
 # GPT-3 was never released: no checkpoint format of its own (GPT-2's rename table reads GPT-2-shaped files)
 GPT3_FAMILY = FamilySpec(
     name="gpt3", title="GPT-3", paper="Brown et al. 2020", config_cls=GPT3Config, model_cls=GPT3,
-    hf_model_types=("gpt3",), param_formula=gpt2_formula, tokenizer_recipe="gpt2", lessons=("common", "gpt"),
+    hf_model_types=("gpt3",), hf_save_names=GPT2_SAVE_NAMES, param_formula=gpt2_formula, tokenizer_recipe="gpt2", lessons=("common", "gpt"),
     tiny_presets=GPT3_TINY, **_GPT)

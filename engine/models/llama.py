@@ -307,9 +307,19 @@ def config_rules(c) -> list[str]:
     return []
 
 
+SAVE_NAMES = [
+    (r"^embeddings\.token\.", "model.embed_tokens."),
+    (r"^blocks\.(\d+)\.attn\.(q_proj|k_proj|v_proj|o_proj)\.", r"model.layers.\1.self_attn.\2."),
+    (r"^blocks\.(\d+)\.mlp\.(gate_proj|up_proj|down_proj|gate_up_proj)\.", r"model.layers.\1.mlp.\2."),
+    (r"^blocks\.(\d+)\.(input_layernorm|post_attention_layernorm)\.", r"model.layers.\1.\2."),
+    (r"^norm\.", "model.norm."),
+    (r"^lm_head\.", "lm_head."),
+]
+
 FAMILY = FamilySpec(
     name="llama", title="LLaMA", group=DECODER_ONLY, paper="Touvron et al. 2023; Meta 2024 (LLaMA-3)",
-    config_cls=LlamaConfig, model_cls=Llama, hf_renames=HF_RENAMES, hf_model_types=("llama",),
+    config_cls=LlamaConfig, model_cls=Llama, hf_renames=HF_RENAMES, hf_save_names=SAVE_NAMES,
+    hf_save_class="LlamaForCausalLM", hf_model_types=("llama",),
     hf_architectures=("Llama",), prepare_inputs=prepare_inputs,
     param_formula=param_formula, attention_dims=attention_dims, config_rules=config_rules,
     depth={"layers": ("num_hidden_layers", "num_hidden_layers")},

@@ -102,9 +102,17 @@ def param_formula(c) -> tuple[int, int, str]:
     return body, body + head, "(V+P+T)H + 2H + L(4(H²+H) + 2HI + I + H + 4H); no pooler"
 
 
+SAVE_NAMES = bert.body_save_names("roberta.") + [
+    (r"^mlm_head\.dense\.", "lm_head.dense."),
+    (r"^mlm_head\.norm\.", "lm_head.layer_norm."),
+    (r"^mlm_head\.bias$", "lm_head.bias"),
+    (r"^mlm_head\.decoder\.weight$", "lm_head.decoder.weight"),
+]
+
 FAMILY = FamilySpec(
     name="roberta", title="RoBERTa", group=ENCODER_ONLY, paper="Liu et al. 2019",
-    config_cls=RobertaConfig, model_cls=Roberta, hf_renames=HF_RENAMES, hf_model_types=("roberta",),
+    config_cls=RobertaConfig, model_cls=Roberta, hf_renames=HF_RENAMES, hf_save_names=SAVE_NAMES,
+    hf_save_class="RobertaForMaskedLM", hf_model_types=("roberta",),
     hf_architectures=("Roberta",), configure_from_keys=configure_from_keys, prepare_inputs=prepare_inputs,
     param_formula=param_formula, attention_dims=bert.attention_dims, config_rules=bert.config_rules,
     depth={"layers": ("num_hidden_layers", "num_hidden_layers")},

@@ -409,9 +409,24 @@ def attention_dims(c) -> AttentionDims:
                          c.d_kv, 512, encoder_layers=c.num_layers)
 
 
+SAVE_NAMES = [
+    (r"^shared\.", "shared."),
+    (r"^(encoder|decoder)\.blocks\.(\d+)\.attn\.", r"\1.block.\2.layer.0.SelfAttention."),
+    (r"^(encoder|decoder)\.blocks\.(\d+)\.attn_norm\.", r"\1.block.\2.layer.0.layer_norm."),
+    (r"^decoder\.blocks\.(\d+)\.cross_attn\.", r"decoder.block.\1.layer.1.EncDecAttention."),
+    (r"^decoder\.blocks\.(\d+)\.cross_norm\.", r"decoder.block.\1.layer.1.layer_norm."),
+    (r"^encoder\.blocks\.(\d+)\.mlp\.", r"encoder.block.\1.layer.1.DenseReluDense."),
+    (r"^encoder\.blocks\.(\d+)\.mlp_norm\.", r"encoder.block.\1.layer.1.layer_norm."),
+    (r"^decoder\.blocks\.(\d+)\.mlp\.", r"decoder.block.\1.layer.2.DenseReluDense."),
+    (r"^decoder\.blocks\.(\d+)\.mlp_norm\.", r"decoder.block.\1.layer.2.layer_norm."),
+    (r"^(encoder|decoder)\.final_norm\.", r"\1.final_layer_norm."),
+    (r"^lm_head\.proj\.", "lm_head."),
+]
+
 FAMILY = FamilySpec(
     name="t5", title="T5", group=ENCODER_DECODER, paper="Raffel et al. 2019",
-    config_cls=T5Config, model_cls=T5, hf_renames=HF_RENAMES, hf_model_types=("t5",), hf_architectures=("T5",),
+    config_cls=T5Config, model_cls=T5, hf_renames=HF_RENAMES, hf_save_names=SAVE_NAMES,
+    hf_save_class="T5ForConditionalGeneration", hf_model_types=("t5",), hf_architectures=("T5",),
     prepare_inputs=prepare_inputs, inputs_from_ids=inputs_from_ids,
     param_formula=param_formula, attention_dims=attention_dims,
     depth={"encoder": ("num_layers", "num_layers"), "decoder": ("num_decoder_layers", "n_decoder_layers")},
