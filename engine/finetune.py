@@ -35,6 +35,7 @@ from torch import nn
 from engine.errors import InputError, PLMError
 from engine.models.family import ENCODER_ONLY
 from engine.objectives import rng_for
+from engine.training import adamw
 
 __all__ = ["LABELS", "LANGS", "SPLIT_SEED", "Line", "load_sentiment", "split_lines", "check_encoder",
            "SentimentClassifier", "Evaluation", "FinetuneProgress", "FineTuner", "finetune"]
@@ -208,10 +209,7 @@ class FineTuner:
         self.model = SentimentClassifier(loaded.module, hidden, len(LABELS), seed).to(self.device)
         self.pad_id = self._pad_id()
         self.unk_share = self._unknown_share()
-        decay = [p for p in self.model.parameters() if p.dim() >= 2]
-        no_decay = [p for p in self.model.parameters() if p.dim() < 2]
-        self.optimizer = torch.optim.AdamW([{"params": decay, "weight_decay": weight_decay},
-                                            {"params": no_decay, "weight_decay": 0.0}], lr=self.lr)
+        self.optimizer = adamw(self.model, self.lr, weight_decay)
         self.step = self.epoch = 0
         self._order: list[int] = []       # the lines of this epoch not yet visited
         self._begun = False

@@ -283,6 +283,14 @@ class Progress:
 
 # --- the trainer ----------------------------------------------------------------------------------------------------
 
+def adamw(module: torch.nn.Module, lr: float, weight_decay: float) -> torch.optim.AdamW:
+    """AdamW that decays the matrices only: biases and norm gains (1-D) keep their scale."""
+    decay = [p for p in module.parameters() if p.dim() >= 2]
+    no_decay = [p for p in module.parameters() if p.dim() < 2]
+    return torch.optim.AdamW([{"params": decay, "weight_decay": weight_decay},
+                              {"params": no_decay, "weight_decay": 0.0}], lr=lr, foreach=True)
+
+
 class Trainer:
     """Trains `loaded.module` in place. Settings are attributes (read them, don't change them mid-run)."""
 
@@ -317,10 +325,7 @@ class Trainer:
         self.items = Items(objective, self.vocab, self.corpus, seq_len, seed, dynamic)
         # the loss of a model that knows only how often each token occurs: the curve should fall below it
         self.unigram_entropy = unigram_entropy(self.items.content)
-        decay = [p for p in self.module.parameters() if p.dim() >= 2]
-        no_decay = [p for p in self.module.parameters() if p.dim() < 2]
-        self.optimizer = torch.optim.AdamW([{"params": decay, "weight_decay": weight_decay},
-                                            {"params": no_decay, "weight_decay": 0.0}], lr=self.lr, foreach=True)
+        self.optimizer = adamw(self.module, self.lr, weight_decay)
         self.step = 0
         self.epoch = 0
         self.history: list[Progress] = []
