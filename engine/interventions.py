@@ -28,7 +28,6 @@ from typing import Iterator
 import torch
 
 from engine.errors import InputError
-from engine.hooks import record
 from engine.layers.attention import Attention
 
 OUTPUT_PROJECTIONS = ("output", "c_proj", "o_proj", "o", "dense")   # BERT/ALBERT/RoBERTa, GPT, LLaMA, T5, GLM
@@ -263,21 +262,6 @@ class Comparison:
                                    for site, _ in self.sites}}
 
 
-def run_prepared(loaded, prepared):
-    """One recorded run of already prepared inputs, as LoadedModel.trace makes it."""
-    from engine.loaded import Trace
-
-    loaded.module.eval()
-    with torch.no_grad(), record() as cache:
-        outputs = loaded.module(**prepared.inputs)
-    outputs = {k: v.detach().cpu() for k, v in outputs.items() if isinstance(v, torch.Tensor)}
-    ids = prepared.inputs["input_ids"].cpu()
-    tokens = prepared.encoding.tokens if prepared.encoding is not None else loaded.tokens_of(ids[0])
-    primary = getattr(loaded.module, "primary_head", None)
-    return Trace(loaded.name, loaded.family.name, list(tokens), ids, outputs, outputs.get(primary), cache,
-                 prepared.encoding, dict(prepared.extras))
-
-
 def compare(loaded, intervention: Intervention, text: str | None = None, text_pair: str | None = None,
             input_ids=None, before=None, top: int = 5, changes: int = 10) -> Comparison:
     """Run the input as it is (or take `before`, a trace of it) and again with the intervention; compare the
@@ -286,7 +270,7 @@ def compare(loaded, intervention: Intervention, text: str | None = None, text_pa
 
     prepared = loaded.prepare(text, text_pair, input_ids)
     if before is None:
-        before = run_prepared(loaded, prepared)
+        before = loaded.trace_prepared(prepared)
     sites = attention_sites(before.cache)
     for site in intervention.heads:
         if site not in dict(sites):
@@ -310,7 +294,7 @@ def compare(loaded, intervention: Intervention, text: str | None = None, text_pa
                 tokens[position] = decode(new_id)
             prepared.encoding = dataclasses.replace(prepared.encoding, tokens=tokens)
     with applied(loaded.module, intervention, sites):
-        after = run_prepared(loaded, prepared)
+        after = loaded.trace_prepared(prepared)
     result = Comparison(intervention, before, after, sites, "", [])
     try:
         kind = readout(loaded).kind

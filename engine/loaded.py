@@ -210,6 +210,11 @@ class LoadedModel:
         that would take more than `max_bytes` (default: half the free memory) is refused before it runs."""
         prepared = self.prepare(text, text_pair, input_ids, **options)
         self.check_recording_fits(prepared, names, max_bytes)
+        return self.trace_prepared(prepared, names)
+
+    @torch.no_grad()
+    def trace_prepared(self, prepared, names: set[str] | None = None) -> Trace:
+        """The recorded run of inputs already prepared (an intervention runs the same inputs twice)."""
         self.module.eval()
         with record(names) as cache:
             outputs = self.module(**prepared.inputs)
