@@ -19,8 +19,10 @@ __all__ = ["load", "build_from_preset", "init_weights", "model_tokenizer", "pres
 
 
 def init_weights(module: nn.Module, seed: int = 0, std: float = 0.02) -> None:
-    """Deterministic random weights: normal(0, std) for matrices and embeddings, zero biases, unit norms."""
+    """Deterministic random weights: normal(0, std) for matrices and embeddings (a family's `init_stds`, parameter
+    name prefix -> std, overrides it where its reference does: T5's shared table), zero biases, unit norms."""
     generator = torch.Generator().manual_seed(seed)
+    overrides = getattr(module, "init_stds", {})
     seen: set[int] = set()
     with torch.no_grad():
         for name, param in module.named_parameters():
@@ -28,7 +30,8 @@ def init_weights(module: nn.Module, seed: int = 0, std: float = 0.02) -> None:
                 continue
             seen.add(id(param))
             if param.dim() >= 2:
-                param.copy_(torch.randn(param.shape, generator=generator) * std)
+                scale = next((s for prefix, s in overrides.items() if name.startswith(prefix)), std)
+                param.copy_(torch.randn(param.shape, generator=generator) * scale)
             elif name.endswith("bias"):
                 param.zero_()
             elif name.endswith("weight"):   # every 1-D weight in these models is a norm's gain

@@ -278,6 +278,9 @@ class T5LMHead(nn.Module):
 class T5(nn.Module):
     primary_head = "lm"
     is_encoder_decoder = True
+    # transformers' T5 draws the shared table from N(0, 1), not 0.02: nothing scales it up on the way in, and the
+    # tied head reads it through d_model^-0.5, so a 0.02 table would start every logit near zero and learn slowly
+    init_stds = {"shared.": 1.0}
 
     def __init__(self, config: T5Config):
         super().__init__()

@@ -257,3 +257,18 @@ def test_trace_t5_tiny_translation():
     plain = loaded.trace(text="The house is wonderful.")   # no prefix, no target: just the start token
     assert plain.extras["decoder_tokens"] == [loaded.tokenizer.id_to_token(loaded.config.decoder_start_token_id)]
     assert "task_prefix" not in plain.extras
+
+
+def test_random_weights_draw_the_shared_table_at_the_references_scale():
+    """transformers' T5 starts its shared embedding at N(0, 1) (the tied head reads it through d_model^-0.5); ours
+    must too, or a T5 trained from scratch starts with every logit near zero."""
+    from engine.api import init_weights
+
+    config = t5.T5Config.from_dict(dict(vocab_size=500, d_model=64, d_kv=16, d_ff=128, num_layers=2, num_heads=4))
+    ours = t5.T5(config)
+    init_weights(ours, seed=0)
+    torch.manual_seed(0)
+    theirs = transformers.T5ForConditionalGeneration(transformers.T5Config(
+        vocab_size=500, d_model=64, d_kv=16, d_ff=128, num_layers=2, num_heads=4))
+    assert abs(ours.shared.weight.std().item() - theirs.shared.weight.std().item()) < 0.05
+    assert ours.encoder.blocks[0].attn.q.weight.std().item() == pytest.approx(0.02, rel=0.1)
