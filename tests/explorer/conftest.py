@@ -21,6 +21,14 @@ def _collect_on_the_gui_thread():
     gc.collect()
 
 
+@pytest.fixture(autouse=True)
+def _english_after_each_test():
+    """A test that switches the interface to Chinese leaves the next one in English (the translator is global)."""
+    yield
+    from explorer import i18n
+    i18n.use("en")
+
+
 @pytest.fixture
 def keep_open(qtbot):
     """keep_open(widget): registered with qtbot and referenced until the test's end, then closed here (a window's or
