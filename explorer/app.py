@@ -23,20 +23,23 @@ from __future__ import annotations
 import argparse
 import html
 import os
+import re
 import sys
 import threading
 import traceback
 from pathlib import Path
 from typing import NamedTuple
 
-from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtCore import QT_TRANSLATE_NOOP, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QImageWriter, QKeySequence, QShortcut
 from PySide6.QtWidgets import (QApplication, QComboBox, QDialog, QDialogButtonBox, QFileDialog, QHBoxLayout, QLabel,
                                QLineEdit, QMainWindow, QPlainTextEdit, QProgressBar, QPushButton, QSizePolicy, QSpinBox,
                                QMenu, QSplitter, QTabWidget, QTextBrowser, QTreeWidget, QTreeWidgetItem, QVBoxLayout,
                                QWidget)
 
-from explorer import session
+from explorer import i18n, session
+from explorer.error_texts import explain, explain_note
+from explorer.i18n import mark_data, translate
 from explorer.model_cache import ModelCache, format_gib
 from explorer.presenting import Presenter
 from explorer.session import OUTPUT_STEP, TOKENIZER_STEP, build_tree, lesson_text, step_label
@@ -64,6 +67,14 @@ VIEW_CLASSES = [TokensView, VectorsView, AttentionView, GridView, LinesView, QKV
                 OutputView, SimilarityView]
 GRAPH_VIEWS = ("graph", "architecture")   # explorer.views.graph.VIEW_NAMES; that module (networkx) loads when used
 STEP_ROLE = Qt.UserRole + 1
+GROUP_ROLE = Qt.UserRole + 2   # the model picker's group headings (their English name, translated when shown)
+# the top-level pages: (lazy key or "" for the step-through, its tab's text, the key that opens it)
+PAGES = (("", QT_TRANSLATE_NOOP("app", "Step through"), "Ctrl+1"),
+         ("params_view", QT_TRANSLATE_NOOP("app", "Parameters"), "Ctrl+2"),
+         ("graph_view", QT_TRANSLATE_NOOP("app", "Architecture"), "Ctrl+3"),
+         ("generate_view", QT_TRANSLATE_NOOP("app", "Generate"), "Ctrl+4"),
+         ("train_view", QT_TRANSLATE_NOOP("app", "Train"), "Ctrl+5"),
+         ("inspect_view", QT_TRANSLATE_NOOP("app", "Look inside"), "Ctrl+6"))
 CLOSE_WAIT_S = 2.0   # closing the window waits at most this long for every worker thread together
 SCRIPT_TIMEOUT_S = 180.0   # a scripted run (--screenshot) gives up after this long (--timeout)
 WATCHDOG_GRACE_S = 10.0   # ...and if its event loop is stuck, the process is ended this long after that
@@ -96,19 +107,24 @@ class DetailsDialog(QDialog):
 
     def __init__(self, parent=None):
         super().__init__(parent)
-        self.setWindowTitle("PLM Explorer — error details")
         self.setModal(False)
         self.resize(760, 420)
-        self.text = QPlainTextEdit()
+        self.text = mark_data(QPlainTextEdit())   # a traceback: code, as Python wrote it
         self.text.setReadOnly(True)
         self.text.setLineWrapMode(QPlainTextEdit.NoWrap)
-        buttons = QDialogButtonBox(QDialogButtonBox.Close)
-        copy = buttons.addButton("Copy", QDialogButtonBox.ActionRole)
-        copy.clicked.connect(self.copy)
-        buttons.rejected.connect(self.close)
+        self.buttons = QDialogButtonBox(QDialogButtonBox.Close)
+        self.copy_button = self.buttons.addButton("Copy", QDialogButtonBox.ActionRole)
+        self.copy_button.clicked.connect(self.copy)
+        self.buttons.rejected.connect(self.close)
         layout = QVBoxLayout(self)
         layout.addWidget(self.text, 1)
-        layout.addWidget(buttons)
+        layout.addWidget(self.buttons)
+        self.retranslate()
+
+    def retranslate(self) -> None:
+        self.setWindowTitle(translate("app", "PLM Explorer — error details"))
+        self.copy_button.setText(translate("app", "Copy"))
+        self.buttons.button(QDialogButtonBox.Close).setText(translate("app", "Close"))
 
     def set_text(self, message: str, details: str) -> None:
         self.text.setPlainText(f"{message}\n\n{details}".strip() + "\n")
@@ -117,6 +133,11 @@ class DetailsDialog(QDialog):
         text = self.text.toPlainText()
         QApplication.clipboard().setText(text)
         return text
+
+
+def lesson_html(text: str) -> str:
+    """A lesson's plain text as HTML: escaped, `code` (names from the code: `gate`, `True`) set in code type."""
+    return re.sub(r"`([^`]+)`", r"<code>\1</code>", html.escape(text))
 
 
 class MainWindow(QMainWindow):
@@ -128,7 +149,7 @@ class MainWindow(QMainWindow):
         super().__init__()
         self.setWindowTitle("PLM Explorer")
         self.resize(1440, 900)
-        self.state = ExplorerState()
+        self.state = ExplorerState(i18n.current())   # built in the language installed now (i18n.use)
         self.runner = Runner(self, "run")          # the Run button's jobs; views and the dialog have their own
         self.runner.busy_changed.connect(self._set_busy)
         self.models = ModelCache(cache_budget)      # (name, device) -> LoadedModel, within a memory budget
@@ -207,41 +228,42 @@ class MainWindow(QMainWindow):
     def _build(self) -> None:
         self.model_combo = QComboBox()
         self.model_combo.setMinimumWidth(330)
+        self.entries = {}   # name -> session.ModelEntry of the catalogue's items (their texts follow the language)
         entries = session.catalogue()
         for group in session.groups():
             in_group = [e for e in entries if e.group == group]
             if not in_group:
                 continue
-            self.model_combo.addItem(f"── {group} ──")
+            self.model_combo.addItem("")
+            self.model_combo.setItemData(self.model_combo.count() - 1, group, GROUP_ROLE)
             self.model_combo.model().item(self.model_combo.count() - 1).setEnabled(False)
             for e in in_group:
-                self.model_combo.addItem(f"  {e.label}", e.name)
-                self.model_combo.setItemData(self.model_combo.count() - 1, f"{e.weights} weights · {e.source}",
-                                             Qt.ToolTipRole)
+                self.model_combo.addItem("", e.name)
+                self.entries[e.name] = e
+        self._retranslate_models()
         self.device_combo = QComboBox()
         try:
             from engine.devices import available_devices
             self.device_combo.addItems(available_devices())
         except Exception:   # noqa: BLE001
             self.device_combo.addItem("cpu")
-        self.run_button = QPushButton("Run  (Ctrl+Enter)")
+        self.run_button = QPushButton()
         self.run_button.clicked.connect(self.run)
-        self.cancel_button = QPushButton("Cancel")
+        self.cancel_button = QPushButton()
         self.cancel_button.clicked.connect(self.cancel)
         self.cancel_button.setEnabled(False)
         self.busy = QProgressBar()
         self.busy.setRange(0, 0)
         self.busy.setMaximumWidth(120)
         self.busy.hide()
-        self.lang_combo = QComboBox()
+        self.lang_combo = mark_data(QComboBox())   # each language named in itself, in either interface
         self.lang_combo.addItem("English", "en")
         self.lang_combo.addItem("中文", "zh")
+        self.lang_combo.setCurrentIndex(max(0, self.lang_combo.findData(self.state.lang)))
         self.lang_combo.currentIndexChanged.connect(self._lang_chosen)
-        self.text_edit = QPlainTextEdit()
+        self.text_edit = mark_data(QPlainTextEdit())   # the user's text (its placeholder is interface)
         self.text_edit.setMaximumHeight(52)
-        self.text_edit.setPlaceholderText("Type a sentence (English or Chinese); [MASK] asks a BERT model to fill in")
         self.pair_edit = QLineEdit()
-        self.pair_edit.setPlaceholderText("second sentence (BERT NSP pairs) or target text (T5); optional")
         self.model_note = QLabel()   # what the user should know about this model (no MLM head, GLM's norm order)
         self.model_note.setWordWrap(True)
         self.model_note.setStyleSheet("color:#555")
@@ -254,8 +276,7 @@ class MainWindow(QMainWindow):
         self.message.setTextInteractionFlags(Qt.TextSelectableByMouse | Qt.TextSelectableByKeyboard)
         self.message_action = QPushButton()
         self.message_action.clicked.connect(self._message_action_clicked)
-        self.details_button = QPushButton("Details…")
-        self.details_button.setToolTip("the technical details (traceback) of this error, to read or copy")
+        self.details_button = QPushButton()
         self.details_button.clicked.connect(self.show_details)
         self.message_bar = QWidget()
         bar = QHBoxLayout(self.message_bar)
@@ -265,14 +286,18 @@ class MainWindow(QMainWindow):
         bar.addWidget(self.details_button, 0, Qt.AlignTop)
         self.message_details = ""
         self._message_callback = None
+        self._message_text = None    # () -> the message line's text in the current language
+        self._message_label = None   # () -> its action button's label
+        self._status_text = None     # () -> the status bar's text in the current language
         self.details_dialog: DetailsDialog | None = None
         self.message_bar.hide()
         self.message.hide()
 
         top = QHBoxLayout()
-        top.addWidget(QLabel("Model"))
+        self.model_label, self.device_label = QLabel(), QLabel()
+        top.addWidget(self.model_label)
         top.addWidget(self.model_combo, 2)
-        top.addWidget(QLabel("Device"))
+        top.addWidget(self.device_label)
         top.addWidget(self.device_combo)
         top.addWidget(self.run_button)
         top.addWidget(self.cancel_button)
@@ -295,10 +320,9 @@ class MainWindow(QMainWindow):
         self.tree.currentItemChanged.connect(self._tree_changed)
         self.prev_button = QPushButton("◀")
         self.next_button = QPushButton("▶")
-        self.play_button = QPushButton("Play")
+        self.play_button = QPushButton()
         self.play_button.setCheckable(True)
         self.layer_box = QSpinBox()   # counts from 1, follows the current step's layer
-        self.layer_box.setPrefix("layer ")
         self.layer_box.setMinimum(1)
         self.layer_box.setKeyboardTracking(False)
         self.layer_box.valueChanged.connect(self._layer_chosen)
@@ -314,7 +338,7 @@ class MainWindow(QMainWindow):
         for w in (self.prev_button, self.next_button, self.play_button, self.layer_box):
             nav_buttons.addWidget(w)
         self.position_label = QLabel()
-        left = QWidget()
+        left = self.step_panel = QWidget()
         ll = QVBoxLayout(left)
         ll.setContentsMargins(0, 0, 0, 0)
         ll.addWidget(self.tree, 1)
@@ -325,8 +349,10 @@ class MainWindow(QMainWindow):
         self.tabs = QTabWidget()
         lazy_views = LazyTabs(self.tabs, self)   # a view is built the first time it is shown or read from self.views
         lazy_views.on_built.append(lambda _name, view: view.refresh())   # (it missed the change that showed it)
-        for cls in VIEW_CLASSES:
-            lazy_views.add(cls.name, cls.title, lambda window, cls=cls: cls(window.state), name=cls.name)
+        for cls in VIEW_CLASSES:   # (each class's title is marked QT_TRANSLATE_NOOP("views", ...))
+            lazy_views.add(cls.name, translate("views", cls.title), lambda window, cls=cls: cls(window.state),
+                           name=cls.name)
+        self.lazy_views = lazy_views
         self.views = lazy_views.pages()   # name -> view
         self.tabs.currentChanged.connect(self._tab_changed)
 
@@ -336,6 +362,7 @@ class MainWindow(QMainWindow):
         self.step_title.setTextFormat(Qt.RichText)
         self.step_title.setSizePolicy(QSizePolicy.Ignored, QSizePolicy.Preferred)
         self.lesson = QTextBrowser()
+        self.lesson.setObjectName("lesson")
         right = QWidget()
         rl = QVBoxLayout(right)
         rl.setContentsMargins(0, 0, 0, 0)
@@ -357,46 +384,112 @@ class MainWindow(QMainWindow):
         self.pages = QTabWidget()
         self.pages.setDocumentMode(True)
         self.lazy_pages = LazyTabs(self.pages, self)   # (factories: MainWindow functions, called with the window)
-        self.pages.addTab(central, "Step through  (Ctrl+1)")
-        self.lazy_pages.add("params_view", "Parameters  (Ctrl+2)", MainWindow._make_params_view)
-        self.lazy_pages.add("graph_view", "Architecture  (Ctrl+3)", MainWindow._make_graph_view)
-        self.lazy_pages.add("generate_view", "Generate  (Ctrl+4)", MainWindow._make_generate_view)
-        self.lazy_pages.add("train_view", "Train  (Ctrl+5)", MainWindow._make_train_view)
-        self.lazy_pages.add("inspect_view", "Look inside  (Ctrl+6)", MainWindow._make_inspect_view)
+        self.pages.addTab(central, "")
+        for key, _title, _shortcut in PAGES[1:]:
+            self.lazy_pages.add(key, "", getattr(MainWindow, f"_make_{key}"))
         self.pages.currentChanged.connect(self._page_changed)
         self.setCentralWidget(self.pages)
 
-        menu = self.menuBar().addMenu("&File")
-        for text, slot in (("Open checkpoint folder…", self.open_folder),
-                           ("Add a models folder…", self.add_models_folder), ("Save trace as .npz…", self.save_npz),
-                           ("Export view as PNG…", self.export_png), ("Export view as SVG…", self.export_svg),
-                           ("Copy tensor as CSV", self.copy_csv), ("Quit", self.close)):
+        # menus: (action, its English text) pairs, so that a change of language sets every text again
+        self.menu_texts: list[tuple[object, str]] = []
+        menu = self.menuBar().addMenu("")
+        self.menu_texts.append((menu, QT_TRANSLATE_NOOP("app", "&File")))
+        for text, slot in ((QT_TRANSLATE_NOOP("app", "Open checkpoint folder…"), self.open_folder),
+                           (QT_TRANSLATE_NOOP("app", "Add a models folder…"), self.add_models_folder),
+                           (QT_TRANSLATE_NOOP("app", "Save trace as .npz…"), self.save_npz),
+                           (QT_TRANSLATE_NOOP("app", "Export view as PNG…"), self.export_png),
+                           (QT_TRANSLATE_NOOP("app", "Export view as SVG…"), self.export_svg),
+                           (QT_TRANSLATE_NOOP("app", "Copy tensor as CSV"), self.copy_csv),
+                           (QT_TRANSLATE_NOOP("app", "Quit"), self.close)):
             action = QAction(text, self)
             action.triggered.connect(slot)
             menu.addAction(action)
+            self.menu_texts.append((action, text))
         quit_action = menu.actions()[-1]
-        self.recent_menu = QMenu("Recent checkpoints", self)   # before Quit, with the tours
+        self.recent_menu = QMenu(self)   # before Quit, with the tours
+        self.menu_texts.append((self.recent_menu, QT_TRANSLATE_NOOP("app", "Recent checkpoints")))
         self.recent_menu.aboutToShow.connect(self._fill_recent)
         self.recent_menu.triggered.connect(self._recent_chosen)
         menu.insertMenu(quit_action, self.recent_menu)
         self.tour.add_menus(menu, quit_action)
         menu.insertSeparator(quit_action)
-        tools = self.menuBar().addMenu("&Tools")
-        action = QAction("Compare tokenizers…", self, shortcut=QKeySequence("Ctrl+T"))
+        self.file_menu = menu
+        tools = self.menuBar().addMenu("")
+        self.menu_texts.append((tools, QT_TRANSLATE_NOOP("app", "&Tools")))
+        action = QAction("", self, shortcut=QKeySequence("Ctrl+T"))
+        self.menu_texts.append((action, QT_TRANSLATE_NOOP("app", "Compare tokenizers…")))
         action.triggered.connect(self._tokenizers_action)
         tools.addAction(action)
-        pages = self.menuBar().addMenu("&View")
-        for text, key, slot in (("Step through", "Ctrl+1", self.show_step_through),
-                                ("Parameters", "Ctrl+2", self.show_params),
-                                ("Architecture", "Ctrl+3", self.show_graph),
-                                ("Generate", "Ctrl+4", self.show_generate),
-                                ("Train", "Ctrl+5", self.show_train),
-                                ("Look inside", "Ctrl+6", self.show_inspect)):
-            action = QAction(text, self, shortcut=QKeySequence(key))
+        self.tools_menu = tools
+        pages = self.menuBar().addMenu("")
+        self.menu_texts.append((pages, QT_TRANSLATE_NOOP("app", "&View")))
+        slots = (self.show_step_through, self.show_params, self.show_graph, self.show_generate, self.show_train,
+                 self.show_inspect)
+        for (_key, text, key), slot in zip(PAGES, slots):
+            action = QAction("", self, shortcut=QKeySequence(key))
             action.triggered.connect(slot)
             pages.addAction(action)
+            self.menu_texts.append((action, text))
+        self.view_menu = pages
         self.presenter = Presenter(self, pages)   # F11, zoom, presentation mode, theme, Play speed
-        self.statusBar().showMessage("Ready")
+        self.set_status(lambda: translate("app", "Ready"))
+        self.retranslate()
+
+    def retranslate(self) -> None:
+        """Every text of the window's frame in the interface's language (at start and on a change of language)."""
+        for holder, text in self.menu_texts:
+            (holder.setTitle if isinstance(holder, QMenu) else holder.setText)(translate("app", text))
+        self._retranslate_models()
+        self.model_label.setText(translate("app", "Model"))
+        self.device_label.setText(translate("app", "Device"))
+        self.run_button.setText(self._run_text(bool(self.runner.active)))
+        self.cancel_button.setText(translate("app", "Cancel"))
+        self.text_edit.setPlaceholderText(translate("app", "Type a sentence (English or Chinese); [MASK] asks a BERT "
+                                                           "model to fill in"))
+        self.pair_edit.setPlaceholderText(translate("app", "second sentence (BERT NSP pairs) or target text (T5); "
+                                                           "optional"))
+        self.details_button.setText(translate("app", "Details…"))
+        self.details_button.setToolTip(translate("app", "the technical details (traceback) of this error, to read "
+                                                        "or copy"))
+        self.play_button.setText(translate("app", "Pause") if self.play_button.isChecked() else
+                                 translate("app", "Play"))
+        self.prev_button.setToolTip(translate("app", "previous step (←)"))
+        self.next_button.setToolTip(translate("app", "next step (→)"))
+        self.layer_box.setPrefix(translate("app", "layer "))
+        for cls in VIEW_CLASSES:
+            self.lazy_views.set_label(cls.name, translate("views", cls.title))
+        self.pages.setTabText(0, f"{translate('app', PAGES[0][1])}  ({PAGES[0][2]})")
+        for key, title, shortcut in PAGES[1:]:
+            self.lazy_pages.set_label(key, f"{translate('app', title)}  ({shortcut})")
+        self.presenter.retranslate()
+        self.tour.retranslate()
+        self._fill_recent()
+        if self.details_dialog is not None:
+            self.details_dialog.retranslate()
+        if self._message_text is not None and not self.message_bar.isHidden():
+            self.message.setText(self._message_text())
+            if self._message_label is not None:
+                self.message_action.setText(self._message_label())
+        if self._status_text is not None and self.statusBar().currentMessage():
+            self.statusBar().showMessage(self._status_text())
+        self._update_position()
+
+    def _retranslate_models(self) -> None:
+        combo = self.model_combo
+        for index in range(combo.count()):
+            group, name = combo.itemData(index, GROUP_ROLE), combo.itemData(index)
+            if group is not None:
+                combo.setItemText(index, f"── {session.group_title(group)} ──")
+            elif name in self.entries:
+                entry = self.entries[name]
+                combo.setItemText(index, f"  {entry.label}")
+                combo.setItemData(index, entry.tooltip, Qt.ToolTipRole)
+
+    def set_status(self, text) -> None:
+        """The status bar's message: text, or a function giving it in the current language (said again when the
+        language changes)."""
+        self._status_text = text if callable(text) else None
+        self.statusBar().showMessage(text() if callable(text) else text)
 
     def _shortcuts(self) -> None:
         for seq in ("Ctrl+Return", "Ctrl+Enter"):
@@ -426,9 +519,16 @@ class MainWindow(QMainWindow):
             index = self.model_combo.count() - 1
         self.model_combo.setCurrentIndex(index)
 
-    def show_message(self, text: str, error: bool = True, details: str = "", action=None) -> None:
+    def show_message(self, text, error: bool = True, details: str = "", action=None) -> None:
         """The message line: `text` (selectable), red for an error; "Details…" offers `details` (a traceback) to
-        copy; `action` = (label, callback) adds a button that does what the message proposes. "" hides it."""
+        copy; `action` = (label, callback) adds a button that does what the message proposes. "" hides it.
+        `text` and the action's label may be functions giving them in the current language (a change of language
+        asks them again); an engine message given as text is shown in the interface's language (error_texts)."""
+        self._message_text = text if callable(text) else (lambda raw=text: explain(raw))
+        text = self._message_text()
+        self._message_label = action[0] if action and callable(action[0]) else None
+        if action and callable(action[0]):
+            action = (action[0](), action[1])
         self.last_error = text if error else ""
         self.message_details = details if text else ""
         self._message_callback = action[1] if action and text else None
@@ -448,8 +548,14 @@ class MainWindow(QMainWindow):
         """An unexpected exception, shown in the window and never a crash: its type and message on the message
         line, the traceback behind "Details…"."""
         details = "".join(traceback.format_exception(type(error), error, error.__traceback__))
-        self.show_message(f"Something went wrong{where}: {one_line(f'{type(error).__name__}: {error}')}",
-                          details=details)
+        what = one_line(f"{type(error).__name__}: {error}")   # `where`: already in the interface's language
+        english = f"Something went wrong{where}: {what}"
+
+        def text() -> str:
+            known = explain(english)   # out of memory: said in the user's words
+            return known if known != english else translate("app", "Something went wrong{where}: {error}").format(
+                where=where, error=what)
+        self.show_message(text, details=details)
 
     def show_details(self, _checked: bool = False) -> "DetailsDialog":
         """The message and its traceback in a non-modal dialog with a Copy button."""
@@ -476,9 +582,10 @@ class MainWindow(QMainWindow):
         """Run the text through the chosen model in a worker, recording every step (or only `names`)."""
         text = self.text_edit.toPlainText()
         pair = self.pair_edit.text().strip() or None
-        problem = session.check_text(text) or (session.check_text(pair) if pair and len(pair) > session.MAX_CHARS
-                                               else None)
-        if problem:
+        def problem() -> str | None:   # (asked again when the language changes while it is shown)
+            return session.check_text(text) or (session.check_text(pair) if pair and len(pair) > session.MAX_CHARS
+                                                else None)
+        if problem():
             self.show_message(problem)
             self.ready.emit()   # a refused Run is over too (a scripted run must not wait for it)
             return
@@ -489,26 +596,26 @@ class MainWindow(QMainWindow):
         edited = self.edited_presets.get(name)   # a configuration from the Parameters view's editor
         cached = self.models.get(name, device)
         self.show_message("", error=False)
-        self.statusBar().showMessage(f"Running {name} on {device}…")
+        self.set_status(lambda: translate("app", "Running {name} on {device}…").format(name=name, device=device))
 
-        def work(job):   # worker thread: captures no Qt object
+        def work(job):   # worker thread: captures no Qt object (translate is safe in any thread)
             import engine
             loaded = cached
             if loaded is None:
-                job.progress(f"loading {name}…")
+                job.progress(translate("app", "loading {name}…").format(name=name))
                 if edited is not None:
                     from engine.api import build_from_preset
                     loaded = build_from_preset(edited, device)
                 else:
                     loaded = engine.load(name, device=device)
-            job.progress(f"tracing {len(text)} characters…")
+            job.progress(translate("app", "tracing {count} characters…").format(count=len(text)))
             from engine.errors import InputError
             try:
                 trace = loaded.trace(text=text, text_pair=pair, names=names, max_bytes=max_bytes)
             except InputError as error:   # too big to record: offer the attention patterns alone
                 if names is not None or "trace(names=" not in str(error):
                     raise
-                job.progress("measuring which steps are attention patterns…")
+                job.progress(translate("app", "measuring which steps are attention patterns…"))
                 return TooLarge(name, device, loaded, str(error), attention_steps(loaded))
             return name, device, loaded, trace, text, pair
 
@@ -517,16 +624,20 @@ class MainWindow(QMainWindow):
     def cancel(self) -> None:
         if self.runner.active:
             self.runner.cancel_all()
-            self.statusBar().showMessage("Cancelled: the result of that run will be discarded.")
+            self.set_status(lambda: translate("app", "Cancelled: the result of that run will be discarded."))
 
     def _set_busy(self, busy: int) -> None:
         busy = bool(busy)
         self.busy.setVisible(busy)
         self.cancel_button.setEnabled(busy)
-        self.run_button.setText("Run again (replaces)" if busy else "Run  (Ctrl+Enter)")
+        self.run_button.setText(self._run_text(busy))
+
+    @staticmethod
+    def _run_text(busy: bool) -> str:
+        return translate("app", "Run again (replaces)") if busy else translate("app", "Run") + "  (Ctrl+Enter)"
 
     def _on_progress(self, message: str) -> None:
-        self.statusBar().showMessage(message)
+        self.set_status(message)
 
     def _on_result(self, result) -> None:
         if isinstance(result, TooLarge):
@@ -542,16 +653,27 @@ class MainWindow(QMainWindow):
             self.state.set_trace(loaded, trace, text, pair, step=step, view=view)
             if layer is not None:
                 self.state.set_layer(layer)
-            status = [f"{loaded.name}: {loaded.family.title}, {loaded.weights} weights ({loaded.source}) on "
-                      f"{loaded.device} · {len(trace.tokens)} tokens · {len(trace.cache)} steps"]
-            status += self._notes
-            if self.recording_only is not None:
-                status.append(f"attention patterns only ({len(trace.cache)} steps recorded)")
-            if evicted:
-                status.append(f"unloaded {', '.join(evicted)} to stay within {format_gib(self.models.budget)}")
-            self.statusBar().showMessage(" · ".join(status))
+            notes, only, budget = list(self._notes), self.recording_only is not None, self.models.budget
+            tokens, steps = len(trace.tokens), len(trace.cache)
+
+            def status() -> str:
+                weights = {"random": translate("app", "random weights"), "real": translate("app", "real weights"),
+                           "toy": translate("app", "toy weights")}.get(loaded.weights, f"{loaded.weights} weights")
+                parts = [translate("app", "{name}: {family}, {weights} ({source}) on {device} · {tokens} tokens · "
+                                          "{steps} steps").format(
+                    name=loaded.name, family=loaded.family.title, weights=weights,
+                    source=session.source_text(loaded.source), device=loaded.device, tokens=tokens, steps=steps)]
+                parts += notes
+                if only:
+                    parts.append(translate("app", "attention patterns only ({steps} steps recorded)").format(
+                        steps=steps))
+                if evicted:
+                    parts.append(translate("app", "unloaded {models} to stay within {budget}").format(
+                        models=", ".join(evicted), budget=format_gib(budget)))
+                return " · ".join(parts)
+            self.set_status(status)
         except Exception as error:   # noqa: BLE001 - a view that cannot draw says so; the window goes on
-            self.show_exception(error, " showing the result")
+            self.show_exception(error, translate("app", " showing the result"))
         finally:
             self.ready.emit()
 
@@ -561,21 +683,33 @@ class MainWindow(QMainWindow):
         self.models.put(result.name, result.device, result.loaded)
         self.fallback_model = None
         self.attention_names = list(result.attention)
-        action = (f"Record attention only ({len(result.attention)} steps)", self.run_attention_only) \
-            if result.attention else None
+        count = len(result.attention)
+        action = (lambda: translate("app", "Record attention only ({count} steps)").format(count=count),
+                  self.run_attention_only) if result.attention else None
         self.show_message(result.message, action=action)
-        self.statusBar().showMessage("Not recorded: it would not fit in memory")
+        self.set_status(lambda: translate("app", "Not recorded: it would not fit in memory"))
         self.ready.emit()
 
     def _on_error(self, message: str, user_error: bool, details: str = "") -> None:
         if self.fallback_model and self.model_name() != self.fallback_model:
             failed, self.fallback_model = self.model_name(), None
             self.select_model(session.FALLBACK_MODEL)
-            self.statusBar().showMessage(f"{failed} could not load ({message}); opened {session.FALLBACK_MODEL}")
+            self.set_status(lambda: translate("app", "{failed} could not load ({reason}); opened {fallback}").format(
+                failed=failed, reason=explain(message), fallback=session.FALLBACK_MODEL))
             self.run()
             return
-        self.show_message(message if user_error else f"Something went wrong: {one_line(message)}", details=details)
-        self.statusBar().showMessage("Error")
+        if user_error:
+            self.show_message(message, details=details)
+        else:
+            line = one_line(message)
+            english = f"Something went wrong: {line}"
+
+            def text() -> str:
+                known = explain(english)
+                return known if known != english else translate("app", "Something went wrong{where}: {error}").format(
+                    where="", error=line)
+            self.show_message(text, details=details)
+        self.set_status(lambda: translate("app", "Error"))
         self.ready.emit()
 
     # ------------------------------------------------------------------ pages
@@ -663,7 +797,7 @@ class MainWindow(QMainWindow):
             self.show_message(notice.text)
         else:
             self._notes.append(notice.text)
-            self.statusBar().showMessage(notice.text)
+            self.set_status(notice.text)
         if self.batch_mode and not notice.error:   # a scripted run's error is printed once, at its end
             print(f"note: {one_line(notice.text, 1000)}", flush=True)
 
@@ -673,9 +807,7 @@ class MainWindow(QMainWindow):
         self.layer_box.blockSignals(True)
         self.layer_box.setMaximum(max(1, self.state.layers))
         self.layer_box.blockSignals(False)
-        notes = getattr(loaded, "notes", "")
-        self.model_note.setText(f"<b>{html.escape(loaded.name)}</b>: {html.escape(notes)}")
-        self.model_note.setVisible(bool(notes))
+        self._show_model_note()
         self.setWindowTitle(f"PLM Explorer — {loaded.name}")
 
     def _step_changed(self, name: str) -> None:
@@ -693,7 +825,23 @@ class MainWindow(QMainWindow):
             self.tree.scrollToItem(item)
             self.tree.blockSignals(False)
         self._update_lesson()
-        self.position_label.setText(f"step {state.index + 1} / {len(state.steps)} · ←/→ or PageUp/PageDown")
+        self._update_position()
+
+    def _update_position(self) -> None:
+        state = self.state
+        if state.trace is None or state.step is None:
+            return
+        self.position_label.setText(translate("app", "step {index} / {count} · ←/→ or PageUp/PageDown").format(
+            index=state.index + 1, count=len(state.steps)))
+
+    def _show_model_note(self) -> None:
+        """What the user should know about this model, under the text box (the engine's note, translated)."""
+        loaded = self.state.loaded
+        notes = getattr(loaded, "notes", "") if loaded is not None else ""
+        if loaded is not None:
+            self.model_note.setText(translate("app", "<b>{name}</b>: {note}").format(
+                name=html.escape(loaded.name), note=html.escape(explain_note(notes))))
+        self.model_note.setVisible(bool(notes))
 
     def _layer_changed(self, layer: int) -> None:
         self.layer_box.blockSignals(True)
@@ -713,6 +861,17 @@ class MainWindow(QMainWindow):
                 self.lang_combo.blockSignals(True)
                 self.lang_combo.setCurrentIndex(index)
                 self.lang_combo.blockSignals(False)
+            self.retranslate()
+            if self.state.trace is not None:
+                current = self.state.step
+                self._fill_tree()
+                item = self.items.get(current)
+                if item is not None:
+                    self.tree.blockSignals(True)
+                    self.tree.setCurrentItem(item)
+                    self.tree.scrollToItem(item)
+                    self.tree.blockSignals(False)
+                self._show_model_note()
             self._update_lesson()
 
     # ------------------------------------------------------------------ widgets -> state
@@ -754,7 +913,7 @@ class MainWindow(QMainWindow):
         return self.state.go_to(name, view)
 
     def _play(self, on: bool) -> None:
-        self.play_button.setText("Pause" if on else "Play")
+        self.play_button.setText(translate("app", "Pause") if on else translate("app", "Play"))
         self.timer.start() if on else self.timer.stop()
 
     def _tick(self) -> None:
@@ -806,30 +965,33 @@ class MainWindow(QMainWindow):
         if state.trace is None or name is None:
             return
         if name == TOKENIZER_STEP:
-            key, title, shape = "tokenizer", "Tokenizer", f"{len(state.trace.tokens)} tokens"
+            key, title = "tokenizer", translate("app", "Tokenizer")
+            shape = translate("app", "{count} tokens").format(count=len(state.trace.tokens))
         elif name == OUTPUT_STEP:
-            key, title, shape = "output", "Output", ""
+            key, title, shape = "output", translate("app", "Output"), ""
         else:
             step = state.trace.cache.step(name)
             key, title = step.key, step_label(name, step.key)
-            shape = f"shape {tuple(step.shape)}<br>dims ({', '.join(step.dims)})"
+            shape = translate("app", "shape {shape}<br>dims ({dims})").format(
+                shape=tuple(step.shape), dims=f"<code>{', '.join(step.dims)}</code>")
         shown_name = "" if name in (TOKENIZER_STEP, OUTPUT_STEP) else f"<code>{html.escape(name)}</code><br>"
         where = session.layer_title(name)
         shared = session.sharing_note(state.loaded, name, state.lang)   # ALBERT: one layer's weights, run N times
         where = (f"{where}" + (f" · <span style='color:#8a4b00'>{html.escape(shared)}</span>" if shared else "")
                  + "<br>") if where else ""
+        lesson_key = translate("app", "lesson key: {key}").format(key=f"<code>{html.escape(key)}</code>")
         self.step_title.setText(f"<h3>{html.escape(title)}</h3>{shown_name}{where}{shape}"
-                                f"<br><span style='color:#777'>lesson key: {html.escape(key)}</span>")
+                                f"<br><span style='color:#777'>{lesson_key}</span>")
         if getattr(self, "_facts_for", None) != state.generation:   # read once per run
             self._facts_for, self._facts = state.generation, session.lesson_facts(state.loaded, state.trace)
         text = lesson_text(key, state.lang, state.loaded.family.name if state.loaded is not None else None,
                            self._facts)
         general, _, live = text.partition("\n\n")   # the general lesson, then this run's numbers
-        body = html.escape(general).replace("\n", "<br>")
+        body = lesson_html(general).replace("\n", "<br>")
         if live:
             body += (f"<p style='background:#eef4fb; margin-top:8px'><b>{html.escape(session.live_heading(state.lang))}"
-                     f"</b><br>{html.escape(live)}</p>")
-        self.lesson.setHtml(body if text else "<i>No lesson text for this step yet.</i>")
+                     f"</b><br>{lesson_html(live)}</p>")
+        self.lesson.setHtml(body if text else "<i>" + translate("app", "No lesson text for this step yet.") + "</i>")
 
     # ------------------------------------------------------------------ export
     def _ask(self, caption: str, filt: str, suffix: str) -> str | None:
@@ -838,43 +1000,50 @@ class MainWindow(QMainWindow):
 
     def _write(self, what: str, path, write) -> Path | None:
         """Run an export (write() returns the path written); say where it went, or why it could not be written:
-        the reason on the message line, never a traceback and never a "Saved" for a file that is not there."""
+        the reason on the message line, never a traceback and never a "Saved" for a file that is not there.
+        `what`: "Trace", "PNG" or "SVG" (said in the interface's language)."""
         from engine.errors import PLMError
 
+        shown = translate("app", "Trace") if what == "Trace" else what
+        not_saved = lambda: translate("app", "{what} not saved").format(what=shown)   # noqa: E731
         if "\x00" in str(path):
-            self.show_message(f"{what} not saved: a file name cannot contain the NUL character.")
-            self.statusBar().showMessage(f"{what} not saved")
+            self.show_message(lambda: translate("app", "{what} not saved: a file name cannot contain the NUL "
+                                                       "character.").format(what=shown))
+            self.set_status(not_saved)
             return None
         try:
             result = write()   # the path written (a view that still answers True/False: the path asked for)
             if result is None or result is False or (result is True and not Path(path).exists()):
-                self.show_message(f"{what} not saved: nothing was written to {path}.")
-                self.statusBar().showMessage(f"{what} not saved")
+                self.show_message(lambda: translate("app", "{what} not saved: nothing was written to {path}.").format(
+                    what=shown, path=path))
+                self.set_status(not_saved)
                 return None
             written = Path(path) if result is True else Path(result)
         except PLMError as error:
             self.show_message(one_line(str(error)))
-            self.statusBar().showMessage(f"{what} not saved")
+            self.set_status(not_saved)
             return None
         except OSError as error:   # an OSError the engine did not name
-            self.show_message(f"{what} not saved: {one_line(error.strerror or str(error))}.")
-            self.statusBar().showMessage(f"{what} not saved")
+            reason = one_line(error.strerror or str(error))
+            self.show_message(lambda: translate("app", "{what} not saved: {reason}.").format(what=shown,
+                                                                                             reason=reason))
+            self.set_status(not_saved)
             return None
         except Exception as error:   # noqa: BLE001 - a bug: shown with its details, the window goes on
-            self.show_exception(error, f" saving the {what.lower()}")
+            self.show_exception(error, translate("app", " saving the {what}").format(what=shown.lower()))
             return None
-        self.show_message(f"Saved {written}", error=False)
-        self.statusBar().showMessage(f"Saved {written}")
+        self.show_message(lambda: translate("app", "Saved {path}").format(path=written), error=False)
+        self.set_status(lambda: translate("app", "Saved {path}").format(path=written))
         return written
 
     def save_npz(self, path: str | None = None) -> Path | None:
         """File > Save trace as .npz: every recorded step, written to a temporary name and renamed."""
         trace = self.state.trace
         if trace is None:
-            self.show_message("There is no trace to save yet: Run first.")
+            self.show_message(lambda: translate("app", "There is no trace to save yet: Run first."))
             return None
         path = path if isinstance(path, (str, Path)) and str(path) else \
-            self._ask("Save trace", "NumPy archive (*.npz)", ".npz")
+            self._ask(translate("app", "Save trace"), translate("app", "NumPy archive (*.npz)"), ".npz")
         if not path:
             return None
         return self._write("Trace", path, lambda: trace.save_npz(path))
@@ -889,9 +1058,10 @@ class MainWindow(QMainWindow):
         """Export the current view as PNG or SVG (atomically); the path written, or None (the reason is shown)."""
         view = self.current_view()
         if view is None:
-            self.show_message("There is no view to export.")
+            self.show_message(lambda: translate("app", "There is no view to export."))
             return None
-        path = path or self._ask(f"Export {kind.upper()}", f"{kind.upper()} (*.{kind})", f".{kind}")
+        path = path or self._ask(translate("app", "Export {kind}").format(kind=kind.upper()),
+                                 f"{kind.upper()} (*.{kind})", f".{kind}")
         if not path:
             return None
         return self._write(kind.upper(), path, lambda: view.export_png(path) if kind == "png" else view.export_svg(path))
@@ -903,19 +1073,25 @@ class MainWindow(QMainWindow):
         try:
             text = view.csv() if view is not None and not unrun and hasattr(view, "csv") else None
         except Exception as error:   # noqa: BLE001 - a bug: shown with its details, the window goes on
-            self.show_exception(error, " making the CSV")
+            self.show_exception(error, translate("app", " making the CSV"))
             return None
         if not text:
-            title = getattr(view, "title", "this")
-            self.show_message(f"Nothing to copy: the {title} view has no table of numbers"
-                              + (" (Run first)" if unrun else "") + ".")
+            title = getattr(view, "title", None)
+
+            def nothing() -> str:
+                shown = translate("views", title) if title else translate("app", "this")
+                return (translate("app", "Nothing to copy: the {title} view has no table of numbers (Run first).")
+                        if unrun else translate("app", "Nothing to copy: the {title} view has no table of numbers.")
+                        ).format(title=shown)
+            self.show_message(nothing)
             return None
         QApplication.clipboard().setText(text)
-        self.statusBar().showMessage(f"Copied {text.count(chr(10))} CSV lines to the clipboard")
+        lines = text.count(chr(10))
+        self.set_status(lambda: translate("app", "Copied {count} CSV lines to the clipboard").format(count=lines))
         return text
 
     def open_folder(self) -> None:
-        folder = QFileDialog.getExistingDirectory(self, "Hugging Face checkpoint folder")
+        folder = QFileDialog.getExistingDirectory(self, translate("app", "Hugging Face checkpoint folder"))
         if folder:
             self.open_checkpoint(folder)
 
@@ -930,7 +1106,7 @@ class MainWindow(QMainWindow):
         for folder in remember.recent("checkpoints"):
             self.recent_menu.addAction(folder).setData(folder)
         if self.recent_menu.isEmpty():
-            self.recent_menu.addAction("(none yet)").setEnabled(False)
+            self.recent_menu.addAction(translate("app", "(none yet)")).setEnabled(False)
 
     def _recent_chosen(self, action: QAction) -> None:
         if action.data():
@@ -1054,7 +1230,8 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--layer", type=counted_from_one, default=None,
                         help="layer to open, from 1 (the same kind of step in that layer)")
     parser.add_argument("--head", type=counted_from_one, default=1, help="head to show, from 1 (default 1)")
-    parser.add_argument("--lang", choices=("en", "zh"), default="en")
+    parser.add_argument("--lang", choices=("en", "zh"), default=None,
+                        help="the interface's language (default: the last session's, else the system's)")
     parser.add_argument("--size", type=window_size, default=(1440, 900), help="window size for screenshots, WxH")
     parser.add_argument("--cache-gib", type=float, default=None,
                         help="memory for loaded models kept between runs, GiB (default: min(25%% of RAM, 4))")
@@ -1150,7 +1327,7 @@ def restored_args(args: argparse.Namespace, saved) -> argparse.Namespace:
         args.layer = saved.layer + 1
     if args.head == defaults.head and saved.head is not None:
         args.head = saved.head + 1
-    if args.lang == defaults.lang and saved.lang:
+    if args.lang is None and saved.lang:
         args.lang = saved.lang
     if args.device is None and saved.device:
         from engine.devices import available_devices
@@ -1181,16 +1358,20 @@ def build_window(args: argparse.Namespace, remember_session: bool = False) -> Ma
         saved = dataclasses.replace(saved, model=None, step=None, layer=None)
     if saved is not None:   # reopen where the last session was left
         args = restored_args(args, saved)
+    lang = args.lang or i18n.system_language()
+    if not i18n.use(lang):   # the compiled translations are missing: the window opens in English and says so
+        lang = "en"
+        notice = notice or "The Chinese translations (assets/i18n/plm_explorer_zh_CN.qm) are missing."
     window = MainWindow(args.model, args.text, args.pair, autorun=False, cache_budget=budget)
     window.remember_session = interactive
     if notice:   # said once the first run is shown (a Run clears the message line as it starts)
         def say() -> None:
             window.ready.disconnect(say)
             if not window.last_error:
-                window.show_message(notice, error=False)
+                window.show_message(lambda: remember.notice_text(notice), error=False)
         window.ready.connect(say)
     window.state.set_head(args.head - 1)
-    window.state.set_setting("lang", args.lang)
+    window.state.set_setting("lang", lang)
     if device:
         index = window.device_combo.findText(device)
         if index < 0:

@@ -7,15 +7,19 @@ from __future__ import annotations
 
 import weakref
 
-from PySide6.QtCore import QObject, Qt
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QObject, Qt
 from PySide6.QtGui import QAction, QActionGroup, QColor, QKeySequence, QPalette
-from PySide6.QtWidgets import QApplication, QMainWindow, QStyleFactory
+from PySide6.QtWidgets import QApplication, QMainWindow, QStyleFactory, QWidget
+
+from explorer.i18n import translate
 
 ZOOM_STEP = 1.15
 ZOOM_RANGE = (0.7, 3.0)
 PRESENTATION_ZOOM = 1.6        # large print: readable from the back of a lecture hall on a 1080p projector
-PLAY_SPEEDS_MS = (("Fast (0.5 s a step)", 500), ("Normal (1.2 s)", 1200), ("Slow (2.5 s)", 2500),
-                  ("Very slow (5 s)", 5000))
+PLAY_SPEEDS_MS = ((QT_TRANSLATE_NOOP("presenting", "Fast (0.5 s a step)"), 500),
+                  (QT_TRANSLATE_NOOP("presenting", "Normal (1.2 s)"), 1200),
+                  (QT_TRANSLATE_NOOP("presenting", "Slow (2.5 s)"), 2500),
+                  (QT_TRANSLATE_NOOP("presenting", "Very slow (5 s)"), 5000))
 KEYS = {"zoom": "present/zoom", "theme": "present/theme", "play_ms": "present/play_ms"}
 
 
@@ -61,21 +65,30 @@ class Presenter(QObject):
         self.presenting = False
         self._before_presenting: dict = {}
         store = _settings()
+        self.texts: list[tuple[object, str]] = []   # (action or menu, its English text): set again on a language change
 
         menu.addSeparator()
-        self.full_screen_action = self._action(menu, "Full screen", "F11", self.toggle_full_screen, checkable=True)
-        self._action(menu, "Zoom in", QKeySequence.ZoomIn, lambda: self.set_zoom(self.zoom * ZOOM_STEP))
-        self._action(menu, "Zoom in", "Ctrl+=", lambda: self.set_zoom(self.zoom * ZOOM_STEP), visible=False)
-        self._action(menu, "Zoom out", QKeySequence.ZoomOut, lambda: self.set_zoom(self.zoom / ZOOM_STEP))
-        self._action(menu, "Actual size", "Ctrl+0", lambda: self.set_zoom(1.0))
-        self.presentation_action = self._action(menu, "Presentation mode (large print)", "F5",
-                                                self.toggle_presentation, checkable=True)
-        self.dark_action = self._action(menu, "Dark theme", "Ctrl+Shift+D", self._theme_chosen, checkable=True)
-        speeds = menu.addMenu("Play speed")
+        self.full_screen_action = self._action(menu, QT_TRANSLATE_NOOP("presenting", "Full screen"), "F11",
+                                               self.toggle_full_screen, checkable=True)
+        self._action(menu, QT_TRANSLATE_NOOP("presenting", "Zoom in"), QKeySequence.ZoomIn,
+                     lambda: self.set_zoom(self.zoom * ZOOM_STEP))
+        self._action(menu, QT_TRANSLATE_NOOP("presenting", "Zoom in"), "Ctrl+=",
+                     lambda: self.set_zoom(self.zoom * ZOOM_STEP), visible=False)
+        self._action(menu, QT_TRANSLATE_NOOP("presenting", "Zoom out"), QKeySequence.ZoomOut,
+                     lambda: self.set_zoom(self.zoom / ZOOM_STEP))
+        self._action(menu, QT_TRANSLATE_NOOP("presenting", "Actual size"), "Ctrl+0", lambda: self.set_zoom(1.0))
+        self.presentation_action = self._action(menu, QT_TRANSLATE_NOOP("presenting",
+                                                                        "Presentation mode (large print)"),
+                                                "F5", self.toggle_presentation, checkable=True)
+        self.dark_action = self._action(menu, QT_TRANSLATE_NOOP("presenting", "Dark theme"), "Ctrl+Shift+D",
+                                        self._theme_chosen, checkable=True)
+        speeds = menu.addMenu("")
+        self.texts.append((speeds, QT_TRANSLATE_NOOP("presenting", "Play speed")))
         group = QActionGroup(self)
         saved_ms = int(_number(store.value(KEYS["play_ms"]), 1200, 100, 60000))
         for text, ms in PLAY_SPEEDS_MS:
             action = QAction(text, self, checkable=True)
+            self.texts.append((action, text))
             action.setData(ms)
             action.setChecked(ms == saved_ms)
             action.triggered.connect(lambda _checked=False, ms=ms: self.set_play_interval(ms))
@@ -87,6 +100,12 @@ class Presenter(QObject):
         if store.value(KEYS["theme"]) == "dark":
             self.dark_action.setChecked(True)
             self.set_theme("dark", remember=False)
+        self.retranslate()
+
+    def retranslate(self) -> None:
+        """The View menu's presenting texts in the interface's language."""
+        for holder, text in self.texts:
+            (holder.setTitle if hasattr(holder, "setTitle") else holder.setText)(translate("presenting", text))
 
     @property
     def window(self) -> QMainWindow:
@@ -94,6 +113,7 @@ class Presenter(QObject):
 
     def _action(self, menu, text, key, slot, checkable=False, visible=True) -> QAction:
         action = QAction(text, self.window, checkable=checkable)
+        self.texts.append((action, text))
         action.setShortcut(QKeySequence(key))
         action.setShortcutContext(Qt.WindowShortcut)
         action.triggered.connect(lambda _checked=False: slot())
@@ -110,9 +130,14 @@ class Presenter(QObject):
         font = app.font()
         font.setPointSizeF(self.base_point_size * self.zoom)
         app.setFont(font)
+        for widget in self.window.findChildren(QWidget):   # a widget with its own style sheet keeps the font it had
+            sheet = widget.styleSheet()
+            if sheet:
+                widget.setStyleSheet(sheet)
         if remember:
             _settings().setValue(KEYS["zoom"], self.zoom)
-        self.window.statusBar().showMessage(f"Zoom {self.zoom:.0%}", 2000)
+        self.window.statusBar().showMessage(translate("presenting", "Zoom {percent}").format(
+            percent=f"{self.zoom:.0%}"), 2000)
         return self.zoom
 
     def toggle_full_screen(self) -> None:
@@ -123,9 +148,9 @@ class Presenter(QObject):
         self.full_screen_action.setChecked(self.window.isFullScreen())
 
     def secondary_panels(self) -> list:
-        """What a room does not need to see: the step list (the keys still step), the second text box, the
-        model's notes and the status bar."""
-        names = ("tree", "pair_edit", "model_note", "position_label")
+        """What a room does not need to see: the step list and its buttons (the keys and a clicker still step),
+        the second text box, the model's notes and the status bar."""
+        names = ("step_panel", "pair_edit", "model_note")
         return [w for w in (getattr(self.window, n, None) for n in names) if w is not None] + \
             [self.window.statusBar()]
 

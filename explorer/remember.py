@@ -10,11 +10,24 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from explorer import session
+from explorer.session import QT_TRANSLATE_NOOP
 
 SESSION = "session/"
 RECENT = "recent/"
 RECENT_MAX = 8
 LANGS = ("en", "zh")
+# the notices load_session gives (in English: the language is known once the session is read), as the window says them
+NOTICES = (QT_TRANSLATE_NOOP("remember", "The saved settings could not be read; the app opens as on a first launch."),
+           QT_TRANSLATE_NOOP("remember", "Some saved settings could not be read and were ignored: {names}."),
+           QT_TRANSLATE_NOOP("remember", "The last session's model {model} is not here any more; opened the default "
+                                         "model."))
+
+
+def notice_text(notice: str) -> str:
+    """A notice of load_session (or the window's restore) in the interface's language."""
+    from explorer import i18n
+
+    return i18n.translate_message("remember", notice, NOTICES)
 
 
 @dataclass(frozen=True)

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import math
 import re
+import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -20,18 +21,78 @@ TOKENIZER_STEP = "__tokens__"
 OUTPUT_STEP = "__output__"
 
 
+# This module stays Qt-free (the state and scripts use it without a window): its texts go through Qt's translation
+# once the window has loaded explorer.i18n, and read in English before that. lupdate collects the literals below.
+def translate(context: str, text: str) -> str:
+    """explorer.i18n.translate once the window has loaded it (the callers here pass literals, which lupdate reads)."""
+    loaded = sys.modules.get("explorer.i18n")
+    return text if loaded is None else loaded.translate(context, text)
+
+
+def QT_TRANSLATE_NOOP(_context: str, text: str) -> str:   # noqa: N802 - Qt's spelling, which lupdate reads
+    return text
+
+
+GROUP_TITLES = (QT_TRANSLATE_NOOP("session", "Encoder-only"), QT_TRANSLATE_NOOP("session", "Encoder-decoder"),
+                QT_TRANSLATE_NOOP("session", "Decoder-only"), QT_TRANSLATE_NOOP("session", "Models on this computer"))
+LOCAL_GROUP = GROUP_TITLES[-1]
+
+
+def group_title(group: str) -> str:
+    """A picker group's heading in the interface's language (the engine's registry names them in English)."""
+    return translate("session", group)
+
+
 # ----------------------------------------------------------------------------------------------- the catalogue
 @dataclass(frozen=True)
 class ModelEntry:
     name: str
     group: str
     title: str          # family title
-    weights: str        # "random" or "real"
+    weights: str        # "random", "real" or "toy"
     source: str
+    family: str = ""    # the family's title alone (the label says the rest in the interface's language)
+    kind: str = ""      # "random", "embedded", "toy" or "local"
 
     @property
     def label(self) -> str:
-        return f"{self.name}  ·  {self.title}, {self.weights} weights"
+        family = self.family or self.title
+        if self.kind == "embedded":
+            text = translate("session", "{name}  ·  {family} architecture, real weights")
+        elif self.kind == "toy":
+            text = translate("session", "{name}  ·  {family}, trained by this app, toy weights")
+        elif self.kind == "random":
+            text = translate("session", "{name}  ·  {family}, random weights")
+        elif self.weights == "real":
+            text = translate("session", "{name}  ·  {family}, real weights")
+        else:
+            return f"{self.name}  ·  {self.title}, {self.weights} weights"
+        return text.format(name=self.name, family=family)
+
+    @property
+    def tooltip(self) -> str:
+        """The weights and where the configuration or checkpoint comes from (a citation stays as written)."""
+        weights = {"random": translate("session", "random weights"), "real": translate("session", "real weights"),
+                   "toy": translate("session", "toy weights")}.get(self.weights, self.weights)
+        if self.kind == "embedded":
+            source = translate("session", "embedded checkpoint (Hugging Face format, loaded offline)")
+        else:
+            source = source_text(self.source)
+        return f"{weights} · {source}"
+
+
+def source_text(source: str) -> str:
+    """Where a model comes from, in the interface's language when the app wrote it (a paper's citation or a hub
+    path stays as written)."""
+    if source == "a tiny configuration of this app, random weights (seeded)":
+        return translate("session", "a tiny configuration of this app, random weights (seeded)")
+    found = re.fullmatch(r"trained by this app on its bundled corpus \(engine/shipped\.py\); ([\d,]+) steps, "
+                         r"([\d,]+)-token vocabulary: a toy that knows only that corpus", source)
+    if found:
+        return translate("session", "trained by this app on its bundled corpus (engine/shipped.py); {steps} steps, "
+                         "{vocab}-token vocabulary: a toy that knows only that corpus").format(
+            steps=found.group(1), vocab=found.group(2))
+    return source
 
 
 def groups() -> tuple[str, ...]:
@@ -40,7 +101,7 @@ def groups() -> tuple[str, ...]:
     return tuple(GROUPS)
 
 
-def catalogue(local=(), local_group: str = "Models on this computer") -> list[ModelEntry]:
+def catalogue(local=(), local_group: str = LOCAL_GROUP) -> list[ModelEntry]:
     """Every runnable preset of the engine's registry (grouped and titled by its family) plus the embedded real
     checkpoints. Read at run time: a family added to the engine appears here without touching the explorer.
 
@@ -60,7 +121,8 @@ def catalogue(local=(), local_group: str = "Models on this computer") -> list[Mo
         if not preset.runnable or family is None or preset.name in seen:
             continue
         seen.add(preset.name)
-        entries.append(ModelEntry(preset.name, family.group, family.title, "random", preset.source))
+        entries.append(ModelEntry(preset.name, family.group, family.title, "random", preset.source, family.title,
+                                  "random"))
     try:
         from engine import checkpoint
         embedded = dict(getattr(checkpoint, "EMBEDDED", {}))
@@ -82,10 +144,11 @@ def catalogue(local=(), local_group: str = "Models on this computer") -> list[Mo
             entries.append(ModelEntry(name, family.group, f"{family.title}, trained by this app", "toy",
                                       f"trained by this app on its bundled corpus (engine/shipped.py); "
                                       f"{shipped[name].steps:,} steps, {shipped[name].vocab_size:,}-token "
-                                      f"vocabulary: a toy that knows only that corpus"))
+                                      f"vocabulary: a toy that knows only that corpus", family.title, "toy"))
             continue
         entries.append(ModelEntry(name, family.group, f"{family.title} architecture", "real",
-                                  "embedded checkpoint (Hugging Face format, loaded offline)"))
+                                  "embedded checkpoint (Hugging Face format, loaded offline)", family.title,
+                                  "embedded"))
     order = {g: i for i, g in enumerate(groups())}
     rank = {"real": 0, "toy": 1}   # real checkpoints, then the app's trained toys, then random weights
     entries.sort(key=lambda e: (order.get(e.group, len(order)), rank.get(e.weights, 2), e.name))
@@ -93,7 +156,7 @@ def catalogue(local=(), local_group: str = "Models on this computer") -> list[Mo
         if getattr(model, "problem", None) is None and model.path not in seen:
             seen.add(model.path)
             entries.append(ModelEntry(model.path, local_group, model.title or "?", "real",
-                                      f"{model.source}: {model.name}"))
+                                      f"{model.source}: {model.name}", model.title or "?", "local"))
     return entries
 
 
@@ -129,7 +192,7 @@ def lesson_facts(loaded, trace=None) -> dict:
         return {}
 
 
-def sharing_note(loaded, name: str, lang: str = "en") -> str:
+def sharing_note(loaded, name: str, lang: str = "en") -> str:   # (lang: read from the translator now)
     """ALBERT's cross-layer sharing, said beside a layer's step: the layers are one set of weights run again."""
     config = getattr(loaded, "config", None)
     if getattr(getattr(loaded, "family", None), "name", None) != "albert" or layer_of(name) is None:
@@ -137,10 +200,9 @@ def sharing_note(loaded, name: str, lang: str = "en") -> str:
     layers = int(getattr(config, "num_hidden_layers", 0) or 0)
     groups = int(getattr(config, "num_hidden_groups", 1) or 1)
     if groups == 1:
-        return (f"所有 {layers} 层共享同一组权重（跨层参数共享）" if lang == "zh" else
-                f"the same weights in all {layers} layers (cross-layer sharing)")
-    return (f"{layers} 层共享 {groups} 组权重" if lang == "zh" else
-            f"{layers} layers share {groups} sets of weights")
+        return translate("session", "the same weights in all {layers} layers (cross-layer sharing)").format(
+            layers=layers)
+    return translate("session", "{layers} layers share {groups} sets of weights").format(layers=layers, groups=groups)
 
 
 def live_heading(lang: str = "en") -> str:
@@ -151,41 +213,87 @@ def live_heading(lang: str = "en") -> str:
 
 # ----------------------------------------------------------------------------------------------- labels
 KEY_LABELS = {
-    "embed.token": "Token embedding", "embed.position": "Position embedding", "embed.segment": "Segment embedding",
-    "embed.sum": "Sum of embeddings", "embed.norm": "LayerNorm of the sum", "embed.projection": "Projection E → H",
-    "glm.block_position": "Block position (2D, row 2)",
-    "attn.q": "Q  (queries)", "attn.k": "K  (keys)", "attn.v": "V  (values)", "attn.rot_q": "Q after RoPE",
-    "attn.rot_k": "K after RoPE (per key/value head)", "attn.k_repeated": "K shared by its query heads (repeat_kv)",
-    "attn.v_repeated": "V shared by its query heads (repeat_kv)", "attn.scores": "Scores  Q·Kᵀ",
-    "attn.scaled": "Scale  ÷ √d_k", "attn.mask": "Mask", "attn.mask_banded": "Mask (banded, sparse layer)",
-    "attn.masked_scores": "Masked scores", "attn.pattern": "Softmax  (attention weights)",
-    "attn.z": "Weighted sum of V", "attn.out": "Attention output (after W_O)",
-    "block.resid_pre": "Layer input (residual stream)", "block.resid_mid": "Residual add (attention)",
-    "block.resid_mid_cross": "Residual add (cross-attention)", "block.resid_post": "Residual add (FFN): layer output",
-    "block.attn_add": "Residual add (attention)", "block.mlp_add": "Residual add (FFN)",
-    "block.attn_norm_post": "Add & Norm (after attention)", "block.mlp_norm_post": "Add & Norm (after FFN): layer output",
-    "block.attn_norm_pre": "Norm before attention", "block.cross_norm_pre": "Norm before cross-attention",
-    "block.mlp_norm_pre": "Norm before FFN", "glm.deepnorm_add": "DeepNorm add  α·x + F(x)",
-    "mlp.pre": "FFN: first linear", "mlp.pre_linear": "FFN: up projection", "mlp.gate_act": "FFN: activated gate",
-    "mlp.post": "FFN: activation", "mlp.out": "FFN output (second linear)",
-    "rope.cos": "RoPE cos table", "rope.sin": "RoPE sin table",
-    "pooler.out": "Pooler  tanh(W·h[CLS])", "mlm.transform": "MLM transform", "logits": "Logits (one score per token)",
-    "nsp.logits": "NSP logits", "sop.logits": "SOP logits", "classifier.logits": "Classifier logits",
-    "final_norm": "Final norm",
+    "embed.token": QT_TRANSLATE_NOOP("session", "Token embedding"),
+    "embed.position": QT_TRANSLATE_NOOP("session", "Position embedding"),
+    "embed.segment": QT_TRANSLATE_NOOP("session", "Segment embedding"),
+    "embed.sum": QT_TRANSLATE_NOOP("session", "Sum of embeddings"),
+    "embed.norm": QT_TRANSLATE_NOOP("session", "LayerNorm of the sum"),
+    "embed.projection": QT_TRANSLATE_NOOP("session", "Projection E → H"),
+    "glm.block_position": QT_TRANSLATE_NOOP("session", "Block position (2D, row 2)"),
+    "attn.q": QT_TRANSLATE_NOOP("session", "Q  (queries)"),
+    "attn.k": QT_TRANSLATE_NOOP("session", "K  (keys)"),
+    "attn.v": QT_TRANSLATE_NOOP("session", "V  (values)"),
+    "attn.rot_q": QT_TRANSLATE_NOOP("session", "Q after RoPE"),
+    "attn.rot_k": QT_TRANSLATE_NOOP("session", "K after RoPE (per key/value head)"),
+    "attn.k_repeated": QT_TRANSLATE_NOOP("session", "K shared by its query heads (repeat_kv)"),
+    "attn.v_repeated": QT_TRANSLATE_NOOP("session", "V shared by its query heads (repeat_kv)"),
+    "attn.scores": QT_TRANSLATE_NOOP("session", "Scores  Q·Kᵀ"),
+    "attn.scaled": QT_TRANSLATE_NOOP("session", "Scale  ÷ √d_k"),
+    "attn.mask": QT_TRANSLATE_NOOP("session", "Mask"),
+    "attn.mask_banded": QT_TRANSLATE_NOOP("session", "Mask (banded, sparse layer)"),
+    "attn.masked_scores": QT_TRANSLATE_NOOP("session", "Masked scores"),
+    "attn.pattern": QT_TRANSLATE_NOOP("session", "Softmax  (attention weights)"),
+    "attn.z": QT_TRANSLATE_NOOP("session", "Weighted sum of V"),
+    "attn.out": QT_TRANSLATE_NOOP("session", "Attention output (after W_O)"),
+    "block.resid_pre": QT_TRANSLATE_NOOP("session", "Layer input (residual stream)"),
+    "block.resid_mid": QT_TRANSLATE_NOOP("session", "Residual add (attention)"),
+    "block.resid_mid_cross": QT_TRANSLATE_NOOP("session", "Residual add (cross-attention)"),
+    "block.resid_post": QT_TRANSLATE_NOOP("session", "Residual add (FFN): layer output"),
+    "block.attn_add": QT_TRANSLATE_NOOP("session", "Residual add (attention)"),
+    "block.mlp_add": QT_TRANSLATE_NOOP("session", "Residual add (FFN)"),
+    "block.attn_norm_post": QT_TRANSLATE_NOOP("session", "Add & Norm (after attention)"),
+    "block.mlp_norm_post": QT_TRANSLATE_NOOP("session", "Add & Norm (after FFN): layer output"),
+    "block.attn_norm_pre": QT_TRANSLATE_NOOP("session", "Norm before attention"),
+    "block.cross_norm_pre": QT_TRANSLATE_NOOP("session", "Norm before cross-attention"),
+    "block.mlp_norm_pre": QT_TRANSLATE_NOOP("session", "Norm before FFN"),
+    "glm.deepnorm_add": QT_TRANSLATE_NOOP("session", "DeepNorm add  α·x + F(x)"),
+    "mlp.pre": QT_TRANSLATE_NOOP("session", "FFN: first linear"),
+    "mlp.pre_linear": QT_TRANSLATE_NOOP("session", "FFN: up projection"),
+    "mlp.gate_act": QT_TRANSLATE_NOOP("session", "FFN: activated gate"),
+    "mlp.post": QT_TRANSLATE_NOOP("session", "FFN: activation"),
+    "mlp.out": QT_TRANSLATE_NOOP("session", "FFN output (second linear)"),
+    "rope.cos": QT_TRANSLATE_NOOP("session", "RoPE cos table"),
+    "rope.sin": QT_TRANSLATE_NOOP("session", "RoPE sin table"),
+    "pooler.out": QT_TRANSLATE_NOOP("session", "Pooler  tanh(W·h[CLS])"),
+    "mlm.transform": QT_TRANSLATE_NOOP("session", "MLM transform"),
+    "logits": QT_TRANSLATE_NOOP("session", "Logits (one score per token)"),
+    "nsp.logits": QT_TRANSLATE_NOOP("session", "NSP logits"),
+    "sop.logits": QT_TRANSLATE_NOOP("session", "SOP logits"),
+    "classifier.logits": QT_TRANSLATE_NOOP("session", "Classifier logits"),
+    "final_norm": QT_TRANSLATE_NOOP("session", "Final norm"),
+    "glm.position_ids": QT_TRANSLATE_NOOP("session", "Position ids"),
+    "glm.mask": QT_TRANSLATE_NOOP("session", "GLM mask"),
+    "t5.buckets": QT_TRANSLATE_NOOP("session", "Buckets"),
+    "t5.lm_rescale": QT_TRANSLATE_NOOP("session", "Rescaled"),
+    "t5.position_bias": QT_TRANSLATE_NOOP("session", "Position bias"),
 }
-PART_LABELS = {"attn": "Self-attention", "self_attn": "Self-attention", "cross_attn": "Cross-attention",
-               "encdec_attn": "Cross-attention", "mlp": "Feed-forward", "ffn": "Feed-forward",
-               "embeddings": "Embeddings", "embed_proj": "Embedding projection", "pooler": "Pooler",
-               "mlm_head": "MLM head", "nsp_head": "NSP head", "sop_head": "SOP head",
-               "classifier_head": "Classifier head", "lm_head": "LM head", "encoder": "Encoder",
-               "decoder": "Decoder"}
+PART_LABELS = {
+    "attn": QT_TRANSLATE_NOOP("session", "Self-attention"),
+    "self_attn": QT_TRANSLATE_NOOP("session", "Self-attention"),
+    "cross_attn": QT_TRANSLATE_NOOP("session", "Cross-attention"),
+    "encdec_attn": QT_TRANSLATE_NOOP("session", "Cross-attention"),
+    "mlp": QT_TRANSLATE_NOOP("session", "Feed-forward"),
+    "ffn": QT_TRANSLATE_NOOP("session", "Feed-forward"),
+    "embeddings": QT_TRANSLATE_NOOP("session", "Embeddings"),
+    "embed_proj": QT_TRANSLATE_NOOP("session", "Embedding projection"),
+    "pooler": QT_TRANSLATE_NOOP("session", "Pooler"),
+    "mlm_head": QT_TRANSLATE_NOOP("session", "MLM head"),
+    "nsp_head": QT_TRANSLATE_NOOP("session", "NSP head"),
+    "sop_head": QT_TRANSLATE_NOOP("session", "SOP head"),
+    "classifier_head": QT_TRANSLATE_NOOP("session", "Classifier head"),
+    "lm_head": QT_TRANSLATE_NOOP("session", "LM head"),
+    "encoder": QT_TRANSLATE_NOOP("session", "Encoder"),
+    "decoder": QT_TRANSLATE_NOOP("session", "Decoder"),
+    "rotary_emb": QT_TRANSLATE_NOOP("session", "Rotary embedding"),
+}
 
 
 def step_label(name: str, key: str) -> str:
+    """A step's title in the interface's language: its key's label, else words made from its name."""
     if key in KEY_LABELS:
-        return KEY_LABELS[key]
+        return translate("session", KEY_LABELS[key])
     if key and "." in key and f"attn.{key.rsplit('.', 1)[-1]}" in KEY_LABELS and "attn" in key:
-        return KEY_LABELS[f"attn.{key.rsplit('.', 1)[-1]}"]   # cross_attn.pattern -> the attention label
+        return translate("session", KEY_LABELS[f"attn.{key.rsplit('.', 1)[-1]}"])   # cross_attn.pattern
     last = name.rsplit(".", 1)[-1]
     words = last[5:] if last.startswith("hook_") else last
     if words in ("out", "logits") and "." in name:
@@ -197,7 +305,9 @@ def step_label(name: str, key: str) -> str:
 
 
 def part_label(part: str) -> str:
-    return PART_LABELS.get(part, part.replace("_", " ").capitalize())
+    if part in PART_LABELS:
+        return translate("session", PART_LABELS[part])
+    return part.replace("_", " ").capitalize()
 
 
 @dataclass
@@ -222,15 +332,17 @@ _STAGE = re.compile(r"^(?:(?P<prefix>.*?)\.)?blocks\.(?P<index>\d+)(?:\.(?P<rest
 def build_tree(step_names: list[str]) -> Node:
     """Tokenizer -> Embeddings -> Layer 1..N (attention / feed-forward inside) -> heads -> Output."""
     root = Node("model")
-    root.children.append(Node("Tokenizer", TOKENIZER_STEP))
+    root.children.append(Node(translate("session", "Tokenizer"), TOKENIZER_STEP))
     for name in step_names:
         parts = name.split(".")
         match = _STAGE.match(".".join(parts[:-1]))
         if match:
             prefix = match.group("prefix")
-            stage = f"Layer {int(match.group('index')) + 1}"
+            number = int(match.group("index")) + 1
+            stage = translate("session", "Layer {n}").format(n=number)
             if prefix:
-                stage = f"{part_label(prefix.split('.')[-1])} layer {int(match.group('index')) + 1}"
+                stage = translate("session", "{stack} layer {n}").format(stack=part_label(prefix.split(".")[-1]),
+                                                                         n=number)
             node = root.child(stage)
             rest = match.group("rest")
             if rest:
@@ -242,7 +354,7 @@ def build_tree(step_names: list[str]) -> Node:
         else:   # a model-level step (final norm, GLM's 2D positions and mask) stands on its own, in order
             node = root
         node.children.append(Node("", name))
-    root.children.append(Node("Output", OUTPUT_STEP))
+    root.children.append(Node(translate("session", "Output"), OUTPUT_STEP))
     return root
 
 
@@ -267,17 +379,25 @@ def layer_title(name: str) -> str:
     if where is None:
         return ""
     stack = where[0].rsplit(".", 1)[0] if "." in where[0] else ""
-    return f"{stack + ' ' if stack else ''}layer {where[1] + 1}"
+    number = where[1] + 1
+    if stack == ENCODER_STACK:
+        return translate("session", "encoder layer {n}").format(n=number)
+    if stack == DECODER_STACK:
+        return translate("session", "decoder layer {n}").format(n=number)
+    if stack:
+        return translate("session", "{stack} layer {n}").format(stack=stack, n=number)
+    return translate("session", "layer {n}").format(n=number)
 
 
 def head_title(head: int) -> str:
-    return f"head {head + 1}"
+    return translate("session", "head {n}").format(n=head + 1)
 
 
 def attention_title(name: str) -> str:
     """Where an attention step sits, in words: "layer 1", "decoder layer 1 · cross-attention"."""
     where = layer_title(name) or attn_prefix(name)
-    return f"{where} · cross-attention" if is_cross_attention(name) else where
+    return translate("session", "{where} · cross-attention").format(where=where) if is_cross_attention(name) \
+        else where
 
 
 # ----------------------------------------------------------------------------------------------- step names
@@ -476,15 +596,16 @@ def mask_positions(tokens: list[str]) -> list[int]:
 def check_text(text: str, max_chars: int = MAX_CHARS) -> str | None:
     """A message for text that cannot run, None when it can."""
     if not text or not text.strip():
-        return "The text is empty: type a sentence first."
+        return translate("session", "The text is empty: type a sentence first.")
     if len(text) > max_chars:
-        return f"The text is {len(text)} characters long; the explorer takes at most {max_chars}. Shorten it."
+        return translate("session", "The text is {length} characters long; the explorer takes at most {limit}. "
+                         "Shorten it.").format(length=len(text), limit=max_chars)
     return None
 
 
 def format_value(value) -> str:
     if isinstance(value, (bool, np.bool_)):
-        return "True (may attend)" if value else "False (blocked)"
+        return translate("session", "True (may attend)") if value else translate("session", "False (blocked)")
     value = float(value)
     if not math.isfinite(value):
         return str(value)

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from typing import Any, Callable
 
 from explorer import session
+from explorer.i18n import translate
 from explorer.session import OUTPUT_STEP, TOKENIZER_STEP, layer_of, same_step_in_layer, view_kinds
 
 
@@ -135,6 +136,9 @@ class ExplorerState:
         self.key: int | None = None
         self.view: str | None = None
         self.settings: dict[str, Any] = {"lang": lang}
+        if lang != "en":   # the interface speaks the state's language from the first widget built on it
+            from explorer import i18n
+            i18n.use(lang)
         self.generation = 0             # +1 per set_trace: what a view compares to know the trace changed
         self.model_heads = 1            # the most heads any step of the trace has
         self.layer_counts: dict[str, int] = {}   # stack ("blocks", "decoder.blocks") -> number of layers
@@ -224,8 +228,9 @@ class ExplorerState:
         heads = [int(s.shape[s.dims.index("head")]) for s in trace.cache.steps() if "head" in s.dims]
         self.model_heads = max(heads, default=1)
         if self.head >= self.model_heads:
-            self.notify(f"{session.head_title(self.head)} does not exist in {model} ({self.model_heads} heads): "
-                        f"showing {session.head_title(self.model_heads - 1)}")
+            self.notify(translate("state", "{head} does not exist in {model} ({count} heads): showing {shown}").format(
+                head=session.head_title(self.head), model=model, count=self.model_heads,
+                shown=session.head_title(self.model_heads - 1)))
             self.head = self.model_heads - 1
         n_tokens = self.token_count()
         if self.query is not None and self.query >= n_tokens:
@@ -251,7 +256,8 @@ class ExplorerState:
             matches = [s for s in self.steps if s.endswith(step)] or [s for s in self.steps if step in s]
             if matches:
                 return matches[0]
-            self.notify(f"No step called {step!r} in this trace; showing the tokens.", error=True)
+            self.notify(translate("state", "No step called '{step}' in this trace; showing the tokens.").format(
+                step=step), error=True)
             return TOKENIZER_STEP
         current = self.step
         if current in self.steps:
@@ -312,8 +318,9 @@ class ExplorerState:
         count = self.layer_counts[stack]
         if not 0 <= layer < count:
             clamped = min(max(layer, 0), count - 1)
-            self.notify(f"layer {layer + 1} does not exist in {getattr(self.loaded, 'name', 'this model')} "
-                        f"({count} layers): showing layer {clamped + 1}")
+            self.notify(translate("state", "layer {layer} does not exist in {model} ({count} layers): showing layer "
+                                  "{shown}").format(layer=layer + 1, model=getattr(self.loaded, "name", "?"),
+                                                    count=count, shown=clamped + 1))
             layer = clamped
         target = same_step_in_layer(self.step, layer) if where is not None else None
         if target not in self.steps:
@@ -348,6 +355,9 @@ class ExplorerState:
         return True
 
     def set_setting(self, name: str, value: Any) -> None:
+        if name == "lang":   # Qt's translator first, so every page that hears the change reads the new language
+            from explorer import i18n
+            i18n.use(value)
         if self.settings.get(name) != value:
             self.settings[name] = value
             self.events.settings.emit((name, value))

@@ -17,19 +17,27 @@ import threading
 import weakref
 from pathlib import Path
 
-from PySide6.QtCore import QObject, Qt, QTimer, Signal
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QObject, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QImageWriter
 from PySide6.QtWidgets import QApplication, QFileDialog, QFrame, QHBoxLayout, QLabel, QMenu, QPushButton, QVBoxLayout
 
-from explorer.tours import TOURS_DIR, Tour, TourError, load_tour, resolve_step, screenshot_name, shipped_tours
+from explorer.i18n import translate, translate_message
+from explorer.tours import TOURS_DIR, Tour, TourError, explain, load_tour, resolve_step, screenshot_name, shipped_tours
 
-WORDS = {"en": {"tour": "Tour", "previous": "◀ Previous (PageUp)", "next": "Next (PageDown) ▶",
-                "end": "End tour"},
-         "zh": {"tour": "导览", "previous": "◀ 上一步（PageUp）", "next": "下一步（PageDown）▶", "end": "结束导览"}}
+# What can keep a step from being placed: said in English (a scripted run's stderr) and, on the window's message
+# line, in the interface's language
+PROBLEMS = (QT_TRANSLATE_NOOP("tour_player", "{model} has no step called {step}"),
+            QT_TRANSLATE_NOOP("tour_player", "layer {layer} does not exist in {model} ({count} layers)"),
+            QT_TRANSLATE_NOOP("tour_player", "the {view} view cannot show {step}"),
+            QT_TRANSLATE_NOOP("tour_player", "head {head} does not exist here ({count} heads)"))
 
 
-def words(lang: str) -> dict[str, str]:
-    return WORDS.get(lang, WORDS["en"])
+def problem_text(error: str) -> str:
+    """A step's problems (joined by "; ") or a run's error, in the interface's language."""
+    parts = [translate_message("tour_player", part, PROBLEMS) for part in error.split("; ")]
+    if parts != error.split("; "):
+        return translate("tour_player", "; ").join(parts)
+    return explain(error)
 
 
 class TourPanel(QFrame):
@@ -77,6 +85,8 @@ class TourPlayer(QObject):
         self.panel.end_button.clicked.connect(self.stop)
         window.ready.connect(self._run_done)
         window.state.events.settings.connect(self._settings_changed)
+        self.menu: QMenu | None = None
+        self.open_action: QAction | None = None
 
     @property
     def window(self):
@@ -161,7 +171,9 @@ class TourPlayer(QObject):
 
     def _shown(self, error: str) -> None:
         if error:
-            self.window.show_message(f"Tour step {self.index + 1}: {error}")
+            number = self.index + 1
+            self.window.show_message(lambda: translate("tour_player", "Tour step {number}: {error}").format(
+                number=number, error=problem_text(error)))
         self.shown.emit(self.index, error)
 
     # ------------------------------------------------------------------ the note
@@ -169,26 +181,38 @@ class TourPlayer(QObject):
         if change[0] == "lang" and self.tour is not None:
             self._show_note()
 
+    def retranslate(self) -> None:
+        """The File menu's tour entries and the panel in the interface's language (the window calls this)."""
+        if self.open_action is not None:
+            self.open_action.setText(translate("tour_player", "Open tour…"))
+        if self.menu is not None:
+            self.menu.setTitle(translate("tour_player", "Tours"))
+            self._fill_menu()
+        if self.tour is not None:
+            self._show_note()
+
     def _show_note(self) -> None:
+        """The step's note in the tour's words for the interface's language (title_zh / note_zh in Chinese)."""
         tour, lang = self.tour, self.window.state.lang
-        w = words(lang)
         n = len(tour.steps)
-        where = (f"第 {self.index + 1} / {n} 步" if lang == "zh" else f"step {self.index + 1} / {n}")
-        self.panel.heading.setText(f"<b>{html.escape(w['tour'])}: {html.escape(tour.title(lang))}</b> · {where}")
+        where = translate("tour_player", "step {index} / {count}").format(index=self.index + 1, count=n)
+        heading = translate("tour_player", "Tour: {title}").format(title=tour.title(lang))
+        self.panel.heading.setText(f"<b>{html.escape(heading)}</b> · {html.escape(where)}")
         self.panel.note.setText(tour.steps[self.index].note(lang))
-        self.panel.previous_button.setText(w["previous"])
-        self.panel.next_button.setText(w["next"])
-        self.panel.end_button.setText(w["end"])
+        self.panel.previous_button.setText(translate("tour_player", "◀ Previous (PageUp)"))
+        self.panel.next_button.setText(translate("tour_player", "Next (PageDown) ▶"))
+        self.panel.end_button.setText(translate("tour_player", "End tour"))
         self.panel.previous_button.setEnabled(self.index > 0)
         self.panel.next_button.setEnabled(self.index + 1 < n)
 
     # ------------------------------------------------------------------ menus
     def add_menus(self, menu: QMenu, before: QAction | None = None) -> QMenu:
         """File > Open tour… and File > Tours (the shipped ones, then the recent ones), before `before`."""
-        open_action = QAction("Open tour…", self.window)
+        open_action = QAction(translate("tour_player", "Open tour…"), self.window)
         open_action.triggered.connect(self.open_file)
         menu.insertAction(before, open_action)
-        self.menu = QMenu("Tours", self.window)
+        self.open_action = open_action
+        self.menu = QMenu(translate("tour_player", "Tours"), self.window)
         self.menu.aboutToShow.connect(self._fill_menu)
         self.menu.triggered.connect(self._chosen)
         self._fill_menu()
@@ -199,9 +223,10 @@ class TourPlayer(QObject):
         from explorer import remember
 
         self.menu.clear()
+        lang = self.window.state.lang
         for path in shipped_tours():
             try:
-                title = load_tour(path).title_en
+                title = load_tour(path).title(lang)
             except TourError:
                 continue
             self.menu.addAction(title).setData(str(path))
@@ -216,7 +241,8 @@ class TourPlayer(QObject):
             self.open_path(action.data())
 
     def open_file(self, _checked: bool = False) -> None:
-        path, _ = QFileDialog.getOpenFileName(self.window, "Open a tour", str(TOURS_DIR), "Tours (*.json)")
+        path, _ = QFileDialog.getOpenFileName(self.window, translate("tour_player", "Open a tour"), str(TOURS_DIR),
+                                              translate("tour_player", "Tours (*.json)"))
         if path:
             self.open_path(path)
 
@@ -227,7 +253,8 @@ class TourPlayer(QObject):
         try:
             tour = load_tour(path)
         except TourError as error:
-            self.window.show_message(str(error))
+            message = str(error)
+            self.window.show_message(lambda: explain(message))
             return False
         if Path(path).resolve().parent != TOURS_DIR.resolve():   # the shipped ones are listed already
             remember.add_recent("tours", str(Path(path).resolve()))

@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from engine.errors import InputError
-from explorer.session import OUTPUT_STEP, TOKENIZER_STEP
+from explorer.session import OUTPUT_STEP, QT_TRANSLATE_NOOP, TOKENIZER_STEP
 
 TOURS_DIR = Path(__file__).resolve().parents[1] / "assets" / "tours"
 # the step-through's views (explorer.app.VIEW_CLASSES' names; a test keeps the two lists equal)
@@ -180,3 +180,25 @@ def resolve_step(steps: list[str], wanted: str | None) -> str | None:
 def screenshot_name(index: int, total: int) -> str:
     """step-01.png ... : one file per step, in order."""
     return f"step-{index + 1:0{max(2, len(str(total)))}d}.png"
+
+
+# The errors a user meets opening a tour file, as the window says them (the others name fields of the format and
+# stay as written, for the tour's author)
+MESSAGES = (
+    QT_TRANSLATE_NOOP("tours", "{path}: no such tour file"),
+    QT_TRANSLATE_NOOP("tours", "{path} is a folder, not a tour file"),
+    QT_TRANSLATE_NOOP("tours", "{name}: not UTF-8 text"),
+    QT_TRANSLATE_NOOP("tours", "{path}: cannot be read ({reason})"),
+    QT_TRANSLATE_NOOP("tours", "{name}: not valid JSON (line {line}, column {column}: {reason})"),
+    QT_TRANSLATE_NOOP("tours", "{source}: the tour has no steps"),
+    QT_TRANSLATE_NOOP("tours", "{source}: step {number}: field 'model': {model} is not a preset, an embedded model "
+                               "or a folder here"),
+)
+
+
+def explain(message: str) -> str:
+    """A tour's error (or an engine message) in the interface's language."""
+    from explorer import error_texts, i18n
+
+    translated = i18n.translate_message("tours", message, MESSAGES)
+    return translated if translated != message else error_texts.explain(message)

@@ -7,10 +7,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import QBuffer, QIODevice, QRect, QSize
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QBuffer, QIODevice, QRect, QSize
 from PySide6.QtGui import QImageWriter
 from PySide6.QtWidgets import QWidget
 
+from explorer.i18n import translate
 from explorer.state import ExplorerState, StepContext
 
 __all__ = ["StepContext", "View"]
@@ -20,7 +21,7 @@ class View(QWidget):
     """A view of one kind of step. Subclasses implement show_step and may override csv(), shown_key() (what,
     besides the trace and the step, makes them redraw: the head, ...) and runners() (their workers)."""
     name = "view"
-    title = "View"
+    title = QT_TRANSLATE_NOOP("views", "View")   # a subclass marks its own: shown as translate("views", title)
 
     def __init__(self, state: ExplorerState, parent=None):
         super().__init__(parent)
@@ -75,7 +76,7 @@ class View(QWidget):
 
     def export_svg(self, path: str | Path) -> Path:
         """Save the view as vectors (SVG), the same way as export_png."""
-        return export_svg(self, path, f"PLM Explorer: {self.title}")
+        return export_svg(self, path, f"PLM Explorer: {translate('views', self.title)}")
 
 
 def export_png(widget: QWidget, path: str | Path) -> Path:
@@ -129,16 +130,18 @@ def export_svg(widget: QWidget, path: str | Path, title: str = "PLM Explorer") -
 
 def save_and_say(save, say, lang: str = "en") -> Path | None:
     """Run an export (`save()` writes a file and returns its path) and tell the page where it went or why not:
-    `say(text, error=True)`. Never a traceback: the engine's ExportError already names the reason."""
+    `say(text, error=True)`, in the interface's language. Never a traceback: the engine's ExportError already names
+    the reason. (`lang` is no longer read: the installed translation decides.)"""
     from engine.errors import PLMError
+    from explorer.error_texts import explain
 
     try:
         written = save()
     except PLMError as error:
-        say(str(error))
+        say(explain(str(error)))
         return None
     except OSError as error:
-        say(("无法写入文件：" if lang == "zh" else "Cannot write the file: ") + str(error.strerror or error))
+        say(translate("views", "Cannot write the file: {reason}").format(reason=error.strerror or error))
         return None
-    say(f"已写入 {written}" if lang == "zh" else f"Wrote {written}", error=False)
+    say(translate("views", "Wrote {path}").format(path=written), error=False)
     return written

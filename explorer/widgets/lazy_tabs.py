@@ -43,6 +43,13 @@ class LazyTabs:
         self.placeholders[key] = placeholder
         return self.tabs.addTab(placeholder, label)
 
+    def set_label(self, key: str, label: str) -> None:
+        """A tab's text (a change of language), whether its page is built or still a placeholder."""
+        widget = self.built.get(key) or self.placeholders.get(key)
+        index = self.tabs.indexOf(widget) if widget is not None else -1
+        if index >= 0:
+            self.tabs.setTabText(index, label)
+
     def is_built(self, key: str) -> bool:
         return key in self.built
 

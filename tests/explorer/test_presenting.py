@@ -37,6 +37,7 @@ def test_presentation_mode_hides_secondary_panels_and_gives_them_back(open_windo
     assert window.tree.isVisible() and window.statusBar().isVisible()
     window.presenter.toggle_presentation()
     assert not window.tree.isVisible() and not window.statusBar().isVisible()
+    assert not window.step_panel.isVisible()   # the list and its buttons: the view takes the room, the keys step
     assert window.presenter.zoom >= presenting.PRESENTATION_ZOOM and window.isFullScreen()
     window.presenter.toggle_presentation()
     assert window.tree.isVisible() and window.statusBar().isVisible()
