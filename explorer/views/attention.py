@@ -5,15 +5,16 @@ import warnings
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import QLineF, QPointF, QRectF, Qt, Signal
+from PySide6.QtCore import QEvent, QLineF, QT_TRANSLATE_NOOP, QPointF, QRectF, Qt, Signal
 from PySide6.QtGui import QColor, QFont, QFontMetricsF, QPainter, QPen
 from PySide6.QtWidgets import (QCheckBox, QComboBox, QHBoxLayout, QLabel, QSpinBox, QVBoxLayout, QWidget)
 
 from explorer.session import (as_matrix, attention_title, format_value, head_title, is_pattern, layer_of,
                               same_step_in_layer)
+from explorer.i18n import mark_data, translate
 from explorer.views.base import StepContext, View
 from explorer.widgets.heatmap import Heatmap
-from explorer.widgets.plots import Graveyard, add_label, layout_widget
+from explorer.widgets.plots import Graveyard, add_label, follow_language, layout_widget
 from explorer.widgets.token_axis import nice_step
 
 HEAD_COLOURS = ["#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b", "#e377c2", "#7f7f7f",
@@ -49,7 +50,6 @@ class LayerHeadBar(QWidget):
         super().__init__()
         self.layer = QComboBox()
         self.head = QSpinBox()
-        self.head.setPrefix("head ")
         self.head.setMinimum(1)
         self.head.setKeyboardTracking(False)
         layout = QHBoxLayout(self)
@@ -57,12 +57,23 @@ class LayerHeadBar(QWidget):
         self.title = QLabel()
         self.title.setWordWrap(True)
         layout.addWidget(self.title, 1)
-        layout.addWidget(QLabel("layer"))
+        self.layer_label = QLabel()
+        layout.addWidget(self.layer_label)
         layout.addWidget(self.layer)
         layout.addWidget(self.head)
         self._layers: list[int] = []
+        self.retranslate()
         self.layer.activated.connect(self._layer_activated)
         self.head.valueChanged.connect(self._head_value)
+
+    def retranslate(self) -> None:
+        self.head.setPrefix(translate("attention", "head "))
+        self.layer_label.setText(translate("attention", "layer"))
+
+    def changeEvent(self, event) -> None:   # noqa: N802 - Qt's name
+        if event.type() == QEvent.LanguageChange:
+            self.retranslate()
+        super().changeEvent(event)
 
     def _layer_activated(self, index: int) -> None:
         if 0 <= index < len(self._layers):
@@ -114,15 +125,14 @@ def heads_of(step) -> int:
 
 
 class AttentionView(HeadView):
-    name, title = "attention", "Attention"
+    name, title = "attention", QT_TRANSLATE_NOOP("views", "Attention")
 
     def __init__(self, state, parent=None):
         super().__init__(state, parent)
         self.bar = LayerHeadBar()
         self.heatmap = Heatmap()
         # long inputs: a window of rows around one query, every key still in view (click a cell to pick it)
-        self.near = QCheckBox(f"only the {self.NEAR_ROWS} rows around query")
-        self.near.setToolTip("a window of rows around the chosen query; click a cell to choose its query")
+        self.near = QCheckBox()
         self.query_box = QSpinBox()   # positions from 0, as the token labels count them
         self.query_box.setKeyboardTracking(False)
         near = QHBoxLayout()
@@ -140,8 +150,17 @@ class AttentionView(HeadView):
         self.query_box.valueChanged.connect(self._query_chosen)
         self.heatmap.cell_clicked.connect(self._cell_clicked)
         state.events.selection.connect(self._selection_changed)
+        self.retranslate()
+        follow_language(self, self.retranslate)
 
     NEAR_ROWS = 32
+
+    def retranslate(self) -> None:
+        self.bar.retranslate()
+        self.heatmap.retranslate()
+        self.near.setText(translate("attention", "only the {count} rows around query").format(count=self.NEAR_ROWS))
+        self.near.setToolTip(translate("attention", "a window of rows around the chosen query; click a cell to "
+                                                    "choose its query"))
 
     def _cell_clicked(self, row: int, col: int) -> None:
         self.state.select(row, col)
@@ -176,7 +195,8 @@ class AttentionView(HeadView):
         mat, _ = as_matrix(arr, step.dims, head)
         rows, cols = qk_labels(ctx, mat.shape)
         mode = "bool" if mat.dtype == bool else mode_for(step.key, step.name)
-        self.bar.set_title(f"<b>{ctx.name}</b>  shape {tuple(step.shape)} · rows: queries, columns: keys")
+        title = translate("attention", "<b>{name}</b>  shape {shape} · rows: queries, columns: keys")
+        self.bar.set_title(title.format(name=ctx.name, shape=tuple(step.shape)))
         self.heatmap.set_matrix(mat, rows, cols, mode=mode, row_name="query", col_name="key",
                                 title=f"{attention_title(ctx.name)} · {head_title(head)}")
         if self.query_box.maximum() != mat.shape[0] - 1:
@@ -286,7 +306,7 @@ class GridView(View):
     ImageItem; a head or layer change moves the frame only, another step of the same layers recolours the mosaic.
     Thumbnails of long inputs are reduced to at most THUMB pixels a side (the largest value of each block);
     hovering still reads the exact value from the cache."""
-    name, title = "grid", "All heads"
+    name, title = "grid", QT_TRANSLATE_NOOP("views", "All heads")
     THUMB = 128
     MAX_HEADS = 32
 
@@ -294,13 +314,13 @@ class GridView(View):
         super().__init__(state, parent)
         self.graveyard = Graveyard()
         self.canvas = layout_widget()
-        self.info = QLabel("click a thumbnail to open that layer and head")
+        self.info = QLabel()
         self.info.setWordWrap(True)
-        self.readout = QLabel("hover a thumbnail to read a value")
+        self.readout = QLabel()
         self.readout.setTextFormat(Qt.PlainText)   # token labels such as <s> are text, not markup
         self.scaling = QComboBox()   # shared: thumbnails comparable; own: each one's pattern visible
-        self.scaling.addItem("one colour scale for all heads", "shared")
-        self.scaling.addItem("each thumbnail its own scale", "own")
+        self.scaling.addItem("", "shared")
+        self.scaling.addItem("", "own")
         self.scaling.currentIndexChanged.connect(self._scaling_chosen)
         self.scale_text = QLabel()
         top = QHBoxLayout()
@@ -331,6 +351,16 @@ class GridView(View):
         self.shown_range = (0.0, 1.0)   # (low, high) of the colour scale: shared, or the extremes of the own ones
         self.canvas.scene().sigMouseClicked.connect(self._clicked)
         self.canvas.scene().sigMouseMoved.connect(self._hovered)
+        self.retranslate()
+        follow_language(self, self.retranslate)
+
+    def retranslate(self) -> None:
+        self.info.setText(translate("attention", "click a thumbnail to open that layer and head"))
+        self.readout.setText(translate("attention", "hover a thumbnail to read a value"))
+        mark_data(self.readout, False)
+        self.scaling.setItemText(0, translate("attention", "one colour scale for all heads"))
+        self.scaling.setItemText(1, translate("attention", "each thumbnail its own scale"))
+        self._drawn = None   # the captions are written while drawing
 
     def shown_key(self) -> tuple:
         return super().shown_key() + (self.state.head, self.scaling.currentData())   # the chosen head is framed
@@ -385,16 +415,26 @@ class GridView(View):
                                      self.pitch * heads * 1.08, self.pitch * n_layers * 1.08), padding=0)
         head_text = f"h1 … h{heads}" if heads > 1 else "h1"
         layer_text = f"L1 … L{n_layers}" if layers[0] is not None and n_layers > 1 else "L1"
-        self.caption.setText(f"rows: layers {layer_text} · columns: heads {head_text}"
-                             + (f" · thumbnails reduced {factor}x (largest of each block)" if factor > 1 else ""))
-        self.info.setText(f"{steps[0].key} for every layer (rows, L1 first) and head (columns, h1 first) · "
-                          f"click one to open it")
+        caption = translate("attention", "rows: layers {layers} · columns: heads {heads}").format(layers=layer_text,
+                                                                                                 heads=head_text)
+        if factor > 1:
+            caption += translate("attention", " · thumbnails reduced {factor}x (largest of each block)").format(
+                factor=factor)
+        self.caption.setText(caption)
+        self.info.setText(translate("attention", "{step} for every layer (rows, L1 first) and head (columns, h1 "
+                                                 "first) · click one to open it").format(step=steps[0].key))
         low = "0" if pattern else format_value(float(lo.min()))
         self.shown_range = (float(lo.min()), float(hi.max()))
-        self.scale_text.setText(f"colour (viridis): {low} … max {format_value(float(hi.max()))}, the same for every "
-                                "thumbnail" if shared else
-                                f"colour (viridis): each thumbnail from {'0' if pattern else 'its min'} to its own "
-                                f"max (the largest: {format_value(float(hi.max()))}; hover to read values)")
+        largest = format_value(float(hi.max()))
+        if shared:
+            scale = translate("attention", "colour (viridis): {low} … max {high}, the same for every thumbnail")
+        elif pattern:
+            scale = translate("attention", "colour (viridis): each thumbnail from 0 to its own max (the largest: "
+                                           "{high}; hover to read values)")
+        else:
+            scale = translate("attention", "colour (viridis): each thumbnail from its min to its own max (the "
+                                           "largest: {high}; hover to read values)")
+        self.scale_text.setText(scale.format(low=low, high=largest))
 
     @staticmethod
     def _colour(values: np.ndarray, pattern: bool, shared: bool = True) -> tuple[np.ndarray, tuple]:
@@ -473,9 +513,12 @@ class GridView(View):
         _, layer, head, mat, row, col = found
         queries = self.ctx.tokens_for("q_pos", mat.shape[0])
         keys = self.ctx.tokens_for("k_pos", mat.shape[1])
-        where = f"layer {layer + 1} · " if layer is not None else ""
-        self.readout.setText(f"{where}{head_title(head)} · query {row} [{queries[row]}] → key {col} "
-                             f"[{keys[col]}]: {format_value(float(mat[row, col]))}")
+        where = translate("attention", "layer {layer} · ").format(layer=layer + 1) if layer is not None else ""
+        mark_data(self.readout)   # it names tokens
+        self.readout.setText(where + translate("attention", "{head} · query {query} [{query_token}] → key {key} "
+                                                            "[{key_token}]: {value}").format(
+            head=head_title(head), query=row, query_token=queries[row], key=col, key_token=keys[col],
+            value=format_value(float(mat[row, col]))))
 
     def open(self, layer, head) -> None:
         """Open one thumbnail's layer and head in the attention view."""
@@ -561,11 +604,15 @@ class LinesCanvas(QWidget):
         """Which lines are drawn, in words (on the canvas)."""
         k = self.top_k(len(self.left_tokens))
         if self.focus is not None:
-            return f"every link of query {self.focus} ≥ {self.MIN_WEIGHT}"
+            return translate("attention", "every link of query {query} ≥ {weight}").format(query=self.focus,
+                                                                                           weight=self.MIN_WEIGHT)
         if k is None:
-            return f"every link ≥ {self.MIN_WEIGHT}"
-        return (f"top {k} link{'s' if k > 1 else ''} per query token · thickness relative to the strongest drawn "
-                f"({format_value(self.strongest)}) · hover a query for its whole row")
+            return translate("attention", "every link ≥ {weight}").format(weight=self.MIN_WEIGHT)
+        text = translate("attention", "top {count} links per query token") if k > 1 else \
+            translate("attention", "top {count} link per query token")
+        return text.format(count=k) + translate("attention", " · thickness relative to the strongest drawn "
+                                                             "({strongest}) · hover a query for its whole row").format(
+            strongest=format_value(self.strongest))
 
     def mouseMoveEvent(self, event):
         x, y = event.position().x(), event.position().y()
@@ -594,8 +641,10 @@ class LinesCanvas(QWidget):
         painter.setFont(font)
         painter.setPen(QColor("#333"))
         head = QFontMetricsF(font).height()   # the rule on the first line, then the column titles
-        painter.drawText(QRectF(0, head + 4, xl - 8, head), Qt.AlignRight | Qt.AlignVCenter, "queries")
-        painter.drawText(QRectF(xr + 8, head + 4, w - xr - 8, head), Qt.AlignLeft | Qt.AlignVCenter, "keys")
+        painter.drawText(QRectF(0, head + 4, xl - 8, head), Qt.AlignRight | Qt.AlignVCenter,
+                         translate("attention", "queries"))
+        painter.drawText(QRectF(xr + 8, head + 4, w - xr - 8, head), Qt.AlignLeft | Qt.AlignVCenter,
+                         translate("attention", "keys"))
         # labels thin out to one per line of text (the font's own height: the same at any screen scale)
         metrics = QFontMetricsF(font)
         spacing = (self.height() - self.TOP - 20) / max(nq, nk, 1)
@@ -653,12 +702,13 @@ class LinesCanvas(QWidget):
         painter.setPen(QColor("#555"))
         rule_box = QRectF(0, 2, w, QFontMetricsF(font).height())
         painter.drawText(rule_box, Qt.AlignCenter,
-                         self.rule() + (f" · {left_out:,} weaker not drawn" if left_out else ""))
+                         self.rule() + (translate("attention", " · {count} weaker not drawn").format(
+                             count=f"{left_out:,}") if left_out else ""))
         painter.end()
 
 
 class LinesView(HeadView):
-    name, title = "lines", "Head lines"
+    name, title = "lines", QT_TRANSLATE_NOOP("views", "Head lines")
 
     def __init__(self, state, parent=None):
         super().__init__(state, parent)
@@ -671,12 +721,21 @@ class LinesView(HeadView):
         layout.addWidget(self.bar)
         layout.addLayout(self.checks_box)
         layout.addWidget(self.canvas, 1)
-        legend = QLabel(f"line thickness = attention weight (weights < {LinesCanvas.MIN_WEIGHT} hidden; beyond "
-                        f"{LinesCanvas.ALL_UP_TO} tokens only each query's strongest few) · "
-                        "hover a query token to isolate its row · tick heads to overlay them in their colours")
-        legend.setWordWrap(True)   # a long label must not set the window's minimum width
-        layout.addWidget(legend)
+        self.legend = QLabel()
+        self.legend.setWordWrap(True)   # a long label must not set the window's minimum width
+        layout.addWidget(self.legend)
         self.bar.layer_changed.connect(self._choose_layer)
+        self.retranslate()
+        follow_language(self, self.retranslate)
+
+    def retranslate(self) -> None:
+        self.bar.retranslate()
+        self.legend.setText(translate("attention", "line thickness = attention weight (weights < {weight} hidden; "
+                                                   "beyond {count} tokens only each query's strongest few) · hover a "
+                                                   "query token to isolate its row · tick heads to overlay them in "
+                                                   "their colours").format(weight=LinesCanvas.MIN_WEIGHT,
+                                                                           count=LinesCanvas.ALL_UP_TO))
+        self.canvas.update()
 
     def show_step(self, ctx: StepContext) -> None:
         super().show_step(ctx)

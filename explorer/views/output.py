@@ -5,17 +5,22 @@ from __future__ import annotations
 import html
 
 import numpy as np
-from PySide6.QtCore import QRectF, Qt
+from PySide6.QtCore import QRectF, QT_TRANSLATE_NOOP, Qt
 from PySide6.QtGui import QColor, QFont, QPainter
 from PySide6.QtWidgets import (QComboBox, QHBoxLayout, QLabel, QPlainTextEdit, QPushButton, QScrollArea,
                                QVBoxLayout, QWidget)
 
+from explorer.error_texts import explain
+from explorer.i18n import mark_data, translate
 from explorer.session import OUTPUT_STEP, mask_positions, softmax, top_k
 from explorer.views.base import StepContext, View
 from explorer.widgets.heatmap import Heatmap
+from explorer.widgets.plots import follow_language
 from explorer.workers import Runner
 
 LM_HEADS = ("mlm", "lm")
+WEIGHTS = {"random": QT_TRANSLATE_NOOP("output", "random weights"), "real": QT_TRANSLATE_NOOP("output", "real weights"),
+           "trained": QT_TRANSLATE_NOOP("output", "trained weights")}
 
 
 class Bars(QWidget):
@@ -51,7 +56,7 @@ class Bars(QWidget):
 
 
 class OutputView(View):
-    name, title = "output", "Output"
+    name, title = "output", QT_TRANSLATE_NOOP("views", "Output")
 
     def __init__(self, state, parent=None):
         super().__init__(state, parent)
@@ -69,12 +74,19 @@ class OutputView(View):
         scroll.setWidget(self.box)
         top = QHBoxLayout()
         top.addWidget(self.info, 1)
-        top.addWidget(QLabel("position"))
+        self.position_label = QLabel()
+        top.addWidget(self.position_label)
         top.addWidget(self.position)
+        mark_data(self.position)   # "3 [cat]": positions and their tokens
         layout = QVBoxLayout(self)
         layout.addLayout(top)
         layout.addWidget(scroll, 1)
         self.shown: list[tuple[str, list[tuple[str, float]]]] = []
+        self.retranslate()
+        follow_language(self, self.retranslate)
+
+    def retranslate(self) -> None:
+        self.position_label.setText(translate("output", "position"))
 
     def _clear(self):
         while self.grid.count():
@@ -110,15 +122,18 @@ class OutputView(View):
         self.position.clear()
         self.position.blockSignals(False)
         self.position.hide()
+        self.position_label.hide()
         notes = []
         if ctx.step is not None and ctx.step.dims[-1] == "label":
             logits = ctx.step.tensor[0].float().numpy()
-            labels = {"nsp.logits": ["IsNext", "NotNext"], "sop.logits": ["in order", "swapped"]}.get(
-                ctx.step.key, [f"label {i}" for i in range(len(logits))])
+            labels = {"nsp.logits": ["IsNext", "NotNext"],
+                      "sop.logits": [translate("output", "in order"), translate("output", "swapped")]}.get(
+                ctx.step.key, [translate("output", "label {index}").format(index=i) for i in range(len(logits))])
             probs = softmax(logits)
             self._add(ctx.step.key, [(labels[i] if i < len(labels) else str(i), float(p)) for i, p in
                                      enumerate(probs)])
-            self.info.setText(f"<b>{ctx.name}</b>: softmax of {list(np.round(logits, 4))}")
+            self.info.setText(translate("output", "<b>{name}</b>: softmax of {logits}").format(
+                name=ctx.name, logits=list(np.round(logits, 4))))
             return
         logits_name = head
         if logits_name is None:
@@ -133,14 +148,16 @@ class OutputView(View):
                         probs = softmax(outputs[key][0].float().numpy())
                         self._add(key, [(f"{i}", float(p)) for i, p in enumerate(probs)])
                 if not self.shown:
-                    notes.append("This model has no language-model head (a sentence encoder such as MiniLM): "
-                                 "open the <b>Similarity</b> tab to compare sentence embeddings.")
+                    notes.append(translate("output", "This model has no language-model head (a sentence encoder such "
+                                                     "as MiniLM): open the <b>Similarity</b> tab to compare sentence "
+                                                     "embeddings."))
         else:
             key = "mlm" if "mlm" in ctx.name else "lm"
             self._lm(key, ctx.step.tensor[0].float().numpy(), notes)
         weights = ctx.loaded.weights if ctx.loaded is not None else "?"
         if weights == "random":
-            notes.append("<i>Random weights: the predictions are meaningless, the arithmetic is real.</i>")
+            notes.append(translate("output", "<i>Random weights: the predictions are meaningless, the arithmetic is "
+                                             "real.</i>"))
         self.info.setText("<br>".join(notes))
 
     def _lm(self, key: str, logits: np.ndarray, notes: list[str]) -> None:
@@ -152,18 +169,23 @@ class OutputView(View):
             masks = mask_positions(tokens)
             if masks:
                 for i in masks:
-                    self._add(f"[MASK] at {i}", [(self.token(t), p) for t, p in top_k(logits[i], 8)])
-                notes.append(f"MLM: the top 8 tokens for each of the {len(masks)} [MASK] tokens.")
+                    self._add(translate("output", "[MASK] at {position}").format(position=i),
+                              [(self.token(t), p) for t, p in top_k(logits[i], 8)])
+                notes.append(translate("output", "MLM: the top 8 tokens for each of the {count} [MASK] tokens.").format(
+                    count=len(masks)))
                 return
-            notes.append("MLM: no [MASK] in the text (type [MASK] to ask for one); showing a chosen position.")
+            notes.append(translate("output", "MLM: no [MASK] in the text (type [MASK] to ask for one); showing a "
+                                             "chosen position."))
             self._pick(len(tokens) - 1)
             return
         if dec and len(dec) == logits.shape[0]:
             greedy = [self.token(int(i)) for i in np.argmax(logits, axis=1)]
-            notes.append("T5 decoder: at each decoder position, the next token it predicts. Greedy output: <b>"
-                         + html.escape(" ".join(greedy)) + "</b>")
+            notes.append(translate("output", "T5 decoder: at each decoder position, the next token it predicts. Greedy "
+                                             "output: {tokens}").format(
+                tokens="<b><code>" + html.escape(" ".join(greedy)) + "</code></b>"))   # tokens: data
         else:
-            notes.append("Next-token prediction (causal LM): choose a position; the last one continues the text.")
+            notes.append(translate("output", "Next-token prediction (causal LM): choose a position; the last one "
+                                             "continues the text."))
         self._pick(logits.shape[0] - 1)
 
     def _pick(self, index: int) -> None:
@@ -173,6 +195,7 @@ class OutputView(View):
         self.position.setCurrentIndex(index)
         self.position.blockSignals(False)
         self.position.show()
+        self.position_label.show()
         self._position_changed(index)
 
     def _position_changed(self, index: int) -> None:
@@ -183,7 +206,8 @@ class OutputView(View):
             if item.widget():
                 item.widget().deleteLater()
         self.shown = []
-        self._add(f"after {index} [{self.positions_tokens[index]}]",
+        self._add(translate("output", "after {position} [{token}]").format(position=index,
+                                                                          token=self.positions_tokens[index]),
                   [(self.token(t), p) for t, p in top_k(self.logits[index], 10)])
 
     def csv(self) -> str:
@@ -208,17 +232,17 @@ def similarity(loaded, sentences: list[str], job=None):
 class SimilarityView(View):
     """Mean-pooled sentence embeddings (over the attention mask) and their cosine similarities, computed in this
     view's own worker with the model of the shown trace; recomputed when that model changes."""
-    name, title = "similarity", "Similarity"
+    name, title = "similarity", QT_TRANSLATE_NOOP("views", "Similarity")
 
     def __init__(self, state, parent=None):
         super().__init__(state, parent)
         self.runner = Runner(self, "similarity")
         self.editor = QPlainTextEdit()
-        self.editor.setPlaceholderText("one sentence per line")
         self.editor.setMaximumHeight(120)
-        self.button = QPushButton("Compare sentences")
+        mark_data(self.editor)   # the user's sentences (its placeholder is interface, set in retranslate)
+        self.button = QPushButton()
         self.button.clicked.connect(self.run)
-        self.status = QLabel("mean pooling over the attention mask, then cosine similarity")
+        self.status = QLabel()
         self.status.setWordWrap(True)
         self.heatmap = Heatmap()
         top = QHBoxLayout()
@@ -231,7 +255,21 @@ class SimilarityView(View):
         self.matrix = None
         self.model = None            # the LoadedModel the matrix was computed with
         self._computing = None       # ... and the one the running job uses
+        self._sentences: list[str] = []
+        self._status = "idle"        # what the status line says: idle, computing, done, or an error (as given)
         state.events.trace.connect(self._trace_changed)
+        self.retranslate()
+        follow_language(self, self.retranslate)
+
+    def retranslate(self) -> None:
+        self.editor.setPlaceholderText(translate("output", "one sentence per line"))
+        self.button.setText(translate("output", "Compare sentences"))
+        if self._status == "idle":
+            self.status.setText(translate("output", "mean pooling over the attention mask, then cosine similarity"))
+        elif self._status == "computing" and self._computing is not None:
+            self.status.setText(translate("output", "computing with {model}…").format(model=self._computing.name))
+        elif self._status == "done" and self.matrix is not None:
+            self.show_matrix(self.matrix, self._sentences, self.model)
 
     def runners(self) -> list:
         return [self.runner]
@@ -257,16 +295,19 @@ class SimilarityView(View):
         if loaded is None:
             return
         if not sentences:
-            self.status.setText("Type at least one sentence.")
+            self._status = "empty"
+            self.status.setText(translate("output", "Type at least one sentence."))
             return
-        self.status.setText(f"computing with {loaded.name}…")
+        self._status = "computing"
+        self.status.setText(translate("output", "computing with {model}…").format(model=loaded.name))
         self.runner.cancel_all()   # only this view's earlier computation
         self._computing = loaded
         self.runner.start(lambda job: (loaded, sentences, similarity(loaded, sentences, job)), self._finished,
                           self._failed)
 
     def _failed(self, message: str, _user: bool) -> None:
-        self.status.setText(message)
+        self._status = "failed"
+        self.status.setText(explain(message))
 
     def _finished(self, result) -> None:
         loaded, sentences, matrix = result
@@ -275,8 +316,11 @@ class SimilarityView(View):
         self.show_matrix(matrix, sentences, loaded)
 
     def show_matrix(self, matrix, sentences, loaded) -> None:
-        self.matrix, self.model = matrix, loaded
+        self.matrix, self.model, self._sentences, self._status = matrix, loaded, list(sentences), "done"
         short = [s if len(s) < 24 else s[:22] + "…" for s in sentences]
         self.heatmap.set_matrix(matrix, short, short, mode="signed", row_name="sentence", col_name="sentence",
-                                title="cosine similarity of mean-pooled embeddings")
-        self.status.setText(f"{len(sentences)} sentences · model {loaded.name} ({loaded.weights} weights)")
+                                title=translate("output", "cosine similarity of mean-pooled embeddings"))
+        weights = translate("output", WEIGHTS[loaded.weights]) if loaded.weights in WEIGHTS else \
+            translate("output", "{kind} weights").format(kind=loaded.weights)
+        self.status.setText(translate("output", "{count} sentences · model {model} ({weights})").format(
+            count=len(sentences), model=loaded.name, weights=weights))

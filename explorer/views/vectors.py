@@ -5,13 +5,14 @@ import html
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import Qt, QTimer
+from PySide6.QtCore import QT_TRANSLATE_NOOP, Qt, QTimer
 from PySide6.QtWidgets import QHBoxLayout, QSpinBox, QSplitter, QVBoxLayout
 
+from explorer.i18n import translate
 from explorer.session import as_matrix
 from explorer.views.base import StepContext, View
 from explorer.widgets.heatmap import Heatmap, finite_range, quiet_axes
-from explorer.widgets.plots import plot_widget, style_plot_item
+from explorer.widgets.plots import follow_language, plot_widget, style_plot_item
 from explorer.widgets.text_lines import TextLines
 from explorer.widgets.token_axis import TokenAxis
 from explorer.workers import Runner
@@ -40,26 +41,24 @@ def row_stats(mat: np.ndarray, check=None) -> tuple[np.ndarray, float, float]:
 
 
 class VectorsView(View):
-    name, title = "vectors", "Vectors"
+    name, title = "vectors", QT_TRANSLATE_NOOP("views", "Vectors")
 
     def __init__(self, state, parent=None):
         super().__init__(state, parent)
         self.heatmap = Heatmap()
         self.head_box = QSpinBox()   # heads counted from 1 here; the state's head is 0-based
-        self.head_box.setPrefix("head ")
         self.head_box.setMinimum(1)
         self.head_box.setKeyboardTracking(False)
         self.head_box.valueChanged.connect(self._head_chosen)
         self.info = TextLines(2, rich=True)   # a new text repaints it only: never moves the plots
-        self.norms = plot_widget("L2 norm per token")
+        self.norms = plot_widget()
         self.norms.getPlotItem().setAxisItems({"left": TokenAxis("left")})   # token labels that thin out
         style_plot_item(self.norms.getPlotItem())
         self.norms.getPlotItem().invertY(True)
         # no outline: at 400+ tokens outlined bars 1 px apart would merge into a black block
         self.norm_bars = pg.BarGraphItem(x0=[0], y=[0.5], height=0.8, width=[0], brush="#5b8bd0", pen=None)
         self.norms.addItem(self.norm_bars)   # one item each, their data replaced: nothing freed per step
-        self.line = plot_widget("one token's vector (click a row)")
-        self.line.setLabel("bottom", "feature")
+        self.line = plot_widget()
         # a cosmetic 1 px pen: a wider one is stroked as a path, slow for a 30522-long vector
         self.curve = self.line.plot([0], [0], pen=pg.mkPen("#c0392b", width=1), antialias=False)
         self.curve.setDownsampling(auto=True, method="peak")   # a vocabulary-long vector: about a point per pixel
@@ -91,6 +90,17 @@ class VectorsView(View):
         self._stats_later.timeout.connect(self._start_stats)
         self._norm_ticks = None
         self._norm_range = None   # (x extent, rows) the norms plot shows
+        self.retranslate()
+        follow_language(self, self.retranslate)
+
+    def retranslate(self) -> None:
+        self.heatmap.retranslate()
+        self.head_box.setPrefix(translate("vectors", "head "))
+        self.norms.setTitle(translate("vectors", "L2 norm per token"))
+        self.line.setLabel("bottom", translate("vectors", "feature"))
+        self._line_title = None
+        if self.ctx is None:
+            self.line.setTitle(translate("vectors", "one token's vector (click a row)"))
 
     def shown_key(self) -> tuple:
         step = self.state.step_info()
@@ -164,7 +174,8 @@ class VectorsView(View):
             self._show_stats(mat, stats)
 
     def _stats_failed(self, message: str, _user: bool) -> None:
-        self.info.setText(f"{self.info.text()} · the norms could not be computed: {message}")
+        failed = translate("vectors", " · the norms could not be computed: {reason}")
+        self.info.setText(self.info.text() + failed.format(reason=message))
 
     def _show_stats(self, mat, stats) -> None:
         ctx = self.ctx
@@ -179,8 +190,13 @@ class VectorsView(View):
         if stats is not None and not kept:
             self._norm_range = shown
             self.norms.getPlotItem().setRange(xRange=(0, top), yRange=(0, n), padding=0)
-        moments = f"mean {stats[1]:.4f} · std {stats[2]:.4f}" if stats is not None else "computing norms…"
-        self.info.setText(f"<b>{ctx.name}</b> shape {tuple(ctx.step.shape)} dims {ctx.step.dims} · {moments}")
+        if stats is not None:
+            moments = translate("vectors", "mean {mean} · std {std}").format(mean=f"{stats[1]:.4f}",
+                                                                             std=f"{stats[2]:.4f}")
+        else:
+            moments = translate("vectors", "computing norms…")
+        info = translate("vectors", "<b>{name}</b> shape {shape} dims <code>{dims}</code> · {moments}")
+        self.info.setText(info.format(name=ctx.name, shape=tuple(ctx.step.shape), dims=ctx.step.dims, moments=moments))
 
     def _fit_line(self, n: int, low: float, high: float) -> None:
         """The vector plot's range: kept while the values fit in it and fill at least half of it (a head or a row
@@ -201,7 +217,7 @@ class VectorsView(View):
         self._fit_line(len(values), *finite_range(values))
         labels = self.heatmap.row_labels
         token = html.escape(labels[row]) if row < len(labels) else ""   # titles are HTML: "<s>" would strike out
-        title = f"vector of token {row} [{token}]"
+        title = translate("vectors", "vector of token {row} [{token}]").format(row=row, token=token)
         if title != self._line_title:   # a new title re-lays the plot out: only when it changed
             self._line_title = title
             self.line.setTitle(title)

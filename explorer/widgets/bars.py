@@ -19,6 +19,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QFont
 from PySide6.QtWidgets import QLabel, QSizePolicy, QVBoxLayout, QWidget
 
+from explorer.i18n import translate
 from explorer.widgets.plots import FOREGROUND, Graveyard, plot_widget, style_plot_item
 
 
@@ -150,7 +151,8 @@ class BarChart(QWidget):
         self.category_axis.names = list(categories)
         item = self.plot.getPlotItem()
         item.setTitle(title or None, color=FOREGROUND)
-        item.setLabel("bottom", value_label + ("  (log scale)" if log and value_label else ""), color=FOREGROUND)
+        item.setLabel("bottom", value_label + (translate("bars", "  (log scale)") if log and value_label else ""),
+                      color=FOREGROUND)
         n = len(self.categories)
         if not n or not self.series:
             self.legend.setText("")

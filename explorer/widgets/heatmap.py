@@ -6,21 +6,41 @@ import warnings
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QEvent, QT_TRANSLATE_NOOP, Qt, Signal
 from PySide6.QtGui import QColor, QFont
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QSizePolicy, QToolButton, QVBoxLayout, QWidget
 
+from explorer import i18n
+from explorer.i18n import mark_data, translate
 from explorer.session import format_value
 from explorer.widgets.plots import plot_widget, style_plot_item
 from explorer.widgets.text_lines import TextLines
 from explorer.widgets.token_axis import TokenAxis
 
-MODES = {
-    "signed": ("CET-D1A", "blue < 0 < red"),
-    "prob": ("viridis", "probability 0 → 1"),
-    "linear": ("viridis", "low → high"),
-    "bool": (None, "green: may attend · grey: blocked"),
+MODES = {   # colour map, and what the colours mean (translated where shown)
+    "signed": ("CET-D1A", QT_TRANSLATE_NOOP("heatmap", "blue < 0 < red")),
+    "prob": ("viridis", QT_TRANSLATE_NOOP("heatmap", "probability 0 → 1")),
+    "linear": ("viridis", QT_TRANSLATE_NOOP("heatmap", "low → high")),
+    "bool": (None, QT_TRANSLATE_NOOP("heatmap", "green: may attend · grey: blocked")),
 }
+
+# the names of rows and columns callers give (tensor dimensions among them), shown in the interface's language;
+# a name not listed is shown as given. The CSV keeps the names as given.
+AXIS_NAMES = (QT_TRANSLATE_NOOP("heatmap", "row"), QT_TRANSLATE_NOOP("heatmap", "col"),
+              QT_TRANSLATE_NOOP("heatmap", "query"), QT_TRANSLATE_NOOP("heatmap", "key"),
+              QT_TRANSLATE_NOOP("heatmap", "token"), QT_TRANSLATE_NOOP("heatmap", "sentence"),
+              QT_TRANSLATE_NOOP("heatmap", "feature"), QT_TRANSLATE_NOOP("heatmap", "pos"),
+              QT_TRANSLATE_NOOP("heatmap", "q_pos"), QT_TRANSLATE_NOOP("heatmap", "k_pos"),
+              QT_TRANSLATE_NOOP("heatmap", "head_dim"), QT_TRANSLATE_NOOP("heatmap", "embed"),
+              QT_TRANSLATE_NOOP("heatmap", "hidden"), QT_TRANSLATE_NOOP("heatmap", "ffn"),
+              QT_TRANSLATE_NOOP("heatmap", "vocab"), QT_TRANSLATE_NOOP("heatmap", "label"),
+              QT_TRANSLATE_NOOP("heatmap", "head"), QT_TRANSLATE_NOOP("heatmap", "layer"),
+              QT_TRANSLATE_NOOP("heatmap", "position"))
+
+
+def axis_name(name: str) -> str:
+    """A row or column name in the interface's language (query -> 查询); an unknown name as it is."""
+    return translate("heatmap", name) if name else name
 
 
 _NUMBERS: list[str] = []
@@ -150,8 +170,6 @@ class Heatmap(QWidget):
         self.readout.setSizePolicy(QSizePolicy.Ignored, QSizePolicy.Fixed)
         self.readout.setFixedHeight(self.readout.fontMetrics().lineSpacing() * 2 + 4)
         self.reset_button = QToolButton()
-        self.reset_button.setText("Reset")
-        self.reset_button.setToolTip("show the whole matrix again (wheel to zoom, drag to pan)")
         self.reset_button.clicked.connect(self.reset_view)
         under = QHBoxLayout()
         under.setContentsMargins(0, 0, 0, 0)
@@ -176,6 +194,51 @@ class Heatmap(QWidget):
         self._layout = None        # what the axes show now (size, labels): unchanged axes are not rebuilt
         self._title = None
         self._shown_mode = None
+        self.retranslate()
+
+    def retranslate(self) -> None:
+        """Every text in the interface's language (on Qt's LanguageChange, and when a view asks)."""
+        self.reset_button.setText(translate("heatmap", "Reset"))
+        self.reset_button.setToolTip(translate("heatmap", "show the whole matrix again (wheel to zoom, drag to pan)"))
+        if self._layout is not None:
+            item = self.plot.getPlotItem()
+            item.setLabel("left", axis_name(self.row_name))
+            item.setLabel("bottom", axis_name(self.col_name))
+        if self._caption is not None:
+            self.caption.setText(self._caption_text(*self._caption))
+        if self.selected is not None:
+            self._read_out(self.describe_cell(*self.selected))
+        else:
+            self._hint()
+
+    def _read_out(self, text: str) -> None:
+        """A cell's description under the map: it names tokens, so it is data."""
+        self.readout.setText(text)
+        mark_data(self.readout)
+
+    def _hint(self) -> None:
+        self.readout.setText(translate("heatmap", "hover a cell to read its value"))
+        mark_data(self.readout, False)
+
+    def changeEvent(self, event) -> None:   # noqa: N802 - Qt's name
+        if event.type() == QEvent.LanguageChange:
+            self.retranslate()
+        super().changeEvent(event)
+
+    @staticmethod
+    def _caption_text(rows, cols, mode, lo, hi, blank, factors, drawing) -> str:
+        legend = translate("heatmap", MODES.get(mode, MODES["signed"])[1])
+        text = translate("heatmap", "{rows} × {cols}   colour: {legend}   range [{low}, {high}]").format(
+            rows=rows, cols=cols, legend=legend, low=format_value(lo), high=format_value(hi))
+        if blank and mode != "bool":
+            text += translate("heatmap", "  ({count} blank cells: masked, value finfo.min)").format(count=blank)
+        if factors != (1, 1):
+            text += translate("heatmap", "  · drawn reduced {rows}x{cols} (largest magnitude of each block; hover "
+                                         "reads every cell)").format(rows=factors[0], cols=factors[1])
+        if drawing:
+            text += translate("heatmap", "  · drawing all {rows} × {cols}…").format(rows=f"{rows:,}",
+                                                                                     cols=f"{cols:,}")
+        return text + translate("heatmap", "   · wheel to zoom, drag to pan")
 
     # ------------------------------------------------------------------ data
     MAX_IMAGE = (1024, 1024)   # (rows, cols) of the image drawn, about a screen; larger matrices are reduced to fit
@@ -217,31 +280,24 @@ class Heatmap(QWidget):
         self.image.setRect(0, 0, rect_cols, rect_rows)
         item = self.plot.getPlotItem()
         layout = (rows, cols, tuple(self.row_labels), col_labels is None or tuple(self.col_labels), row_name,
-                  col_name)
+                  col_name, i18n.current())
         if layout != self._layout:   # the same axes as shown (another head, another layer): leave them be
             self._layout = layout
             self.row_name, self.col_name = row_name, col_name
             item.getAxis("left").set_labels(self.row_labels, numeric=row_labels is None)
             item.getAxis("bottom").set_labels(self.col_labels, numeric=col_labels is None)
-            item.setLabel("left", row_name)
-            item.setLabel("bottom", col_name)
+            item.setLabel("left", axis_name(row_name))
+            item.setLabel("bottom", axis_name(col_name))
             item.vb.setLimits(xMin=-0.5, xMax=cols + 0.5, yMin=-0.5, yMax=rows + 0.5)
             self.reset_view()
         if title != self._title:
             item.setTitle(title or None)
             self._title = title
-        _, legend = MODES.get(mode, MODES["signed"])
-        extra = f"  ({blank} blank cells: masked, value finfo.min)" if blank and mode != "bool" else ""
-        reduced = f"  · drawn reduced {factors[0]}x{factors[1]} (largest magnitude of each block; hover reads " \
-                  f"every cell)" if factors != (1, 1) else ""
-        if (rect_rows, rect_cols) != (rows, cols):
-            reduced += f"  · drawing all {rows:,} × {cols:,}…"
-        self._caption = (rows, cols, legend, extra, reduced)
-        self.caption.setText(f"{rows} × {cols}   colour: {legend}   range [{format_value(lo)}, "
-                             f"{format_value(hi)}]{extra}{reduced}   · wheel to zoom, drag to pan")
+        self._caption = (rows, cols, mode, lo, hi, blank, factors, (rect_rows, rect_cols) != (rows, cols))
+        self.caption.setText(self._caption_text(*self._caption))
         self.selected = None
         self.marker.setVisible(False)
-        self.readout.setText("hover a cell to read its value")
+        self._hint()
 
     # ------------------------------------------------------------------ large matrices
     LARGE = 1_000_000   # cells: more (a logits matrix) is reduced in a worker, the event loop never waits for it
@@ -292,14 +348,12 @@ class Heatmap(QWidget):
         self.image.setImage(shown, autoLevels=False)
         self.bar.setLevels((lo, hi))
         self.image.setRect(0, 0, cols, rows)
-        _, _, legend, _, _ = self._caption
-        extra = f"  ({blank} blank cells: masked, value finfo.min)" if blank and mode != "bool" else ""
-        self.caption.setText(f"{rows} × {cols}   colour: {legend}   range [{format_value(lo)}, {format_value(hi)}]"
-                             f"{extra}  · drawn reduced {factors[0]}x{factors[1]} (largest magnitude of each block; "
-                             f"hover reads every cell)   · wheel to zoom, drag to pan")
+        self._caption = (rows, cols, mode, lo, hi, blank, factors, False)
+        self.caption.setText(self._caption_text(*self._caption))
 
     def _full_failed(self, message: str, _user: bool) -> None:
-        self.caption.setText(f"{self.caption.text()}  (the whole picture could not be drawn: {message})")
+        self.caption.setText(self.caption.text() + translate("heatmap", "  (the whole picture could not be drawn: "
+                                                                        "{reason})").format(reason=message))
 
     # ------------------------------------------------------------------ reading values
     def reset_view(self) -> None:
@@ -323,7 +377,7 @@ class Heatmap(QWidget):
 
     def describe_cell(self, row: int, col: int) -> str:
         value = self.value_at(row, col)
-        return (f"{self.row_name} {row} [{self.row_labels[row]}]  ×  {self.col_name} {col} "
+        return (f"{axis_name(self.row_name)} {row} [{self.row_labels[row]}]  ×  {axis_name(self.col_name)} {col} "
                 f"[{self.col_labels[col]}]  =  {format_value(value)}")
 
     def cell_at(self, scene_pos) -> tuple[int, int] | None:
@@ -341,7 +395,7 @@ class Heatmap(QWidget):
         cell = self.cell_at(scene_pos)
         if cell is None:
             return
-        self.readout.setText(self.describe_cell(*cell))
+        self._read_out(self.describe_cell(*cell))
         self.cell_hovered.emit(*cell)
 
     def _mouse_clicked(self, event) -> None:
@@ -354,7 +408,7 @@ class Heatmap(QWidget):
         self.selected = (row, col)
         self.marker.setRect(col, row, 1, 1)
         self.marker.setVisible(True)
-        self.readout.setText(self.describe_cell(row, col))
+        self._read_out(self.describe_cell(row, col))
 
     def to_csv(self) -> str:
         lines = [",".join([f"{self.row_name}\\{self.col_name}"] + [_csv(c) for c in self.col_labels])]

@@ -65,3 +65,24 @@ class Graveyard:
 
     def __len__(self) -> int:
         return len(self._items)
+
+
+def follow_language(view, retranslate) -> None:
+    """Call `retranslate()` when the interface's language changes (the state's `lang` setting), then draw the
+    view's step again if it is showing one, so texts built while drawing are in the new language too. Child widgets
+    with a `retranslate` of their own (heatmaps, layer bars: they also follow Qt's LanguageChange, which comes
+    later) are retranslated first."""
+    from PySide6.QtWidgets import QWidget
+
+    def changed(change) -> None:
+        if change[0] != "lang":
+            return
+        for child in view.findChildren(QWidget):
+            if callable(getattr(child, "retranslate", None)):
+                child.retranslate()
+        retranslate()
+        view._shown = None
+        if view.ctx is not None:
+            view.refresh()
+
+    view.state.events.settings.connect(changed)

@@ -20,7 +20,16 @@ class TextLines(QWidget):
         self._colour = QColor(colour) if colour else None
         self._document: QTextDocument | None = None
         self.setSizePolicy(QSizePolicy.Ignored, QSizePolicy.Fixed)
-        self.setFixedHeight(self.fontMetrics().lineSpacing() * lines + 4)
+        self.setFixedHeight(self.lines_height(lines))
+
+    def lines_height(self, lines: int) -> int:
+        """The height of `lines` lines as the text is drawn: Chinese characters come from a fallback font whose
+        lines are often taller than the widget font's own."""
+        sample = QTextDocument()
+        sample.setDefaultFont(self.font())
+        sample.setDocumentMargin(1)
+        sample.setPlainText("\n".join(["国Ag"] * lines))
+        return max(self.fontMetrics().lineSpacing() * lines, int(sample.size().height() + 0.999)) + 4
 
     def text(self) -> str:
         return self._text
