@@ -12,9 +12,11 @@
     Config editor    start from any preset, change any structural field (config.json names), numbers at once,
                      impossible combinations explained inline; "Run this model" opens it in the step-through
 
-The numbers come from explorer.params_model (Qt-free); accounting runs in each panel's Runner, so the window never
-waits. Panels talk to the view only through signals (no reference back to it), and the view to the window through
-`run_requested` (an edited Preset to run) and `ready` (numbers drawn).
+The numbers come from explorer.params_model; accounting runs in each panel's Runner, so the window never waits.
+Texts are Qt translations (explorer.i18n), set again by each panel's retranslate() and redraw() when the language
+changes; tables are built on the GUI thread, from numbers the workers computed. Panels talk to the view only through
+signals (no reference back to it), and the view to the window through `run_requested` (an edited Preset to run) and
+`ready` (numbers drawn).
 """
 from __future__ import annotations
 
@@ -23,35 +25,42 @@ import html
 import re
 from pathlib import Path
 
-from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtCore import QT_TRANSLATE_NOOP, Qt, QTimer, Signal
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import (QCheckBox, QComboBox, QFileDialog, QFormLayout, QFrame, QHBoxLayout, QLabel,
                                QLineEdit, QPushButton, QScrollArea, QSizePolicy, QSlider, QSpinBox, QSplitter,
                                QTabWidget, QTextBrowser, QTreeWidget, QTreeWidgetItem, QVBoxLayout, QWidget)
 
 from explorer import params_model as pm
-from explorer.params_model import pick
+from explorer.i18n import mark_data, translate
 from explorer.views.base import save_and_say
 from explorer.widgets.bars import BarChart, Series, binary_steps
 from explorer.widgets.param_table import ParamTable
 from explorer.workers import Runner
 
 TABS = ("compare", "memory", "albert", "scaling", "editor")
-TAB_TITLES = {"compare": ("Components", "组件"), "memory": ("Memory && compute", "内存与计算"),
-              "albert": ("ALBERT's savings", "ALBERT 的节省"), "scaling": ("Scaling", "规模"),
-              "editor": ("Config editor", "配置编辑器")}
+TAB_TITLES = {"compare": QT_TRANSLATE_NOOP("params", "Components"),
+              "memory": QT_TRANSLATE_NOOP("params", "Memory && compute"),
+              "albert": QT_TRANSLATE_NOOP("params", "ALBERT's savings"),
+              "scaling": QT_TRANSLATE_NOOP("params", "Scaling"),
+              "editor": QT_TRANSLATE_NOOP("params", "Config editor")}
 DEFAULT_COMPARE = ("albert-base-v2", "bert-base-uncased", "gpt2", "t5-small", "llama-2-7b")
 QUICK_PICKS = [
-    # en, zh, presets
-    ("ALBERT vs BERT", "ALBERT 对比 BERT", ("albert-base-v2", "albert-large-v2", "albert-xlarge-v2",
+    # English (shown translated), presets
+    (QT_TRANSLATE_NOOP("params", "ALBERT vs BERT"), ("albert-base-v2", "albert-large-v2", "albert-xlarge-v2",
                                           "albert-xxlarge-v2", "bert-base-uncased", "bert-large-uncased")),
-    ("GPT-1/2/3", "GPT-1/2/3", ("openai-gpt", "gpt2", "gpt2-medium", "gpt2-large", "gpt2-xl", "gpt3-125m",
+    ("GPT-1/2/3", ("openai-gpt", "gpt2", "gpt2-medium", "gpt2-large", "gpt2-xl", "gpt3-125m",
                                 "gpt3-350m", "gpt3-760m", "gpt3-1.3b", "gpt3-2.7b", "gpt3-6.7b", "gpt3-13b",
                                 "gpt3-175b")),
-    ("LLaMA", "LLaMA", ("llama-1-7b", "llama-2-7b", "llama-2-70b", "llama-3-8b", "llama-3-70b", "llama-3.1-405b")),
-    ("one of each", "每族一个", ("bert-base-uncased", "roberta-base", "albert-base-v2", "t5-base", "gpt2",
-                              "llama-2-7b", "glm-10b", "chatglm2-6b")),
+    ("LLaMA", ("llama-1-7b", "llama-2-7b", "llama-2-70b", "llama-3-8b", "llama-3-70b", "llama-3.1-405b")),
+    (QT_TRANSLATE_NOOP("params", "one of each"), ("bert-base-uncased", "roberta-base", "albert-base-v2", "t5-base",
+                                                  "gpt2", "llama-2-7b", "glm-10b", "chatglm2-6b")),
 ]
+
+
+def shown(text: str) -> str:
+    """A text of this page (a literal, or one declared with QT_TRANSLATE_NOOP("params", ...)), translated."""
+    return translate("params", text)
 
 
 def _note_label(style: str = "color:#444") -> QLabel:
@@ -107,8 +116,30 @@ def _preset_names() -> dict[str, list]:
 
     groups: dict[str, list] = {}
     for family in FAMILIES.values():
-        groups[f"{family.title} ({family.group})"] = [p for p in all_presets().values() if p.family == family.name]
+        groups[(family.title, family.group)] = [p for p in all_presets().values() if p.family == family.name]
     return {k: v for k, v in groups.items() if v}
+
+
+def _group_title(group: tuple[str, str]) -> str:
+    """A family's heading in the pickers: "BERT (Encoder-only)", its group in the interface's language."""
+    title, kind = group
+    return translate("params", "{family} ({group})").format(family=title, group=pm.engine_text(kind))
+
+
+def _field_value_text(value) -> str:
+    """A config field's preset value in a tool tip: None is the family's default, a switch reads yes or no."""
+    if value is None:
+        return translate("params", "auto")
+    if isinstance(value, bool):
+        return translate("params", "yes") if value else translate("params", "no")
+    return str(value)
+
+
+def _preset_tip(p) -> str:
+    tip = f"{pm.source_text(p.source)}\n{pm.preset_note_text(p.notes)}".strip()
+    if p.runnable:
+        return tip
+    return tip + "\n" + translate("params", "(too large to run here: counted on the meta device)")
 
 
 # ---------------------------------------------------------------------------------------------- the preset picker
@@ -125,25 +156,24 @@ class PresetPicker(QWidget):
         self.tree.setHeaderHidden(True)
         self.tree.setMinimumWidth(180)
         self.items: dict[str, QTreeWidgetItem] = {}
+        self.groups: list[tuple[QTreeWidgetItem, tuple[str, str]]] = []
         for group, presets in _preset_names().items():
-            top = QTreeWidgetItem(self.tree, [group])
+            top = QTreeWidgetItem(self.tree)
             top.setFlags(top.flags() & ~Qt.ItemIsUserCheckable)
+            self.groups.append((top, group))
             for p in presets:
-                stated = p.extra.get("stated")
-                item = QTreeWidgetItem(top, [p.name + (f"  · {stated}" if stated else "")])
+                item = QTreeWidgetItem(top)
                 item.setData(0, Qt.UserRole, p.name)
                 item.setFlags(item.flags() | Qt.ItemIsUserCheckable)
                 item.setCheckState(0, Qt.Unchecked)
-                item.setToolTip(0, f"{p.source}\n{p.notes}".strip() +
-                                ("" if p.runnable else "\n(too large to run here: counted on the meta device)"))
                 self.items[p.name] = item
         self.tree.expandAll()
         self.tree.itemChanged.connect(self._item_changed)
         self.quick = []
         buttons = QVBoxLayout()
         row = QHBoxLayout()
-        for i, (en, _zh, names) in enumerate(QUICK_PICKS):
-            button = QPushButton(en)
+        for i, (_en, names) in enumerate(QUICK_PICKS):
+            button = QPushButton()
             button.setProperty("names", list(names))
             button.clicked.connect(self._quick)
             self.quick.append(button)
@@ -151,7 +181,7 @@ class PresetPicker(QWidget):
             if i % 2 == 1:
                 buttons.addLayout(row)
                 row = QHBoxLayout()
-        self.clear_button = QPushButton("Clear")
+        self.clear_button = QPushButton()
         self.clear_button.clicked.connect(self.clear)
         row.addWidget(self.clear_button)
         buttons.addLayout(row)
@@ -164,16 +194,28 @@ class PresetPicker(QWidget):
         layout.addLayout(buttons)
         self._silent = False
         self.order: list[str] = []
-        self.retranslate("en")
+        self.retranslate()
 
-    def retranslate(self, lang: str) -> None:
-        self.filter.setPlaceholderText(pick(lang, "filter presets…", "筛选预设…"))
-        self.caption.setText(pick(lang, "<b>Presets to compare</b> (any size: large ones are counted on the meta "
-                                        "device, never allocated)",
-                                  "<b>要比较的预设</b>（任意大小：大模型在 meta 设备上计数，不分配内存）"))
-        for button, (en, zh, _names) in zip(self.quick, QUICK_PICKS):
-            button.setText(pick(lang, en, zh))
-        self.clear_button.setText(pick(lang, "Clear", "清空"))
+    def retranslate(self) -> None:
+        from engine.presets import all_presets
+
+        self.filter.setPlaceholderText(translate("params", "filter presets…"))
+        self.caption.setText(translate("params", "<b>Presets to compare</b> (any size: large ones are counted on the "
+                                                 "meta device, never allocated)"))
+        for button, (en, _names) in zip(self.quick, QUICK_PICKS):
+            button.setText(shown(en))
+        self.clear_button.setText(translate("params", "Clear"))
+        self.tree.blockSignals(True)   # text, not check state: no `changed`
+        for top, group in self.groups:
+            top.setText(0, _group_title(group))
+        presets = all_presets()
+        for name, item in self.items.items():
+            p = presets[name]
+            stated = pm.stated_text(p.extra.get("stated"))
+            item.setText(0, name + (f"  · {stated}" if stated else ""))
+            item.setToolTip(0, _preset_tip(p))
+        self.tree.blockSignals(False)
+        self._filter(self.filter.text())
 
     def checked(self) -> list[str]:
         """The checked presets, in the order they were picked."""
@@ -224,9 +266,8 @@ class Panel(QWidget):
     failed = Signal(str)
     key = "panel"
 
-    def __init__(self, lang: str = "en", parent=None):
+    def __init__(self, parent=None):
         super().__init__(parent)
-        self.lang = lang
         self.runner = Runner(self, f"params-{self.key}")
         self.stale = True
 
@@ -239,8 +280,8 @@ class Panel(QWidget):
     def compute(self) -> None:
         pass
 
-    def set_lang(self, lang: str) -> None:
-        self.lang = lang
+    def language_changed(self) -> None:
+        """The interface's language changed (the translator is already installed): every text again."""
         self.retranslate()
         self.redraw()
 
@@ -262,14 +303,15 @@ class Panel(QWidget):
         return self.runner.active or (timer is not None and timer.isActive())
 
     def _failed(self, message: str, user_error: bool = True) -> None:
-        self.failed.emit(message if user_error else f"Something went wrong: {message}")
+        self.failed.emit(message if user_error else
+                         translate("params", "Something went wrong: {message}").format(message=message))
 
 
 class AccountsPanel(Panel):
     """Shows the accounts of the picked presets (the view computes them once for both panels)."""
 
-    def __init__(self, lang: str = "en", parent=None):
-        super().__init__(lang, parent)
+    def __init__(self, parent=None):
+        super().__init__(parent)
         self.accounts: list = []
         self.free: dict = {}
 
@@ -283,8 +325,8 @@ class ComparePanel(AccountsPanel):
     key = "compare"
     AUTO_LOG = 30
 
-    def __init__(self, lang: str = "en", parent=None):
-        super().__init__(lang, parent)
+    def __init__(self, parent=None):
+        super().__init__(parent)
         self.scope = QComboBox()
         self.scope.addItem("whole model", "whole")
         self.scope.addItem("one layer of each stack", "layer")
@@ -306,16 +348,15 @@ class ComparePanel(AccountsPanel):
         self.retranslate()
 
     def retranslate(self) -> None:
-        lang = self.lang
-        self.scope_label.setText(pick(lang, "Show", "显示"))
-        self.scope.setItemText(0, pick(lang, "whole model", "整个模型"))
-        self.scope.setItemText(1, pick(lang, "one layer of each stack", "每个堆栈的一层"))
-        self.scale_label.setText(pick(lang, "scale", "刻度"))
-        self.scale.setItemText(0, pick(lang, f"auto (log when sizes differ over {self.AUTO_LOG}×)",
-                                       f"自动（大小相差超过 {self.AUTO_LOG} 倍时用对数）"))
-        self.scale.setItemText(1, pick(lang, "linear", "线性"))
-        self.scale.setItemText(2, pick(lang, "log", "对数"))
-        self.detail.setText(pick(lang, "the engine's own breakdown keys", "引擎自己的分项"))
+        self.scope_label.setText(translate("params", "Show"))
+        self.scope.setItemText(0, translate("params", "whole model"))
+        self.scope.setItemText(1, translate("params", "one layer of each stack"))
+        self.scale_label.setText(translate("params", "scale"))
+        self.scale.setItemText(0, translate("params", "auto (log when sizes differ over {times}×)").format(
+            times=self.AUTO_LOG))
+        self.scale.setItemText(1, translate("params", "linear"))
+        self.scale.setItemText(2, translate("params", "log"))
+        self.detail.setText(translate("params", "the engine's own breakdown keys"))
 
     def set_scale(self, scale: str) -> None:
         index = self.scale.findData(scale)
@@ -332,15 +373,13 @@ class ComparePanel(AccountsPanel):
     def redraw(self, *_args) -> None:
         per_layer = self.scope.currentData() == "layer"
         accounts = self.accounts
-        lang = self.lang
         if not accounts:
             self._table = None
             self.table.set_table(None)
             self.chart.set_data([], [])
-            self.notes.setText(pick(lang, "Tick presets on the left (or a quick pick) to compare them.",
-                                    "在左侧勾选预设（或用快捷选择）来比较。"))
+            self.notes.setText(translate("params", "Tick presets on the left (or a quick pick) to compare them."))
             return
-        self._table = table = pm.compare_table(accounts, per_layer, self.detail.isChecked(), lang)
+        self._table = table = pm.compare_table(accounts, per_layer, self.detail.isChecked())
         self.table.set_table(table)
         components = [r for r in table.rows if r.kind == "component"]
         series, shades = [], {}
@@ -352,20 +391,18 @@ class ComparePanel(AccountsPanel):
         tied = []
         if not per_layer:
             for a in accounts:
-                tied.append(pick(lang, " · tied", " · 绑定") if a.extra.get("tied_heads") else "")
+                tied.append(" · " + translate("params", "tied") if a.extra.get("tied_heads") else "")
         sums = [sum(r.values[i] or 0 for r in components) for i in range(len(table.columns))]
         totals = [pm.human(t) + (tied[i] if tied else "") for i, t in enumerate(sums)]
         log = self.uses_log(sums)
-        title = pick(lang, "Parameters by component: whole model" if not per_layer else
-                     "Parameters by component: one layer of each stack",
-                     "各组件参数量：整个模型" if not per_layer else "各组件参数量：每个堆栈的一层")
+        title = (translate("params", "Parameters by component: whole model") if not per_layer else
+                 translate("params", "Parameters by component: one layer of each stack"))
         self.chart.set_data(table.columns, series, stacked=True, log=log, title=title,
-                            value_label=pick(lang, "parameters", "参数量"), fmt=pm.human, totals=totals)
+                            value_label=translate("params", "parameters"), fmt=pm.human, totals=totals)
         notes = list(table.notes)
         if log:
-            notes.insert(0, pick(lang, "Log scale: each bar's length is its total; a segment's length is not its "
-                                       "share (read the table, or hover a segment).",
-                                 "对数刻度：条的长度是总数；各段的长度不代表占比（看表格或把鼠标移到段上）。"))
+            notes.insert(0, translate("params", "Log scale: each bar's length is its total; a segment's length is not "
+                                                "its share (read the table, or hover a segment)."))
         self.notes.setText(_notes_html(notes))
 
     def current_table(self) -> pm.Table | None:
@@ -377,14 +414,14 @@ class ComparePanel(AccountsPanel):
 
 class MemoryPanel(AccountsPanel):
     key = "memory"
-    CHARTS = [("weights", "weights at fp32 / fp16 / int8", "fp32 / fp16 / int8 权重"),
-              ("kv", "KV cache at full context: MHA / this model / MQA", "满上下文 KV 缓存：MHA / 本模型 / MQA"),
-              ("flops", "forward FLOPs per token", "每 token 前向 FLOPs")]
+    CHARTS = [("weights", QT_TRANSLATE_NOOP("params", "weights at fp32 / fp16 / int8")),
+              ("kv", QT_TRANSLATE_NOOP("params", "KV cache at full context: MHA / this model / MQA")),
+              ("flops", QT_TRANSLATE_NOOP("params", "forward FLOPs per token"))]
 
-    def __init__(self, lang: str = "en", parent=None):
-        super().__init__(lang, parent)
+    def __init__(self, parent=None):
+        super().__init__(parent)
         self.which = QComboBox()
-        for key, en, _zh in self.CHARTS:
+        for key, en in self.CHARTS:
             self.which.addItem(en, key)
         self.which.currentIndexChanged.connect(self.redraw)
         self.scale = QComboBox()
@@ -402,22 +439,21 @@ class MemoryPanel(AccountsPanel):
         self.retranslate()
 
     def retranslate(self) -> None:
-        self.chart_label.setText(pick(self.lang, "Chart", "图表"))
-        for i, (_key, en, zh) in enumerate(self.CHARTS):
-            self.which.setItemText(i, pick(self.lang, en, zh))
-        self.scale.setItemText(0, pick(self.lang, "log", "对数"))
-        self.scale.setItemText(1, pick(self.lang, "linear", "线性"))
+        self.chart_label.setText(translate("params", "Chart"))
+        for i, (_key, en) in enumerate(self.CHARTS):
+            self.which.setItemText(i, shown(en))
+        self.scale.setItemText(0, translate("params", "log"))
+        self.scale.setItemText(1, translate("params", "linear"))
 
     def redraw(self, *_args) -> None:
-        lang, accounts = self.lang, self.accounts
+        accounts = self.accounts
         if not accounts:
             self._table = None
             self.table.set_table(None)
             self.chart.set_data([], [])
-            self.notes.setText(pick(lang, "Tick presets on the left to see their memory and compute.",
-                                    "在左侧勾选预设以查看内存与计算。"))
+            self.notes.setText(translate("params", "Tick presets on the left to see their memory and compute."))
             return
-        self._table = table = pm.memory_table(accounts, self.free, lang)
+        self._table = table = pm.memory_table(accounts, self.free)
         self.table.set_table(table)
         names = [a.name for a in accounts]
         which = self.which.currentData()
@@ -425,25 +461,22 @@ class MemoryPanel(AccountsPanel):
         if which == "weights":
             series = [Series(dtype, colour, [a.memory_bytes[dtype] for a in accounts])
                       for dtype, colour in (("fp32", "#08519c"), ("fp16", "#4292c6"), ("int8", "#9ecae1"))]
-            fmt, label = pm.human_bytes, pick(lang, "bytes of weights", "权重字节数")
+            fmt, label = pm.human_bytes, translate("params", "bytes of weights")
         elif which == "kv":
             kvs = [a.kv_cache for a in accounts]
 
             def full(kv, key):
                 return kv["compare"][key] * kv["n_ctx"] if kv["bytes_per_token"] is not None else 0
 
-            series = [Series(pick(lang, "MHA (one kv head per query head)", "MHA（每个查询头一个 kv 头）"), "#a63603",
+            series = [Series(translate("params", "MHA (one kv head per query head)"), "#a63603",
                              [full(kv, "MHA") for kv in kvs]),
-                      Series(pick(lang, "this model", "本模型"), "#f16913", [full(kv, "this model") for kv in kvs]),
-                      Series(pick(lang, "MQA (one kv head)", "MQA（一个 kv 头）"), "#fdae6b",
-                             [full(kv, "MQA") for kv in kvs])]
-            names = [f"{a.name}" + ("" if kv["bytes_per_token"] is not None else pick(lang, " (encoder: none)",
-                                                                                        "（编码器：无）"))
-                     for a, kv in zip(accounts, kvs)]
-            fmt, label = pm.human_bytes, pick(lang, "bytes of keys and values at full context (fp16)",
-                                              "满上下文的键和值字节数（fp16）")
+                      Series(translate("params", "this model"), "#f16913", [full(kv, "this model") for kv in kvs]),
+                      Series(translate("params", "MQA (one kv head)"), "#fdae6b", [full(kv, "MQA") for kv in kvs])]
+            names = [a.name if kv["bytes_per_token"] is not None else
+                     translate("params", "{name} (encoder: none)").format(name=a.name) for a, kv in zip(accounts, kvs)]
+            fmt, label = pm.human_bytes, translate("params", "bytes of keys and values at full context (fp16)")
         else:
-            series = [Series(pick(lang, "forward FLOPs per token", "每 token 前向 FLOPs"), "#2ca02c",
+            series = [Series(translate("params", "forward FLOPs per token"), "#2ca02c",
                              [a.flops["flops_per_token"] for a in accounts])]
             fmt, label = pm.human_flops, "FLOPs"
         self.chart.set_data(names, series, stacked=False, log=log, value_label=label, fmt=fmt,
@@ -461,8 +494,8 @@ class MemoryPanel(AccountsPanel):
 class AlbertPanel(Panel):
     key = "albert"
 
-    def __init__(self, lang: str = "en", parent=None):
-        super().__init__(lang, parent)
+    def __init__(self, parent=None):
+        super().__init__(parent)
         self.size = QComboBox()
         for name in pm.ALBERT_SIZES:
             self.size.addItem(name, name)
@@ -518,16 +551,14 @@ class AlbertPanel(Panel):
         self.retranslate()
 
     def retranslate(self) -> None:
-        lang = self.lang
-        self.size_label.setText(pick(lang, "ALBERT size", "ALBERT 尺寸"))
-        self.share.setText(pick(lang, "share layers", "跨层共享参数"))
-        self.share.setToolTip(pick(lang, "num_hidden_groups = 1: one set of layer parameters used by every layer; "
-                                         "off: num_hidden_groups = num_hidden_layers (one set per layer, as BERT)",
-                                   "num_hidden_groups = 1：所有层共用一套参数；关闭：num_hidden_groups = "
-                                   "num_hidden_layers（每层一套，同 BERT）"))
-        self.factorise.setText(pick(lang, "factorise embeddings", "分解词嵌入"))
-        self.factorise.setToolTip(pick(lang, "V × E + E × H instead of V × H; off: embedding_size = hidden_size",
-                                       "用 V × E + E × H 代替 V × H；关闭：embedding_size = hidden_size"))
+        self.size_label.setText(translate("params", "ALBERT size"))
+        self.share.setText(translate("params", "share layers"))
+        self.share.setToolTip(translate("params", "num_hidden_groups = 1: one set of layer parameters used by every "
+                                                  "layer; off: num_hidden_groups = num_hidden_layers (one set per "
+                                                  "layer, as BERT)"))
+        self.factorise.setText(translate("params", "factorise embeddings"))
+        self.factorise.setToolTip(translate("params", "V × E + E × H instead of V × H; off: embedding_size = "
+                                                      "hidden_size"))
 
     # ------------------------------------------------------------------ controls
     def set_size(self, name: str) -> bool:
@@ -600,66 +631,62 @@ class AlbertPanel(Panel):
         self.drawn.emit()
 
     def redraw(self, *_args) -> None:
-        r, lang = self.result, self.lang
+        r = self.result
         if r is None:
             return
-        table = pm.albert_table(r, lang)
+        table = pm.albert_table(r)
         self.table.set_table(table)
-        self.embedding.set_table(pm.embedding_table(pm.embedding_rows(r.e if r.factorise else None, r.name), lang))
+        self.embedding.set_table(pm.embedding_table(pm.embedding_rows(r.e if r.factorise else None, r.name)))
         labels, params, flops, colours = [], [], [], []
-        for key, share, factorise, en, zh in pm.VARIANTS:
+        for key, share, factorise, en in pm.VARIANTS:
             current = (share, factorise) == (r.share, r.factorise)
-            labels.append(("▶ " if current else "") + pick(lang, en, zh))
+            labels.append(("▶ " if current else "") + pm.shown(en))
             params.append(r.variants[key].total_with_heads)
             flops.append(r.variants[key].flops["flops_per_token"])
             colours.append("#d94801" if current else "#fdae6b")
-        labels.append(pick(lang, "BERT, same shape", "同形状的 BERT"))
+        labels.append(translate("params_model", "BERT, same shape"))
         params.append(r.bert.total_with_heads)
         flops.append(r.bert.flops["flops_per_token"])
         colours.append("#4292c6")
         e_text = f"E = {r.e}" if r.factorise else "E = H"
-        self.params_chart.set_data(labels, [Series("parameters", "#d94801", params, colours)], stacked=True,
-                                   title=pick(lang, f"Parameters ({e_text}): they shrink",
-                                              f"参数量（{e_text}）：大幅减少"), fmt=pm.human, legend=False,
-                                   value_label=pick(lang, "parameters", "参数量"))
+        parameters = translate("params", "parameters")
+        self.params_chart.set_data(labels, [Series(parameters, "#d94801", params, colours)], stacked=True,
+                                   title=translate("params", "Parameters ({e}): they shrink").format(e=e_text),
+                                   fmt=pm.human, legend=False, value_label=parameters)
         self.flops_chart.set_data(labels, [Series("FLOPs", "#d94801", flops, colours)], stacked=True,
-                                  title=pick(lang, "Forward FLOPs per token: they do not",
-                                             "每 token 前向 FLOPs：几乎不变"), fmt=pm.human, legend=False,
-                                  value_label="FLOPs")
+                                  title=translate("params", "Forward FLOPs per token: they do not"), fmt=pm.human,
+                                  legend=False, value_label="FLOPs")
         self.summary.setText(self.summary_text(r))
-        self.notes.setText(_notes_html(table.notes + [pick(
-            lang, "ALBERT with neither switch still has its E → H projection (H × H + H): that is what separates it "
-                  "from BERT of the same shape.",
-            "两个开关都关闭时，ALBERT 仍有 E → H 投影（H × H + H），这就是它与同形状 BERT 的差别。")]))
+        self.notes.setText(_notes_html(table.notes + [
+            translate("params", "ALBERT with neither switch still has its E → H projection (H × H + H): that is what "
+                                "separates it from BERT of the same shape.")]))
 
     def summary_text(self, r: pm.AlbertResult) -> str:
-        lang = self.lang
         cur, bert, both = r.current, r.bert, r.variants["both"]
         view = cur.per_layer["layers"]
         emb = pm.embedding_rows(r.e, r.name)[-1]
-        share = (pick(lang, f"<b>Sharing on</b>: {view['depth']} layers use {view['parameter_sets']} set of "
-                            f"{view['each_total']:,}, saving {r.variants['factorise'].total_with_heads - both.total_with_heads:,} "
-                            f"parameters.",
-                      f"<b>共享开启</b>：{view['depth']} 层共用 {view['parameter_sets']} 组参数（每组 "
-                      f"{view['each_total']:,}），省下 {r.variants['factorise'].total_with_heads - both.total_with_heads:,} 个参数。")
-                 if r.share else
-                 pick(lang, f"<b>Sharing off</b>: {view['parameter_sets']} sets, one per layer.",
-                      f"<b>共享关闭</b>：{view['parameter_sets']} 组参数，每层一组。"))
-        fact = (pick(lang, f"<b>Factorised</b>: V × E + E × H = {emb['VxE+ExH']:,} instead of V × H = "
-                           f"{emb['VxH']:,}, {emb['saving']:.1%} smaller (the notes say about 80%).",
-                     f"<b>分解开启</b>：V × E + E × H = {emb['VxE+ExH']:,}，而 V × H = {emb['VxH']:,}，"
-                     f"小 {emb['saving']:.1%}（笔记说约 80%）。")
-                if r.factorise else
-                pick(lang, "<b>Not factorised</b>: E = H, the embedding is V × H (plus an H × H projection).",
-                     "<b>未分解</b>：E = H，嵌入为 V × H（另有 H × H 投影）。"))
+        if r.share:
+            share = translate("params", "<b>Sharing on</b>: {depth} layers use {sets} set of {each}, saving {saved} "
+                                        "parameters.").format(
+                depth=view["depth"], sets=view["parameter_sets"], each=f"{view['each_total']:,}",
+                saved=f"{r.variants['factorise'].total_with_heads - both.total_with_heads:,}")
+        else:
+            share = translate("params", "<b>Sharing off</b>: {sets} sets, one per layer.").format(
+                sets=view["parameter_sets"])
+        if r.factorise:
+            fact = translate("params", "<b>Factorised</b>: V × E + E × H = {factorised} instead of V × H = {full}, "
+                                       "{saving} smaller (the notes say about 80%).").format(
+                factorised=f"{emb['VxE+ExH']:,}", full=f"{emb['VxH']:,}", saving=f"{emb['saving']:.1%}")
+        else:
+            fact = translate("params", "<b>Not factorised</b>: E = H, the embedding is V × H (plus an H × H "
+                                       "projection).")
         ratio = cur.total_with_heads / bert.total_with_heads
         flops = cur.flops["flops_per_token"] / bert.flops["flops_per_token"]
-        trade = pick(lang, f"<b>Trade-off</b>: {cur.total_with_heads:,} parameters = {ratio:.1%} of BERT's "
-                           f"{bert.total_with_heads:,}, but forward FLOPs per token {pm.human_flops(cur.flops['flops_per_token'])}"
-                           f" = {flops:.1%} of BERT's: the shared layer still runs {view['depth']} times.",
-                     f"<b>代价</b>：参数 {cur.total_with_heads:,} = BERT（{bert.total_with_heads:,}）的 {ratio:.1%}，"
-                     f"但每 token 前向 FLOPs {pm.human_flops(cur.flops['flops_per_token'])} = BERT 的 {flops:.1%}："
-                     f"共享的层仍要运行 {view['depth']} 次。")
+        trade = translate("params", "<b>Trade-off</b>: {params} parameters = {ratio} of BERT's {bert}, but forward "
+                                    "FLOPs per token {flops} = {flops_ratio} of BERT's: the shared layer still runs "
+                                    "{depth} times.").format(
+            params=f"{cur.total_with_heads:,}", ratio=f"{ratio:.1%}", bert=f"{bert.total_with_heads:,}",
+            flops=pm.human_flops(cur.flops["flops_per_token"]), flops_ratio=f"{flops:.1%}", depth=view["depth"])
         return f"{share}  {fact}<br>{trade}"
 
     def current_table(self) -> pm.Table | None:
@@ -672,13 +699,13 @@ class AlbertPanel(Panel):
 class ScalingPanel(Panel):
     key = "scaling"
 
-    def __init__(self, lang: str = "en", parent=None):
-        super().__init__(lang, parent)
+    def __init__(self, parent=None):
+        super().__init__(parent)
         self.series = QComboBox()
-        for key, (en, _zh, _g) in pm.SERIES.items():
+        for key, (en, _g) in pm.SERIES.items():
             self.series.addItem(en, key)
         self.quantity = QComboBox()
-        for key, en, _zh, _log in pm.QUANTITIES:
+        for key, en, _log in pm.QUANTITIES:
             self.quantity.addItem(en, key)
         self.log = QCheckBox()
         self.log.setChecked(True)
@@ -716,14 +743,13 @@ class ScalingPanel(Panel):
         self.retranslate()
 
     def retranslate(self) -> None:
-        lang = self.lang
-        self.series_label.setText(pick(lang, "Series", "系列"))
-        for i, (_key, (en, zh, _g)) in enumerate(pm.SERIES.items()):
-            self.series.setItemText(i, pick(lang, en, zh))
-        self.quantity_label.setText(pick(lang, "over", "指标"))
-        for i, (_key, en, zh, _log) in enumerate(pm.QUANTITIES):
-            self.quantity.setItemText(i, pick(lang, en, zh))
-        self.log.setText(pick(lang, "log scale", "对数刻度"))
+        self.series_label.setText(translate("params", "Series"))
+        for i, (_key, (en, _g)) in enumerate(pm.SERIES.items()):
+            self.series.setItemText(i, pm.shown(en))
+        self.quantity_label.setText(translate("params", "over"))
+        for i, (_key, en, _log) in enumerate(pm.QUANTITIES):
+            self.quantity.setItemText(i, pm.shown(en))
+        self.log.setText(translate("params", "log scale"))
 
     def set_series(self, key: str) -> None:
         index = self.series.findData(key)
@@ -737,7 +763,7 @@ class ScalingPanel(Panel):
 
     def _quantity_changed(self, _index: int) -> None:
         key = self.quantity.currentData()
-        default_log = next(log for k, _en, _zh, log in pm.QUANTITIES if k == key)
+        default_log = next(log for k, _en, log in pm.QUANTITIES if k == key)
         self.log.blockSignals(True)
         self.log.setChecked(default_log)
         self.log.blockSignals(False)
@@ -747,34 +773,33 @@ class ScalingPanel(Panel):
         series = self.series.currentData()
         self.runner.cancel_all()
 
-        def work(job):   # worker thread
-            return pm.scaling_rows(series), pm.notes_slips("en"), pm.notes_slips("zh")
+        def work(job):   # worker thread: the numbers (the notes' GPT presets counted, so the table is quick to draw)
+            rows = pm.scaling_rows(series)
+            pm.notes_slips()
+            return rows
 
         self.runner.start(work, self._show, self._failed)
 
-    def _show(self, result) -> None:
-        self.rows, slips_en, slips_zh = result
-        self._slips = {"en": slips_en, "zh": slips_zh}
+    def _show(self, rows) -> None:
+        self.rows = rows
         self.redraw()
         self.drawn.emit()
 
     def redraw(self, *_args) -> None:
-        lang = self.lang
         if not self.rows:
             return
-        self._table = pm.scaling_table(self.rows, lang)
+        self._table = pm.scaling_table(self.rows)
         self.table.set_table(self._table)
-        self.slips_table = self._slips.get(lang, self._slips["en"])
+        self.slips_table = pm.notes_slips()
         self.slips.set_table(self.slips_table)
         date = pm.LLAMA3_DATE
-        self.slips_note.setText(pick(
-            lang, f"<b>Where the study notes differ.</b> Their GPT table swaps hidden size and FFN size (cells in red "
-                  f"below). They date LLaMA-3 to {html.escape(date['notes'], quote=False)}; it was released in "
-                  f"<b>{date['actual']}</b> ({html.escape(date['source'], quote=False)}).",
-            f"<b>笔记与原始资料不一致之处。</b>笔记的 GPT 表把隐藏层大小和 FFN 大小写反了（下方红色单元格）。"
-            f"笔记把 LLaMA-3 的发布时间写成 2023 年 4 月，实际是 <b>2024 年 4 月</b>（{html.escape(date['source'], quote=False)}）。"))
+        self.slips_note.setText(translate("params", 
+            "<b>Where the study notes differ.</b> Their GPT table swaps hidden size and FFN size (cells in red below). "
+            "They date LLaMA-3 to {notes_date}; it was released in <b>{actual_date}</b> ({source}).").format(
+            notes_date=html.escape(pm.shown(date["notes"]), quote=False), actual_date=pm.shown(date["actual"]),
+            source=html.escape(pm.shown(date["source"]), quote=False)))
         key = self.quantity.currentData()
-        en, zh = next((e, z) for k, e, z, _log in pm.QUANTITIES if k == key)
+        en = next(e for k, e, _log in pm.QUANTITIES if k == key)
         values, totals = [], []
         for r in self.rows:
             value = r[key]
@@ -782,11 +807,11 @@ class ScalingPanel(Panel):
                 value = r["layers"] + r["encoder_layers"]
             values.append(value or 0)
             if key == "tokens":
-                totals.append(f"{r['tokens_text']}" if r["tokens"] else pick(lang, "no token count stated",
-                                                                               "未给出 token 数"))
+                totals.append(pm.shown(r["tokens_text"]) if r["tokens"] else
+                              translate("params", "no token count stated"))
             elif key == "params":
-                totals.append(pm.human(value) + (pick(lang, f"  (stated {r['stated']})", f"（所述 {r['stated']}）")
-                                                 if r["stated"] else ""))
+                totals.append(pm.human(value) + ("  " + translate("params", "(stated {figure})").format(
+                    figure=pm.stated_text(r["stated"])) if r["stated"] else ""))
             elif key == "layers" and r["encoder_layers"]:
                 totals.append(f"{r['encoder_layers']} + {r['layers']}")
             else:
@@ -794,29 +819,31 @@ class ScalingPanel(Panel):
         labels = [f"{r['name']}" for r in self.rows]
         colours = [r["colour"] for r in self.rows]
         fmt = pm.human if key in ("params", "tokens") else (lambda v: f"{v:,.0f}")
-        title = pick(lang, f"{self.series.currentText()}: {en}", f"{self.series.currentText()}：{zh}")
-        self.chart.set_data(labels, [Series(pick(lang, en, zh), "#4292c6", values, colours)], stacked=True,
+        title = translate("params", "{series}: {quantity}").format(series=self.series.currentText(),
+                                                                   quantity=pm.shown(en))
+        self.chart.set_data(labels, [Series(pm.shown(en), "#4292c6", values, colours)], stacked=True,
                             log=self.log.isChecked(), title=title, fmt=fmt, totals=totals, legend=False)
         seen = []
         for r in self.rows:
             if (r["generation"], r["colour"]) not in seen:
                 seen.append((r["generation"], r["colour"]))
-        self.chart.set_legend([(f"{g} ({next(x['released'] for x in self.rows if x['generation'] == g)})", c)
+        self.chart.set_legend([(f"{g} ({pm.shown(next(x['released'] for x in self.rows if x['generation'] == g))})", c)
                                for g, c in seen])
         notes = list(self._table.notes)
         sources = {}
         for r in self.rows:
             sources.setdefault(r["generation"], [])
-            if r["source"] not in sources[r["generation"]]:
-                sources[r["generation"]].append(r["source"])
+            shown = pm.source_text(r["source"])
+            if shown not in sources[r["generation"]]:
+                sources[r["generation"]].append(shown)
         for generation, texts in sources.items():
             notes.append(f"{generation}: " + " | ".join(texts))
         if key == "tokens":
             sources = []
             for r in self.rows:
-                if r["tokens"] and r["tokens_source"] not in sources:
-                    sources.append(r["tokens_source"])
-            notes.append(pick(lang, "Training tokens: ", "训练 token 数来源：") + "; ".join(sources))
+                if r["tokens"] and pm.shown(r["tokens_source"]) not in sources:
+                    sources.append(pm.shown(r["tokens_source"]))
+            notes.append(translate("params", "Training tokens: {sources}").format(sources="; ".join(sources)))
         self.notes.setText(_notes_html(notes))
 
     def current_table(self) -> pm.Table | None:
@@ -830,12 +857,14 @@ class EditorPanel(Panel):
     key = "editor"
     run_requested = Signal(object)
 
-    def __init__(self, lang: str = "en", parent=None):
-        super().__init__(lang, parent)
+    def __init__(self, parent=None):
+        super().__init__(parent)
         self.base = QComboBox()
         self.base.setMaxVisibleItems(30)
+        self.base_groups: list[tuple[int, tuple[str, str]]] = []   # (item index, family heading)
         for group, presets in _preset_names().items():
-            self.base.addItem(f"── {group} ──")
+            self.base_groups.append((self.base.count(), group))
+            self.base.addItem("")
             self.base.model().item(self.base.count() - 1).setEnabled(False)
             for p in presets:
                 self.base.addItem(f"  {p.name}", p.name)
@@ -894,20 +923,32 @@ class EditorPanel(Panel):
         self.edited_account = None
         self.free: dict = {}
         self.problems: list[str] = []
+        self.extra_problem = ""     # a message beside the config's problems (the engine's refusal, an unknown field)
         self._table: pm.Table | None = None
         self.retranslate()
         self.set_base("gpt2")
 
     def retranslate(self) -> None:
-        lang = self.lang
-        self.base_label.setText(pick(lang, "Start from", "从预设开始"))
-        self.reset_button.setText(pick(lang, "Reset", "重置"))
-        self.run_button.setText(pick(lang, "Run this model in the step-through (random weights)",
-                                     "在逐步视图中运行此模型（随机权重）"))
-        fields = {f.name: f for f in pm.editor_fields(self.preset.family)} if self.preset is not None else {}
+        self.base_label.setText(translate("params", "Start from"))
+        self.reset_button.setText(translate("params", "Reset"))
+        self.run_button.setText(translate("params", "Run this model in the step-through (random weights)"))
+        for index, group in self.base_groups:
+            self.base.setItemText(index, f"── {_group_title(group)} ──")
+        if self.preset is None:
+            return
+        fields = {f.name: f for f in pm.editor_fields(self.preset.family)}
         for name, label in self.labels.items():
             f = fields[name]
-            label.setText(f"<b>{name}</b><br><span style='color:#666'>{html.escape(pick(lang, f.en, f.zh), quote=False)}</span>")
+            label.setText(f"<b>{name}</b><br><span style='color:#666'>{html.escape(f.label, quote=False)}</span>")
+            w = self.widgets[name]
+            value = pm.field_value(self.preset, f.name)
+            w.setToolTip(f.label + "\n" + translate("params", "config.json: {field} (preset: {value})").format(
+                field=f.name, value=_field_value_text(value)))
+            if isinstance(w, QSpinBox) and f.kind == "optional-int":
+                w.setSpecialValueText(translate("params", "auto"))
+        source = translate("params", "Source: {source}").format(source=pm.source_text(self.preset.source))
+        self.source.setText(html.escape(source, quote=False))
+        self.show_problems(self.extra_problem)
 
     # ------------------------------------------------------------------ fields
     def set_base(self, name: str) -> bool:
@@ -937,7 +978,7 @@ class EditorPanel(Panel):
                 w.setChecked(bool(value))
                 w.toggled.connect(self._edited_slot)
             elif f.kind == "choice":
-                w = QComboBox()
+                w = mark_data(QComboBox())   # config.json values (pre, post, relu, gated-gelu): names, kept
                 w.addItems(list(f.choices))
                 if value not in f.choices:
                     w.addItem(str(value))
@@ -947,17 +988,14 @@ class EditorPanel(Panel):
                 w = QSpinBox()
                 w.setRange(0, 2 ** 31 - 1)
                 w.setGroupSeparatorShown(True)
-                if f.kind == "optional-int":
-                    w.setSpecialValueText("auto")
                 w.setValue(int(value) if value is not None else 0)
                 w.valueChanged.connect(self._edited_slot)
-            w.setToolTip(pick(self.lang, f.en, f.zh) + f"\nconfig.json: {f.name} (preset: {value})")
             label = QLabel()
             label.setTextFormat(Qt.RichText)
             self.widgets[f.name], self.labels[f.name] = w, label
             self.form.addRow(label, w)
+        self.extra_problem = ""
         self.retranslate()
-        self.source.setText(html.escape(pick(self.lang, "Source: ", "来源：") + self.preset.source, quote=False))
         self._edited_slot()
 
     def values(self) -> dict:
@@ -1010,10 +1048,13 @@ class EditorPanel(Panel):
             self.timer.start()
 
     def show_problems(self, extra: str = "") -> None:
+        """Say why the configuration cannot be built (the engine's words, translated by their shape), with
+        `extra` (kept, and said again in a new language, until the base preset changes)."""
+        self.extra_problem = extra
         lines = list(self.problems) + ([extra] if extra else [])
         if lines:
-            self.problem.setText(pick(self.lang, "<b>Cannot be built:</b> ", "<b>无法构建：</b>") +
-                                 "<br>".join(html.escape(p, quote=False) for p in lines))
+            self.problem.setText(translate("params", "<b>Cannot be built:</b> {problems}").format(
+                problems="<br>".join(html.escape(pm.engine_text(p), quote=False) for p in lines)))
         self.problem.setVisible(bool(lines))
         changed = self.changes()
         text = " ".join(lines)
@@ -1044,7 +1085,7 @@ class EditorPanel(Panel):
 
     def _failed_inline(self, message: str, user_error: bool = True) -> None:
         self.edited, self.edited_account = None, None
-        self.show_problems(message if user_error else f"Something went wrong: {message}")
+        self.show_problems(message if user_error else f"Something went wrong: {message}")   # translated when shown
         self.redraw()
         self.drawn.emit()
 
@@ -1055,30 +1096,28 @@ class EditorPanel(Panel):
         self.drawn.emit()
 
     def redraw(self, *_args) -> None:
-        lang = self.lang
         if self.base_account is None:
             return
         edited = self.edited_account
-        self._table = table = pm.editor_table(self.base_account, edited, self.free, lang)
+        self._table = table = pm.editor_table(self.base_account, edited, self.free)
         self.table.set_table(table)
         accounts = [self.base_account] + ([edited] if edited is not None else [])
-        labels = [self.base_account.name] + ([pick(lang, "edited", "编辑后")] if edited is not None else [])
+        labels = [self.base_account.name] + ([translate("params_model", "edited")] if edited is not None else [])
         series = []
         for c in pm.COMPONENTS:
             values = [pm.grouped(a.breakdown).get(c.key, 0) for a in accounts]
             if any(values):
-                series.append(Series(pick(lang, c.en, c.zh), c.colour, values))
+                series.append(Series(c.label, c.colour, values))
         self.chart.set_data(labels, series, stacked=True, log=False, fmt=pm.human,
-                            title=pick(lang, "Preset and edited, by component", "预设与编辑后，按组件"))
+                            title=translate("params", "Preset and edited, by component"))
         self._update_run(edited)
 
     def _update_run(self, edited) -> None:
         from engine.params import RUNNABLE_LIMIT
 
-        lang = self.lang
         if edited is None or self.edited is None:
             self.run_button.setEnabled(False)
-            self.run_note.setText(pick(lang, "Fix the configuration first.", "请先修正配置。"))
+            self.run_note.setText(translate("params", "Fix the configuration first."))
             return
         need = edited.memory_bytes["fp32"]
         ok = pm.fits(need, self.free.get("cpu"))
@@ -1086,20 +1125,18 @@ class EditorPanel(Panel):
             ok = False
         self.run_button.setEnabled(ok is not False)
         if ok is False:
-            self.run_note.setText(pick(lang, f"Too large to random-initialise here: {pm.human_bytes(need)} of fp32 "
-                                             f"weights, {pm.human_bytes(self.free.get('cpu'))} free.",
-                                       f"太大，无法在此随机初始化：fp32 权重 {pm.human_bytes(need)}，"
-                                       f"空闲 {pm.human_bytes(self.free.get('cpu'))}。"))
+            self.run_note.setText(translate("params", "Too large to random-initialise here: {need} of fp32 weights, "
+                                                      "{free} free.").format(
+                need=pm.human_bytes(need), free=pm.human_bytes(self.free.get("cpu"))))
         elif edited.total_with_heads > RUNNABLE_LIMIT:
-            self.run_note.setText(pick(lang, f"It fits ({pm.human_bytes(need)} at fp32), but random-initialising "
-                                             f"{pm.human(edited.total_with_heads)} parameters takes a while (in the "
-                                             f"background; Cancel discards it).",
-                                       f"放得下（fp32 {pm.human_bytes(need)}），但随机初始化 "
-                                       f"{pm.human(edited.total_with_heads)} 个参数要一段时间（在后台进行，可取消）。"))
+            self.run_note.setText(translate("params", "It fits ({need} at fp32), but random-initialising {count} "
+                                                      "parameters takes a while (in the background; Cancel discards "
+                                                      "it).").format(
+                need=pm.human_bytes(need), count=pm.human(edited.total_with_heads)))
         else:
-            self.run_note.setText(pick(lang, f"Opens {self.edited.name} in the step-through with seeded random "
-                                             f"weights ({pm.human_bytes(need)} at fp32).",
-                                       f"在逐步视图中以随机权重打开 {self.edited.name}（fp32 {pm.human_bytes(need)}）。"))
+            self.run_note.setText(translate("params", "Opens {name} in the step-through with seeded random weights "
+                                                      "({need} at fp32).").format(
+                name=self.edited.name, need=pm.human_bytes(need)))
 
     def _run(self) -> None:
         if self.edited is not None:
@@ -1124,19 +1161,17 @@ class ParamsView(QWidget):
     def __init__(self, state, parent=None):
         super().__init__(parent)
         self.state = state
-        lang = state.lang
-        self.lang = lang
         self.picker = PresetPicker()
         self.picker.changed.connect(self._picked)
-        self.compare = ComparePanel(lang)
-        self.memory = MemoryPanel(lang)
-        self.albert = AlbertPanel(lang)
-        self.scaling = ScalingPanel(lang)
-        self.editor = EditorPanel(lang)
+        self.compare = ComparePanel()
+        self.memory = MemoryPanel()
+        self.albert = AlbertPanel()
+        self.scaling = ScalingPanel()
+        self.editor = EditorPanel()
         self.panels = {p.key: p for p in (self.compare, self.memory, self.albert, self.scaling, self.editor)}
         self.tabs = QTabWidget()
         for key in TABS:
-            self.tabs.addTab(self.panels[key], TAB_TITLES[key][0])
+            self.tabs.addTab(self.panels[key], TAB_TITLES[key])
             self.panels[key].drawn.connect(self._drawn)
             self.panels[key].failed.connect(self.show_message)
         self.editor.run_requested.connect(self.run_requested)
@@ -1186,9 +1221,8 @@ class ParamsView(QWidget):
             if tab == "editor":
                 self.editor.set_base(compare[0])
         if unknown:
-            self.show_message(pick(self.lang, "No preset called ", "没有名为 ") + ", ".join(unknown) +
-                              pick(self.lang, " (`python -m engine presets` lists them).",
-                                   "的预设（`python -m engine presets` 可列出全部）。"))
+            self.show_message(translate("params", "No preset called {names} (`python -m engine presets` lists them).")
+                              .format(names=", ".join(unknown)))
         if tab in self.panels:
             self.tabs.setCurrentWidget(self.panels[tab])
         self._tab_changed()
@@ -1240,7 +1274,8 @@ class ParamsView(QWidget):
         self.memory.set_accounts(self.accounts, self.free)
 
     def _accounts_failed(self, message: str, user_error: bool) -> None:
-        self.show_message(message if user_error else f"Something went wrong: {message}")
+        self.show_message(message if user_error else
+                          translate("params", "Something went wrong: {message}").format(message=message))
         self.ready.emit()
 
     def _drawn(self) -> None:
@@ -1248,21 +1283,20 @@ class ParamsView(QWidget):
 
     # ------------------------------------------------------------------ language, messages
     def _settings_changed(self, change) -> None:
-        name, value = change
-        if name == "lang" and value != self.lang:
-            self.lang = value
+        name, _value = change
+        if name == "lang":   # the translator is installed already
             for panel in self.panels.values():
-                panel.set_lang(value)
+                panel.language_changed()
             self.retranslate()
+            self.show_message("")   # a message said in the other language: said, not kept
 
     def retranslate(self) -> None:
-        lang = self.lang
-        self.picker.retranslate(lang)
+        self.picker.retranslate()
         for i, key in enumerate(TABS):
-            self.tabs.setTabText(i, pick(lang, *TAB_TITLES[key]))
-        self.csv_button.setText(pick(lang, "Export table as CSV…", "导出表格 CSV…"))
-        self.png_button.setText(pick(lang, "Chart as PNG…", "图表 PNG…"))
-        self.svg_button.setText(pick(lang, "Chart as SVG…", "图表 SVG…"))
+            self.tabs.setTabText(i, shown(TAB_TITLES[key]))
+        self.csv_button.setText(translate("params", "Export table as CSV…"))
+        self.png_button.setText(translate("params", "Chart as PNG…"))
+        self.svg_button.setText(translate("params", "Chart as SVG…"))
 
     def show_message(self, text: str, error: bool = True) -> None:
         colour = "#b00020" if error else "#1a5e20"
@@ -1294,7 +1328,7 @@ class ParamsView(QWidget):
 
         chart = self.current_panel().current_chart()
         if chart is None:
-            raise ExportError(pick(self.lang, "This panel has no chart.", "此面板没有图表。"))
+            raise ExportError(translate("params", "This panel has no chart."))
         return chart
 
     def export_png(self, path: str | Path) -> Path:
@@ -1311,16 +1345,17 @@ class ParamsView(QWidget):
         """Write the current panel's table (exact numbers) as CSV; a failure is said in the view."""
         text = self.csv()
         if text is None:
-            self.show_message(pick(self.lang, "Nothing to export yet.", "还没有可导出的内容。"))
+            self.show_message(translate("params", "Nothing to export yet."))
             return None
-        path = path or self._ask("Export table as CSV", "CSV (*.csv)", ".csv")
+        path = path or self._ask(translate("params", "Export table as CSV"), "CSV (*.csv)", ".csv")
         if not path:
             return None
         return self._write(path, ".csv", lambda tmp: Path(tmp).write_text(text, encoding="utf-8") > 0)
 
     def export_chart(self, kind: str, path: str | None = None) -> Path | None:
         """The current panel's chart as PNG or SVG; the path written, or None with the reason shown."""
-        path = path or self._ask(f"Export chart as {kind.upper()}", f"{kind.upper()} (*.{kind})", f".{kind}")
+        caption = translate("params", "Export chart as {kind}").format(kind=kind.upper())
+        path = path or self._ask(caption, f"{kind.upper()} (*.{kind})", f".{kind}")
         if not path:
             return None
         return self._saved(lambda: self.export_png(path) if kind == "png" else self.export_svg(path))
@@ -1331,7 +1366,7 @@ class ParamsView(QWidget):
 
     def _saved(self, save) -> Path | None:
         """Run an export; say where it went, or why not (never a traceback)."""
-        return save_and_say(save, self.show_message, self.lang)
+        return save_and_say(save, self.show_message)
 
     # ------------------------------------------------------------------ workers
     def runners(self) -> list[Runner]:
@@ -1378,16 +1413,16 @@ def open_from_args(view: ParamsView, args: argparse.Namespace) -> None:
         view.scaling.set_series(args.series)
     if args.edit:
         if not view.editor.set_base(args.edit):
-            view.show_message(f"No preset called {args.edit!r} to edit.")
+            view.show_message(translate("params", "No preset called {name} to edit.").format(name=repr(args.edit)))
         settings = {}
         for text in args.settings:
             try:
                 key, value = parse_setting(text)
             except PLMError as error:
-                view.show_message(str(error))
+                view.show_message(pm.engine_text(str(error)))
                 continue
             settings[key] = value
         unknown = view.editor.set_values(settings)
         if unknown:
-            view.editor.show_problems(f"{view.editor.preset.name} has no field " + ", ".join(unknown))
+            view.editor.show_problems(f"{view.editor.preset.name} has no field " + ", ".join(unknown))   # see pm
     view.open(tab, compare or None)

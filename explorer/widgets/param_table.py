@@ -8,6 +8,7 @@ from PySide6.QtGui import QBrush, QColor, QFont
 from PySide6.QtWidgets import (QAbstractItemView, QAbstractScrollArea, QHeaderView, QSizePolicy, QTableWidget,
                                QTableWidgetItem)
 
+from explorer.i18n import translate
 from explorer.params_model import Table, human
 
 MAX_COLUMN = 300
@@ -65,9 +66,11 @@ class ParamTable(QTableWidget):
                 if c < len(row.tooltips) and row.tooltips[c]:
                     tips.append(str(row.tooltips[c]))
                 if numeric and table.format_of(row, c) == "count" and value >= 1000:
-                    share = f", {value / totals[c]:.1%} of the total" if c in totals and row.kind == "component" \
-                        else ""
-                    tips.insert(0, f"{value:,} ≈ {human(value)}{share}")
+                    if c in totals and row.kind == "component":
+                        tips.insert(0, translate("param_table", "{count} ≈ {human}, {share} of the total").format(
+                            count=f"{value:,}", human=human(value), share=f"{value / totals[c]:.1%}"))
+                    else:
+                        tips.insert(0, f"{value:,} ≈ {human(value)}")
                 if isinstance(value, str) and len(value) > 40:
                     tips.insert(0, value)
                 if c in row.marks:
