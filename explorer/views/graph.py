@@ -28,13 +28,15 @@ import weakref
 from pathlib import Path
 
 import networkx as nx
-from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtCore import QT_TRANSLATE_NOOP, Qt, QTimer, Signal
 from PySide6.QtGui import QTextDocument
 from PySide6.QtWidgets import (QCheckBox, QComboBox, QFileDialog, QHBoxLayout, QLabel, QPushButton, QSizePolicy,
                                QSplitter, QTabWidget, QTextBrowser, QVBoxLayout, QWidget)
 
+from explorer.i18n import translate, translate_message
 from explorer.session import OUTPUT_STEP, TOKENIZER_STEP, layer_of, layer_title
-from explorer.widgets.arch_scene import ArchCanvas, ArchScene, human, pick, render_png, render_svg
+from explorer.widgets.arch_scene import (ArchCanvas, ArchScene, Metrics, engine_text, human, render_png, render_svg,
+                                        stack_name)
 from explorer.views.base import save_and_say
 from explorer.workers import Runner
 
@@ -42,16 +44,71 @@ TABS = ("graph", "compare")
 VIEW_NAMES = ("graph", "architecture")
 DEFAULT_COMPARE = ("bert-base-uncased", "llama-2-7b")
 QUICK_PICKS = [
-    # en, zh, presets
-    ("BERT vs LLaMA: the three changes", "BERT 对比 LLaMA：三处改动", ("bert-base-uncased", "llama-2-7b")),
-    ("GPT-1 vs GPT-2: where the norm goes", "GPT-1 对比 GPT-2：归一化的位置", ("openai-gpt", "gpt2")),
-    ("GLM: pre-norm, post-norm, DeepNorm", "GLM：前置、后置归一化与 DeepNorm",
-     ("glm-tiny", "glm-post-tiny", "glm-deepnorm-tiny")),
+    (QT_TRANSLATE_NOOP("graph", "BERT vs LLaMA: the three changes"), ("bert-base-uncased", "llama-2-7b")),
+    (QT_TRANSLATE_NOOP("graph", "GPT-1 vs GPT-2: where the norm goes"), ("openai-gpt", "gpt2")),
+    (QT_TRANSLATE_NOOP("graph", "GLM: pre-norm, post-norm, DeepNorm"), ("glm-tiny", "glm-post-tiny", "glm-deepnorm-tiny")),
 ]
-ASPECTS_ZH = {"norm": "归一化", "norm placement": "归一化的位置", "residual scale": "残差缩放", "final norm": "最终归一化",
-              "feed-forward": "前馈网络", "attention": "注意力", "heads": "头", "widths": "宽度",
-              "position": "位置编码", "biases": "偏置", "cross-attention": "交叉注意力", "sharing": "参数共享",
-              "layer kinds": "层的种类"}
+# engine.graph.compare_blocks' aspects, in words
+ASPECTS = {"norm": QT_TRANSLATE_NOOP("graph", "norm"), "norm placement": QT_TRANSLATE_NOOP("graph", "norm placement"),
+           "residual scale": QT_TRANSLATE_NOOP("graph", "residual scale"),
+           "final norm": QT_TRANSLATE_NOOP("graph", "final norm"),
+           "feed-forward": QT_TRANSLATE_NOOP("graph", "feed-forward"), "attention": QT_TRANSLATE_NOOP("graph", "attention"),
+           "heads": QT_TRANSLATE_NOOP("graph", "heads"), "widths": QT_TRANSLATE_NOOP("graph", "widths"),
+           "position": QT_TRANSLATE_NOOP("graph", "position"), "biases": QT_TRANSLATE_NOOP("graph", "biases"),
+           "cross-attention": QT_TRANSLATE_NOOP("graph", "cross-attention"),
+           "sharing": QT_TRANSLATE_NOOP("graph", "sharing"), "layer kinds": QT_TRANSLATE_NOOP("graph", "layer kinds")}
+GROUPS = {"Encoder-only": QT_TRANSLATE_NOOP("graph", "Encoder-only"),
+          "Decoder-only": QT_TRANSLATE_NOOP("graph", "Decoder-only"),
+          "Encoder-decoder": QT_TRANSLATE_NOOP("graph", "Encoder-decoder")}
+# The words engine.graph.trait_words (and block_traits) writes for each aspect of a block; a piece no template
+# matches (a class name: LayerNorm, SwiGLU) stays as it is.
+ENGINE_TRAITS = (
+    QT_TRANSLATE_NOOP("engine_traits", "pre-norm (a norm before each sub-layer; the residual stream is never "
+                                       "normalised)"),
+    QT_TRANSLATE_NOOP("engine_traits", "post-norm (a norm after each residual add)"),
+    QT_TRANSLATE_NOOP("engine_traits", "pre-norm"),
+    QT_TRANSLATE_NOOP("engine_traits", "post-norm"),
+    QT_TRANSLATE_NOOP("engine_traits", "mixed"),
+    QT_TRANSLATE_NOOP("engine_traits", "no norm"),
+    QT_TRANSLATE_NOOP("engine_traits", "none"),
+    QT_TRANSLATE_NOOP("engine_traits", "residual scaled by {scale} before each add"),
+    QT_TRANSLATE_NOOP("engine_traits", "residual added as it is"),
+    QT_TRANSLATE_NOOP("engine_traits", "a final norm after the last block"),
+    QT_TRANSLATE_NOOP("engine_traits", "no final norm"),
+    QT_TRANSLATE_NOOP("engine_traits", "{act} (gated) feed-forward, a gate multiplies the activation"),
+    QT_TRANSLATE_NOOP("engine_traits", "{act} feed-forward, a gate multiplies the activation"),
+    QT_TRANSLATE_NOOP("engine_traits", "GELU (tanh) feed-forward"),
+    QT_TRANSLATE_NOOP("engine_traits", "GELU (tanh)"),
+    QT_TRANSLATE_NOOP("engine_traits", "{act} (gated) feed-forward"),
+    QT_TRANSLATE_NOOP("engine_traits", "{act} feed-forward"),
+    QT_TRANSLATE_NOOP("engine_traits", "{act} (gated)"),
+    QT_TRANSLATE_NOOP("engine_traits", "{kind}: {heads} query heads share {kv} key/value head(s)"),
+    QT_TRANSLATE_NOOP("engine_traits", "{kind}: every head its own keys and values"),
+    QT_TRANSLATE_NOOP("engine_traits", "{heads} heads x {dims} dims"),
+    QT_TRANSLATE_NOOP("engine_traits", "hidden {hidden}, feed-forward {ffn}"),
+    QT_TRANSLATE_NOOP("engine_traits", "learned absolute positions, 2D (a second, block position table)"),
+    QT_TRANSLATE_NOOP("engine_traits", "learned absolute positions, 2D"),
+    QT_TRANSLATE_NOOP("engine_traits", "learned absolute positions"),
+    QT_TRANSLATE_NOOP("engine_traits", "relative position bias (learned per head and distance bucket)"),
+    QT_TRANSLATE_NOOP("engine_traits", "relative position bias"),
+    QT_TRANSLATE_NOOP("engine_traits", "RoPE (rotary) on {rot} of {dims} dims per head, interleaved pairs"),
+    QT_TRANSLATE_NOOP("engine_traits", "RoPE (rotary) on {rot} of {dims} dims per head"),
+    QT_TRANSLATE_NOOP("engine_traits", "RoPE (rotary), interleaved pairs"),
+    QT_TRANSLATE_NOOP("engine_traits", "RoPE (rotary)"),
+    QT_TRANSLATE_NOOP("engine_traits", "no bias terms"),
+    QT_TRANSLATE_NOOP("engine_traits", "biases in {parts}"),
+    QT_TRANSLATE_NOOP("engine_traits", "attention"),
+    QT_TRANSLATE_NOOP("engine_traits", "feed-forward"),
+    QT_TRANSLATE_NOOP("engine_traits", "norms"),
+    QT_TRANSLATE_NOOP("engine_traits", "attention {names} only"),
+    QT_TRANSLATE_NOOP("engine_traits", "feed-forward {names} only"),
+    QT_TRANSLATE_NOOP("engine_traits", "cross-attention to the encoder"),
+    QT_TRANSLATE_NOOP("engine_traits", "no cross-attention"),
+    QT_TRANSLATE_NOOP("engine_traits", "{own} parameter set(s) shared by {depth} layers"),
+    QT_TRANSLATE_NOOP("engine_traits", "each layer its own parameters"),
+    QT_TRANSLATE_NOOP("engine_traits", "every layer alike"),
+    QT_TRANSLATE_NOOP("engine_traits", "the module is this app's approximation of the released model"),
+)
 CIRCLED = "①②③④⑤⑥⑦⑧⑨"
 RUNNABLE_ROLE = Qt.UserRole + 1
 
@@ -163,6 +220,42 @@ def aspect_nodes(sub: nx.DiGraph, aspect: str) -> list[str]:
     return []
 
 
+def trait_text(words: str) -> str:
+    """Words engine.graph wrote about a block, in the interface's language (pieces joined by "; " or ", " one by
+    one: the positions, the biases)."""
+    def one(piece: str) -> str:
+        return translate_message("engine_traits", piece, ENGINE_TRAITS)
+    words = str(words)
+    if words.startswith("biases in "):
+        parts = list_separator().join(one(p) for p in words[len("biases in "):].split(", "))
+        return translate("engine_traits", "biases in {parts}").format(parts=parts)
+    if one(words) != words:
+        return one(words)
+    if "; " in words:
+        return "; ".join(trait_text(p) for p in words.split("; "))
+    if "attn: " in words:   # GPT-3's layer kinds: "attn: dense (layers 0, 2), banded (layers 1, 3)"
+        return layer_kinds_text(words)
+    return words
+
+
+def list_separator() -> str:
+    """Between the items of a list: ", " (in Chinese the enumeration comma)."""
+    return translate("graph", ", ")
+
+
+def layer_kinds_text(words: str) -> str:
+    import re
+
+    def kind(match) -> str:
+        return translate("graph", "{kind} (layers {layers})").format(kind=engine_text(match["kind"]),
+                                                                     layers=match["layers"])
+    return re.sub(r"(?P<kind>\w+) \(layers (?P<layers>[^()]*(?:\([^()]*\))?)\)", kind, words)
+
+
+def aspect_text(aspect: str) -> str:
+    return translate("graph", ASPECTS[aspect]) if aspect in ASPECTS else aspect
+
+
 def three_changes(comparison) -> list[tuple[str, list[str]]] | None:
     """The chapter's three changes (norm kind and placement, the feed-forward, the positions) when all three differ:
     [(words for the second block, aspects)], else None."""
@@ -171,8 +264,9 @@ def three_changes(comparison) -> list[tuple[str, list[str]]] | None:
     if not norm or "feed-forward" not in aspects or "position" not in aspects:
         return None
     b = comparison.b
-    return [(f"{b.placement} with {b.norm}", norm), (f"{b.feed_forward} feed-forward", ["feed-forward"]),
-            (f"{b.position} positions", ["position"])]
+    return [(translate("graph", "{placement} with {norm}").format(placement=trait_text(b.placement), norm=b.norm), norm),
+            (trait_text(f"{b.feed_forward} feed-forward"), ["feed-forward"]),
+            (translate("graph", "{position} positions").format(position=trait_text(b.position)), ["position"])]
 
 
 def numbered(comparisons) -> list[tuple[int, int, object]]:
@@ -185,16 +279,16 @@ def numbered(comparisons) -> list[tuple[int, int, object]]:
     return rows
 
 
-def differences_html(comparisons, lang: str = "en") -> str:
+def differences_html(comparisons) -> str:
     """The differences in words, numbered as the badges on the drawing; the three changes when they are there."""
     parts = []
     rows = numbered(comparisons)
     for index, comparison in enumerate(comparisons):
         a, b = comparison.a.name, comparison.b.name
         count = len(comparison.differences)
-        parts.append("<h3 style='margin:4px 0'>" + html.escape(
-            pick(lang, f"{a} vs {b}: {count} difference{'s' * (count != 1)}", f"{a} 对比 {b}：{count} 处不同"))
-                     + "</h3>")
+        heading = (translate("graph", "{a} vs {b}: 1 difference") if count == 1 else
+                   translate("graph", "{a} vs {b}: {count} differences")).format(a=a, b=b, count=count)
+        parts.append("<h3 style='margin:4px 0'>" + html.escape(heading) + "</h3>")
         mine = [(n, d) for n, i, d in rows if i == index]
         number_of = {d.aspect: n for n, d in mine}
         changes = three_changes(comparison)
@@ -203,32 +297,46 @@ def differences_html(comparisons, lang: str = "en") -> str:
                              + ", ".join(str(n) for n in sorted(number_of[a] for a in aspects)) + ")</span>"
                              for i, (words, aspects) in enumerate(changes))
             parts.append("<p style='background:#fff3e0; padding:6px'>" +
-                         pick(lang, f"<b>The three changes</b> from {html.escape(a)} to {html.escape(b)}: ",
-                              f"从 {html.escape(a)} 到 {html.escape(b)} 的<b>三处改动</b>：") + items + "</p>")
+                         translate("graph", "<b>The three changes</b> from {a} to {b}: ").format(
+                             a=html.escape(a), b=html.escape(b)) + items + "</p>")
         if not mine:
-            parts.append("<p>" + pick(lang, "These two blocks are built alike.", "这两个块的结构相同。") + "</p>")
+            parts.append("<p>" + translate("graph", "These two blocks are built alike.") + "</p>")
             continue
         table = ["<table cellspacing='0' cellpadding='4' width='100%' style='border-collapse:collapse'>",
-                 "<tr style='background:#eceff1'><th>#</th><th align='left'>" + pick(lang, "aspect", "方面") +
+                 "<tr style='background:#eceff1'><th>#</th><th align='left'>" + translate("graph", "aspect") +
                  f"</th><th align='left'>{html.escape(a)}</th><th align='left'>{html.escape(b)}</th></tr>"]
         for n, d in mine:
-            aspect = pick(lang, d.aspect, ASPECTS_ZH.get(d.aspect))
             table.append(f"<tr><td valign='top' style='color:#c62828'><b>{n}</b></td>"
-                         f"<td valign='top'><b>{html.escape(aspect)}</b></td>"
-                         f"<td valign='top'>{html.escape(d.a)}</td><td valign='top'>{html.escape(d.b)}</td></tr>")
+                         f"<td valign='top'><b>{html.escape(aspect_text(d.aspect))}</b></td>"
+                         f"<td valign='top'>{html.escape(trait_text(d.a))}</td>"
+                         f"<td valign='top'>{html.escape(trait_text(d.b))}</td></tr>")
         table.append("</table>")
         parts.append("".join(table))
         if comparison.same:
-            same = ", ".join(pick(lang, s, ASPECTS_ZH.get(s)) for s in comparison.same)
-            parts.append(f"<p style='color:#666'>{pick(lang, 'the same: ', '相同：')}{html.escape(same)}</p>")
+            same = translate("graph", "the same: {aspects}").format(
+                aspects=list_separator().join(aspect_text(s) for s in comparison.same))
+            parts.append(f"<p style='color:#666'>{html.escape(same)}</p>")
         notes = [t for t in (comparison.a, comparison.b) if t.note]
         for t in notes:
-            parts.append(f"<p style='color:#666'><i>{html.escape(t.name)}: {html.escape(t.note)}</i></p>")
+            parts.append(f"<p style='color:#666'><i>{html.escape(t.name)}: {html.escape(trait_text(t.note))}</i></p>")
     return "".join(parts)
 
 
 def trait_line(traits) -> str:
-    return f"{traits.placement} {traits.norm} · {traits.feed_forward} · {traits.position.split(' (')[0]}"
+    position = trait_text(traits.position.split(" (")[0])
+    return translate("graph", "{placement} {norm} · {act} · {position}").format(
+        placement=trait_text(traits.placement), norm=traits.norm, act=trait_text(traits.feed_forward),
+        position=position)
+
+
+def fold_line(line: str, metrics, width: float = 380.0) -> list[str]:
+    """A block's traits above its drawing: on two lines (split at a " · ") when one would be wider than a block."""
+    parts = line.split(" · ")
+    if len(parts) < 3 or metrics.horizontalAdvance(line) <= width:
+        return [line]
+    best = min(range(1, len(parts)), key=lambda k: max(metrics.horizontalAdvance(" · ".join(parts[:k])),
+                                                         metrics.horizontalAdvance(" · ".join(parts[k:]))))
+    return [" · ".join(parts[:best]), " · ".join(parts[best:])]
 
 
 # ---------------------------------------------------------------------------------------------- the page
@@ -279,12 +387,13 @@ def _fill_presets(combo: QComboBox, first: tuple[str, object] | None = None) -> 
             combo.setItemData(combo.count() - 1, p.runnable, RUNNABLE_ROLE)
 
 
-def _name_presets(combo: QComboBox, lang: str) -> None:
+def _name_presets(combo: QComboBox) -> None:
     """The preset entries' words: the ones too large to run say so."""
+    words = translate("graph", "(graph only: too large to run)")
     for i in range(combo.count()):
         name = combo.itemData(i)
         if name and combo.itemData(i, RUNNABLE_ROLE) is False:
-            combo.setItemText(i, f"  {name}  " + pick(lang, "(graph only: too large to run)", "（仅结构图：太大无法运行）"))
+            combo.setItemText(i, f"  {name}  {words}")
 
 
 class GraphView(QWidget):
@@ -299,7 +408,6 @@ class GraphView(QWidget):
     def __init__(self, state, parent=None):
         super().__init__(parent)
         self.state = state
-        self.lang = state.lang
         self.runner = Runner(self, "graph")
         self.compare_runner = Runner(self, "graph-compare")
         # what is drawn
@@ -359,8 +467,8 @@ class GraphView(QWidget):
             combo.currentIndexChanged.connect(self._picked)
         self.vs_labels = [QLabel(), QLabel()]
         self.quick = []
-        for en, _zh, names in QUICK_PICKS:
-            button = QPushButton(en)
+        for _words, names in QUICK_PICKS:
+            button = QPushButton()
             button.setProperty("names", list(names))
             button.clicked.connect(self._quick)
             self.quick.append(button)
@@ -433,13 +541,12 @@ class GraphView(QWidget):
             unknown = [n for n in compare if preset_of(n) is None]
             known = [n for n in compare if preset_of(n) is not None][:3]
             if unknown:
-                self.show_message(pick(self.lang, "No preset called ", "没有名为 ") + ", ".join(unknown) +
-                                  pick(self.lang, " (`python -m engine presets` lists them).",
-                                       "的预设（`python -m engine presets` 可列出全部）。"))
+                self.show_message(translate("graph", "No preset called {names} (`python -m engine presets` lists "
+                                                     "them).").format(names=", ".join(unknown)))
             if len(known) >= 2:
                 self._set_picks(known)
             elif compare and not unknown:
-                self.show_message(pick(self.lang, "Pick two presets to compare.", "请选择两个预设进行比较。"))
+                self.show_message(translate("graph", "Pick two presets to compare."))
             tab = tab or "compare"
         if tab in TABS:
             self.tabs.setCurrentIndex(TABS.index(tab))
@@ -495,7 +602,7 @@ class GraphView(QWidget):
         self.pending_key = key
         expand = tuple(sorted(self.expand))
         self.runner.cancel_all()
-        self.info.setText(pick(self.lang, "Reading the architecture…", "正在读取模型结构…"))
+        self.info.setText(translate("graph", "Reading the architecture…"))
 
         def work(job):   # worker thread: no Qt objects
             from engine.graph import build_graph
@@ -522,14 +629,15 @@ class GraphView(QWidget):
 
     def _graph_failed(self, message: str, user_error: bool = True) -> None:
         self.pending_key = None
-        self.show_message(message if user_error else pick(self.lang, "Something went wrong: ", "出错了：") + message)
+        self.show_message(message if user_error else translate("graph", "Something went wrong: {reason}").format(
+            reason=message))
         self.info.setText("")
         self.ready.emit()
 
     def _placeholder(self) -> None:
-        scene = ArchScene(self.lang, self)
-        scene.add_text([pick(self.lang, "Run a model in the step-through, or pick a preset above.",
-                             "请先在逐步查看中运行一个模型，或在上方选择一个预设。")], 0, 0, "header", "#546e7a")
+        scene = ArchScene(self)
+        scene.add_text([translate("graph", "Run a model in the step-through, or pick a preset above.")], 0, 0,
+                       "header", "#546e7a")
         self._set_scene(self.canvas, scene)
         self.scene, self.drawing, self.graph, self.shown_key = scene, None, None, None
         self.canvas.fit()
@@ -548,20 +656,19 @@ class GraphView(QWidget):
         graph = self.graph
         if graph is None:
             return
-        lang = self.lang
-        scene = ArchScene(lang, self)
-        clicks = {n: pick(lang, "click: open its step in the step-through", "点击：在逐步查看中打开它的步骤")
-                  if d["kind"] != "block" else
-                  pick(lang, "click the header: unfold or fold the layers", "点击标题：展开或折叠各层")
-                  for n, d in graph.nodes(data=True)}
+        scene = ArchScene(self)
+        opens = translate("graph", "click: open its step in the step-through")
+        unfolds = translate("graph", "click the header: unfold or fold the layers")
+        clicks = {n: opens if d["kind"] != "block" else unfolds for n, d in graph.nodes(data=True)}
         drawing = scene.add_graph(graph, "main", 0, 0, click_words=clicks)
         bounds = drawing.layout.bounds
         meta = graph.graph
         top = bounds.top - (44 if drawing.layout.lanes else 12)
-        heading = scene.add_text([f"{meta['name']} — {meta['title']} ({meta['group']})"], bounds.left, 0, "heading")
-        sub = scene.add_text([pick(lang, f"{human(meta['params'])} parameters · {self._depth_words(graph)}",
-                                   f"{human(meta['params'])} 参数 · {self._depth_words(graph)}")],
-                             bounds.left, 0, "plain", "#546e7a")
+        group = translate("graph", GROUPS[meta["group"]]) if meta.get("group") in GROUPS else meta.get("group", "")
+        heading = scene.add_text([translate("graph", "{name} — {family} ({group})").format(
+            name=meta["name"], family=meta["title"], group=group)], bounds.left, 0, "heading")
+        sub = scene.add_text([translate("graph", "{count} parameters · {depth}").format(
+            count=human(meta["params"]), depth=self._depth_words(graph))], bounds.left, 0, "plain", "#546e7a")
         sub.setPos(bounds.left, top - sub.size[1])
         heading.setPos(bounds.left, top - sub.size[1] - heading.size[1])
         scene.add_legend(drawing.kinds(), drawing.edge_kinds(), bounds.right + 48, bounds.top)
@@ -570,23 +677,25 @@ class GraphView(QWidget):
         self.canvas.fit()
         self._highlight(reveal=False)
         notes = [n for n in meta.get("notes", []) if not n.startswith("Layers differ")]
+        notes = [engine_text(n) for n in notes]
         self.info.setText(html.escape(" ".join(notes)) + ("<br>" if notes else "") + "<span style='color:#777'>" +
-                          pick(lang, "Click a part to open its step in the step-through; click a block's header to "
-                                     "unfold its layers (and again to fold them). Hover for parameters and shapes; "
-                                     "drag to pan, Ctrl+wheel to zoom.",
-                               "点击一个部件即可在逐步查看中打开它的步骤；点击块的标题可展开（再次点击折叠）各层。"
-                               "悬停查看参数与形状；拖动平移，Ctrl+滚轮缩放。") + "</span>")
+                          translate("graph", "Click a part to open its step in the step-through; click a block's "
+                                             "header to unfold its layers (and again to fold them). Hover for "
+                                             "parameters and shapes; drag to pan, Ctrl+wheel to zoom.") + "</span>")
 
     def _depth_words(self, graph) -> str:
         parts = []
         for stack, info in (graph.graph.get("stacks") or {}).items():
             depth = info.get("depth", 0)
             folded = info.get("folded")
-            name = {"encoder": pick(self.lang, "encoder", "编码器"), "decoder": pick(self.lang, "decoder", "解码器")}
-            what = name.get(stack, "")
-            parts.append(pick(self.lang, f"{what + ' ' if what else ''}{depth} layers"
-                                         f"{' (folded)' if folded else ' (unfolded)'}",
-                              f"{what}{depth} 层{'（折叠）' if folded else '（展开）'}"))
+            what = stack_name(stack)
+            if what:
+                words = (translate("graph", "{stack} {depth} layers (folded)") if folded else
+                         translate("graph", "{stack} {depth} layers (unfolded)"))
+            else:
+                words = (translate("graph", "{depth} layers (folded)") if folded else
+                         translate("graph", "{depth} layers (unfolded)"))
+            parts.append(words.format(stack=what, depth=depth))
         return ", ".join(parts)
 
     def matches_state(self) -> bool:
@@ -609,7 +718,7 @@ class GraphView(QWidget):
         note = ""
         if node is not None and (self.graph.nodes[node].get("repeat", 1) > 1 or
                                  self.graph.nodes[node]["kind"] == "block") and layer_of(step or ""):
-            note = pick(self.lang, f"now: {layer_title(step)}", f"当前：{layer_title(step)}")
+            note = translate("graph", "now: {layer}").format(layer=layer_title(step))
         self.drawing.set_current(node, note)
         if reveal and node is not None and self.isVisible():
             self.canvas.reveal(self.drawing.nodes[node])
@@ -631,12 +740,12 @@ class GraphView(QWidget):
         self._highlight()
 
     def _settings_changed(self, change) -> None:
-        name, value = change
-        if name == "lang" and value != self.lang:
-            self.lang = value
+        if change[0] == "lang":
             self.retranslate()
             if self.graph is not None:
                 self.draw()
+            elif self.scene is not None:   # the placeholder's words
+                self._placeholder()
             if self.compare_graphs:
                 self.draw_compare()
 
@@ -658,8 +767,8 @@ class GraphView(QWidget):
         if self.matches_state():
             step = step_for_node(data, self.state.steps, self.state.step)
             if step is None:
-                self.show_message(pick(self.lang, f"{data['label']} records no step in this run.",
-                                       f"{data['label']} 在这次运行中没有记录步骤。"))
+                self.show_message(translate("graph", "{part} records no step in this run.").format(
+                    part=engine_text(data["label"])))
                 return None
             self.show_message("")
             self.state.go_to(step)
@@ -667,11 +776,9 @@ class GraphView(QWidget):
             return step
         preset = preset_of(name)
         if preset is not None and not preset.runnable:
-            self.show_message(pick(self.lang, f"{name} is too large to run here: its graph is read from its "
-                                              "configuration on the meta device. Pick a runnable preset to step "
-                                              "through it.",
-                                   f"{name} 太大，无法在这里运行：它的结构图是在 meta 设备上按配置读出的。"
-                                   "请选择一个可运行的预设来逐步查看。"))
+            self.show_message(translate("graph", "{name} is too large to run here: its graph is read from its "
+                                                 "configuration on the meta device. Pick a runnable preset to step "
+                                                 "through it.").format(name=name))
             return None
         step = TOKENIZER_STEP if data["kind"] == "input" else next(iter(data.get("steps") or []), "")
         self.show_message("")
@@ -753,7 +860,7 @@ class GraphView(QWidget):
             return
         names = list(self.compare_names)
         if len(names) < 2:
-            self.show_message(pick(self.lang, "Pick two presets to compare.", "请选择两个预设进行比较。"))
+            self.show_message(translate("graph", "Pick two presets to compare."))
             return
         key = tuple(names)
         if key in (self.compare_key, self.compare_pending):
@@ -785,12 +892,12 @@ class GraphView(QWidget):
 
     def _compare_failed(self, message: str, user_error: bool = True) -> None:
         self.compare_pending = None
-        self.show_message(message if user_error else pick(self.lang, "Something went wrong: ", "出错了：") + message)
+        self.show_message(message if user_error else translate("graph", "Something went wrong: {reason}").format(
+            reason=message))
         self.ready.emit()
 
     def draw_compare(self) -> None:
-        lang = self.lang
-        scene = ArchScene(lang, self)
+        scene = ArchScene(self)
         rows = numbered(self.comparisons)
         traits = [c.a for c in self.comparisons] + [self.comparisons[-1].b] if self.comparisons else []
         x = 0.0
@@ -804,9 +911,10 @@ class GraphView(QWidget):
                 if which in (i - 1, i):
                     for node in aspect_nodes(sub, difference.aspect):
                         badges.setdefault(node, []).append(str(number))
-                        words.setdefault(node, []).append(f"{number} {difference.aspect}")
+                        words.setdefault(node, []).append(f"{number} {aspect_text(difference.aspect)}")
             heading = scene.add_text([graph.graph["name"]], x, 0, "heading")
-            line = scene.add_text([graph.graph["title"] + (" · " + trait_line(traits[i]) if i < len(traits) else "")],
+            line = scene.add_text(fold_line(graph.graph["title"] + (" · " + trait_line(traits[i]) if i < len(traits)
+                                                                    else ""), Metrics(scene.fonts["plain"])),
                                   x, heading.size[1], "plain", "#546e7a")
             top = heading.size[1] + line.size[1] + 22
             drawing = scene.add_graph(sub, f"c{i}", x, top, badges, words, blocks_clickable=False)
@@ -819,36 +927,35 @@ class GraphView(QWidget):
         self._set_scene(self.compare_canvas, scene)
         self.compare_scene, self.compare_drawings = scene, drawings
         self.compare_canvas.fit()
-        self.differences.setHtml(differences_html(self.comparisons, lang))
+        self.differences.setHtml(differences_html(self.comparisons))
 
     def differences_text(self) -> str:
         return self.differences.toPlainText()
 
     # ------------------------------------------------------------------ language, messages
     def retranslate(self) -> None:
-        lang = self.lang
-        self.tabs.setTabText(0, pick(lang, "Model graph", "模型结构图"))
-        self.tabs.setTabText(1, pick(lang, "Compare layers", "比较层"))
-        self.model_label.setText(pick(lang, "Model", "模型"))
+        self.tabs.setTabText(0, translate("graph", "Model graph"))
+        self.tabs.setTabText(1, translate("graph", "Compare layers"))
+        self.model_label.setText(translate("graph", "Model"))
         loaded = self.state.loaded
-        follow = pick(lang, "the step-through's model", "逐步查看中的模型")
+        follow = translate("graph", "the step-through's model")
         if loaded is not None:
             follow += f"  ({loaded.name})"
         elif self.fallback:
             follow += f"  ({self.fallback})"
         self.model_combo.setItemText(0, follow)
-        self.unfold_box.setText(pick(lang, "Unfold every layer", "展开所有层"))
-        self.fit_button.setText(pick(lang, "Fit", "适应窗口"))
-        self.pick_label.setText(pick(lang, "Blocks of", "比较"))
-        self.vs_labels[0].setText(pick(lang, "vs", "对比"))
-        self.vs_labels[1].setText(pick(lang, "then", "再对比"))
-        self.picks[2].setItemText(0, pick(lang, "— (two only)", "—（只比两个）"))
-        for button, (en, zh, _names) in zip(self.quick, QUICK_PICKS):
-            button.setText(pick(lang, en, zh))
+        self.unfold_box.setText(translate("graph", "Unfold every layer"))
+        self.fit_button.setText(translate("graph", "Fit"))
+        self.pick_label.setText(translate("graph", "Blocks of"))
+        self.vs_labels[0].setText(translate("graph", "vs"))
+        self.vs_labels[1].setText(translate("graph", "then"))
+        self.picks[2].setItemText(0, translate("graph", "— (two only)"))
+        for button, (words, _names) in zip(self.quick, QUICK_PICKS):
+            button.setText(translate("graph", words))
         for combo in [self.model_combo] + self.picks:
-            _name_presets(combo, lang)
-        self.png_button.setText(pick(lang, "Picture as PNG…", "图片 PNG…"))
-        self.svg_button.setText(pick(lang, "Picture as SVG…", "图片 SVG…"))
+            _name_presets(combo)
+        self.png_button.setText(translate("graph", "Picture as PNG…"))
+        self.svg_button.setText(translate("graph", "Picture as SVG…"))
 
     def show_message(self, text: str, error: bool = True) -> None:
         colour = "#b00020" if error else "#1a5e20"
@@ -864,13 +971,11 @@ class GraphView(QWidget):
 
         if self.current_tab() == "compare":
             if self.compare_scene is None or not self.compare_graphs:
-                raise ExportError(pick(self.lang, "There is nothing to export yet: no comparison is drawn.",
-                                       "还没有可导出的内容：尚未画出比较。"))
-            return (self.compare_scene, DifferencesPicture(differences_html(self.comparisons, self.lang)),
+                raise ExportError(translate("graph", "There is nothing to export yet: no comparison is drawn."))
+            return (self.compare_scene, DifferencesPicture(differences_html(self.comparisons)),
                     "PLM Explorer: " + " vs ".join(self.compare_key or ()))
         if self.scene is None or self.graph is None:
-            raise ExportError(pick(self.lang, "There is nothing to export yet: no graph is drawn.",
-                                   "还没有可导出的内容：尚未画出结构图。"))
+            raise ExportError(translate("graph", "There is nothing to export yet: no graph is drawn."))
         return self.scene, None, f"PLM Explorer: {self.graph.graph.get('name', '')} architecture"
 
     def export_png(self, path: str | Path) -> Path:
@@ -889,7 +994,8 @@ class GraphView(QWidget):
     def _ask(self, kind: str) -> str | None:
         stem = "compare" if self.current_tab() == "compare" else (self.graph.graph.get("name", "model")
                                                                   if self.graph is not None else "model")
-        path, _ = QFileDialog.getSaveFileName(self, f"Export {kind.upper()}", f"plm-architecture-{stem}.{kind}",
+        path, _ = QFileDialog.getSaveFileName(self, translate("graph", "Export {kind}").format(kind=kind.upper()),
+                                              f"plm-architecture-{stem}.{kind}",
                                               f"{kind.upper()} (*.{kind})")
         return path or None
 
@@ -905,7 +1011,7 @@ class GraphView(QWidget):
         if not path:
             return None
         return save_and_say(lambda: self.export_png(path) if kind == "png" else self.export_svg(path),
-                            self.show_message, self.lang)
+                            self.show_message)
 
     # ------------------------------------------------------------------ workers
     def runners(self) -> list[Runner]:

@@ -18,7 +18,7 @@ from __future__ import annotations
 import html
 from dataclasses import dataclass, field
 
-from PySide6.QtCore import Qt, QTimer
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QEvent, Qt, QTimer
 from PySide6.QtGui import QFont, QFontDatabase
 from PySide6.QtWidgets import (QAbstractItemView, QCheckBox, QComboBox, QDialog, QGridLayout, QHBoxLayout,
                                QLabel, QLineEdit, QListWidget, QListWidgetItem, QPlainTextEdit, QProgressBar,
@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (QAbstractItemView, QCheckBox, QComboBox, QDialog,
                                QVBoxLayout, QWidget)
 
 from engine.tokenization.merges import merge_pair
+from explorer.i18n import mark_data, translate
 from explorer.widgets.flow import FlowLayout
 from explorer.workers import Runner
 
@@ -39,9 +40,14 @@ class Choice:
     algorithm: str
 
 
-MINILM = Choice("minilm", "MiniLM (real vocab)", "WordPiece · real bert-base-uncased")
-KIND_NAMES = {"wordpiece": "WordPiece", "char-bpe": "character-level BPE", "byte-bpe": "byte-level BPE",
+MINILM = Choice("minilm", QT_TRANSLATE_NOOP("tokenizers", "MiniLM (real vocab)"),
+                QT_TRANSLATE_NOOP("tokenizers", "WordPiece · real bert-base-uncased"))
+KIND_NAMES = {"wordpiece": "WordPiece", "char-bpe": QT_TRANSLATE_NOOP("tokenizers", "character-level BPE"),
+              "byte-bpe": QT_TRANSLATE_NOOP("tokenizers", "byte-level BPE"),
               "unigram": "Unigram (SentencePiece)"}
+NOT_AVAILABLE = QT_TRANSLATE_NOOP("tokenizers", "not available")
+BYTE_FALLBACK = (QT_TRANSLATE_NOOP("tokenizers", "BPE + byte fallback"),
+                 QT_TRANSLATE_NOOP("tokenizers", "{name} + byte fallback"))
 
 
 def algorithm(recipe) -> str:
@@ -50,6 +56,15 @@ def algorithm(recipe) -> str:
     if recipe.byte_fallback:
         name = "BPE + byte fallback" if "bpe" in recipe.kind else f"{name} + byte fallback"
     return name
+
+
+def algorithm_words(name: str) -> str:
+    """An algorithm (as algorithm() writes it) in the interface's language; the names (WordPiece, BPE, Unigram,
+    SentencePiece) stay."""
+    suffix = " + byte fallback"
+    if name.endswith(suffix) and name != BYTE_FALLBACK[0]:
+        return translate("tokenizers", BYTE_FALLBACK[1]).format(name=translate("tokenizers", name[:-len(suffix)]))
+    return translate("tokenizers", name)
 
 
 def main_choices() -> list[Choice]:
@@ -80,26 +95,21 @@ def choices() -> dict[str, Choice]:
     return {c.key: c for c in main_choices() + extra_choices()}
 
 
-EXAMPLES = (
-    ("你好，世界 😂", "你好，世界 😂"),
-    ("Emoji", "So funny 😂😂, see you soon 😊 ❤"),
-    ("English", "Tokenization splits unbelievably long words into pieces."),
-    ("中文", "预训练语言模型先在大量文本上学习，再针对下游任务微调。"),
+EXAMPLES = (   # (button, text): the button's words translate, the text is data
+    (QT_TRANSLATE_NOOP("tokenizers", "The notes' example"), "你好，世界 😂"),
+    (QT_TRANSLATE_NOOP("tokenizers", "Emoji"), "So funny 😂😂, see you soon 😊 ❤"),
+    (QT_TRANSLATE_NOOP("tokenizers", "English"), "Tokenization splits unbelievably long words into pieces."),
+    (QT_TRANSLATE_NOOP("tokenizers", "Chinese"), "预训练语言模型先在大量文本上学习，再针对下游任务微调。"),
 )
 
-NOTE = {
-    "en": "<b>The chapter's table, on your text.</b> Character-level BPE and WordPiece start from the characters seen "
-          "in training: anything else (an emoji, a rare Chinese character) becomes <span style='color:#c62828'>"
-          "[UNK]</span> and is lost. Byte-level BPE (RoBERTa, GPT-2) starts from the 256 bytes, so it encodes "
-          "every string and never needs [UNK]; LLaMA's BPE falls back to bytes (&lt;0xF0&gt;…) for unseen "
-          "characters. Rows marked “trained here” are real algorithms with a small vocabulary trained on the "
-          "shipped corpus; MiniLM is the real 30,522-piece bert-base-uncased vocabulary.",
-    "zh": "<b>笔记中的对比表，用你的文本验证。</b>基于字符的 BPE 和 WordPiece 只认识训练时见过的字符：其他字符"
-          "（表情😂、生僻汉字）会变成 <span style='color:#c62828'>[UNK]</span>，信息丢失。基于字节的 BPE"
-          "（RoBERTa、GPT-2）从 256 个字节出发，任何字符串都能编码，永不产生 [UNK]；LLaMA 的 BPE 遇到未见过的"
-          "字符时退回字节（&lt;0xF0&gt;…）。“trained here” 表示真实算法、在随附语料上训练的小词表；MiniLM 使用真实的 "
-          "bert-base-uncased 词表（30,522 个词片）。",
-}
+NOTE = QT_TRANSLATE_NOOP(
+    "tokenizers",
+    "<b>The chapter's table, on your text.</b> Character-level BPE and WordPiece start from the characters seen "
+    "in training: anything else (an emoji, a rare Chinese character) becomes <span style='color:#c62828'>"
+    "[UNK]</span> and is lost. Byte-level BPE (RoBERTa, GPT-2) starts from the 256 bytes, so it encodes "
+    "every string and never needs [UNK]; LLaMA's BPE falls back to bytes (&lt;0xF0&gt;…) for unseen "
+    "characters. Rows marked “trained here” are real algorithms with a small vocabulary trained on the "
+    "shipped corpus; MiniLM is the real 30,522-piece bert-base-uncased vocabulary.")
 
 
 def load(key: str):
@@ -109,13 +119,19 @@ def load(key: str):
     return tokenizer_for(key)
 
 
-def real_vocab(key: str, tokenizer) -> str:
+def real_vocab(key: str, tokenizer) -> tuple[int, int | None]:
+    """(the vocabulary size here, the released tokenizer's; None for the real MiniLM vocabulary itself)."""
     from engine.tokenization import RECIPES
 
     recipe = RECIPES.get(key)
-    if recipe is None:
-        return f"{tokenizer.vocab_size:,}"
-    return f"{tokenizer.vocab_size:,} here · {recipe.real_vocab:,} real"
+    return tokenizer.vocab_size, (recipe.real_vocab if recipe is not None else None)
+
+
+def vocab_words(vocab: tuple[int, int | None]) -> str:
+    here, real = vocab
+    if real is None:
+        return translate("tokenizers", "vocab {size}").format(size=f"{here:,}")
+    return translate("tokenizers", "vocab {here} here · {real} real").format(here=f"{here:,}", real=f"{real:,}")
 
 
 def compare_rows(text: str, tokenizers: dict, errors: dict | None = None) -> list[dict]:
@@ -129,7 +145,7 @@ def compare_rows(text: str, tokenizers: dict, errors: dict | None = None) -> lis
         choice = known.get(key, Choice(key, key, ""))
         if tokenizer is None:
             rows.append({"key": key, "label": choice.label, "algorithm": choice.algorithm,
-                         "error": (errors or {}).get(key, "not available")})
+                         "error": (errors or {}).get(key, NOT_AVAILABLE)})
             continue
         row = compare(text, recipes=[tokenizer])[0]
         full = tokenizer.encode(text)
@@ -216,6 +232,11 @@ class TokenChip(QLabel):
         self.setToolTip(tip or token)
 
 
+def columns(text: str) -> int:
+    """Columns a text takes in a fixed-width font: a Chinese character takes two."""
+    return sum(2 if ord(ch) > 0x2E80 else 1 for ch in text)
+
+
 def chip_kind(token: str, special: bool, unknown: bool) -> str:
     if unknown:
         return "unknown"
@@ -258,9 +279,10 @@ def _clear(layout) -> None:
 
 
 class ComparePanel(QWidget):
-    COLUMNS = ("Tokenizer", "[UNK]", "Length", "Chars / piece", "Tokens")
+    COLUMNS = (QT_TRANSLATE_NOOP("tokenizers", "Tokenizer"), "[UNK]", QT_TRANSLATE_NOOP("tokenizers", "Length"),
+               QT_TRANSLATE_NOOP("tokenizers", "Chars / piece"), QT_TRANSLATE_NOOP("tokenizers", "Tokens"))
 
-    def __init__(self, lang: str = "en", parent=None):
+    def __init__(self, parent=None):
         super().__init__(parent)
         self.runner = Runner(self, "tokenizers")
         self.runner.busy_changed.connect(self._busy)
@@ -271,13 +293,13 @@ class ComparePanel(QWidget):
         self.unk_labels: dict[str, QLabel] = {}
         self.shown_text: str | None = None
         self.job = None
+        self.state_words = ("", ())   # what the status line says: (template, values), set again on a switch
 
-        self.note = QLabel(NOTE.get(lang, NOTE["en"]))
+        self.note = QLabel()
         self.note.setWordWrap(True)
         self.note.setTextFormat(Qt.RichText)
         self.note.setStyleSheet("background: #f6f8fb; border: 1px solid #dde3ea; border-radius: 4px; padding: 6px;")
-        self.edit = QLineEdit()
-        self.edit.setPlaceholderText("Type any text: English, 中文, emoji…")
+        self.edit = mark_data(QLineEdit())   # the user's text
         self.edit.setStyleSheet("font-size: 13pt; padding: 4px;")
         self.edit.textChanged.connect(self._text_edited)
         self.edit.returnPressed.connect(self.run)
@@ -294,11 +316,12 @@ class ComparePanel(QWidget):
         self.status.setStyleSheet("color: #555;")
 
         examples = QHBoxLayout()
-        examples.addWidget(QLabel("Examples:"))
+        self.examples_label = QLabel()
+        examples.addWidget(self.examples_label)
         self.example_buttons = []
-        for label, text in EXAMPLES:
-            button = QPushButton(label)
-            button.setToolTip(text)
+        for _label, text in EXAMPLES:
+            button = QPushButton()
+            button.setProperty("example", text)   # the text it types (data)
             button.clicked.connect(self._example_clicked)
             examples.addWidget(button)
             self.example_buttons.append(button)
@@ -306,11 +329,11 @@ class ComparePanel(QWidget):
         self.extra_boxes: dict[str, QCheckBox] = {}
         self.main = main_choices()
         extras = extra_choices()
+        self.also_label = QLabel()
         if extras:
-            examples.addWidget(QLabel("Also:"))
+            examples.addWidget(self.also_label)
         for choice in extras:
-            box = QCheckBox(choice.label)
-            box.setToolTip(choice.algorithm)
+            box = QCheckBox(choice.label)   # a checkpoint's name
             box.toggled.connect(self._extra_toggled)
             examples.addWidget(box)
             self.extra_boxes[choice.key] = box
@@ -326,12 +349,7 @@ class ComparePanel(QWidget):
         scroll = QScrollArea()
         scroll.setWidgetResizable(True)
         scroll.setWidget(self.grid_box)
-        self.legend = QLabel(
-            "<span style='background:#fde3e3;border:1px solid #d04040'>&nbsp;[UNK] ⚠ unknown: lost&nbsp;</span> "
-            "<span style='background:#ece4f7;border:1px solid #8e6cc0'>&nbsp;special token&nbsp;</span> "
-            "<span style='background:#e0f4f1;border:1px solid #2a9d8f'>&nbsp;byte fallback&nbsp;</span> · "
-            "small print: id, and for byte-level tokens the text (or leftover bytes, hex) they stand for · "
-            "Length counts special tokens, Chars / piece does not")
+        self.legend = QLabel()
         self.legend.setWordWrap(True)
         self.legend.setStyleSheet("color: #444;")
 
@@ -342,12 +360,41 @@ class ComparePanel(QWidget):
         layout.addWidget(scroll, 1)
         layout.addWidget(self.legend)
         layout.addWidget(self.status)
+        self.retranslate()
+
+    def retranslate(self) -> None:
+        self.note.setText(translate("tokenizers", NOTE))
+        self.edit.setPlaceholderText(translate("tokenizers", "Type any text: English, 中文, emoji…"))
+        self.examples_label.setText(translate("tokenizers", "Examples:"))
+        for button, (label, _text) in zip(self.example_buttons, EXAMPLES):
+            button.setText(translate("tokenizers", label))
+        self.also_label.setText(translate("tokenizers", "Also:"))
+        known = {c.key: c for c in extra_choices()}
+        for key, box in self.extra_boxes.items():
+            box.setToolTip(algorithm_words(known[key].algorithm) if key in known else "")
+        self.legend.setText(
+            "<span style='background:#fde3e3;border:1px solid #d04040'>&nbsp;[UNK] ⚠ "
+            + translate("tokenizers", "unknown: lost") + "&nbsp;</span> "
+            "<span style='background:#ece4f7;border:1px solid #8e6cc0'>&nbsp;"
+            + translate("tokenizers", "special token") + "&nbsp;</span> "
+            "<span style='background:#e0f4f1;border:1px solid #2a9d8f'>&nbsp;"
+            + translate("tokenizers", "byte fallback") + "&nbsp;</span> · "
+            + translate("tokenizers", "small print: id, and for byte-level tokens the text (or leftover bytes, hex) "
+                                      "they stand for · Length counts special tokens, Chars / piece does not"))
+        self._say_status()
+        if self.rows:
+            self._fill(self.rows)
+
+    def changeEvent(self, event) -> None:   # noqa: N802 - Qt's name; the translator changed: say it again
+        super().changeEvent(event)
+        if event.type() == QEvent.LanguageChange:
+            self.retranslate()
 
     # --- running
     def _example_clicked(self, _checked: bool = False) -> None:
         button = self.sender()
         if button is not None:
-            self.set_text(button.toolTip())   # an example button's tooltip is its text
+            self.set_text(button.property("example"))
 
     def _extra_toggled(self, _on: bool) -> None:
         self.run()
@@ -372,7 +419,8 @@ class ComparePanel(QWidget):
         text, keys = self.text(), self.keys()
         ready = dict(self.tokenizers)
         errors = dict(self.errors)
-        labels = {key: c.label for key, c in choices().items()}
+        labels = {key: translate("tokenizers", c.label) for key, c in choices().items()}
+        building = translate("tokenizers", "building the {name} tokenizer (first time only)…")
         self.runner.cancel_all()    # the latest text wins; an older result is discarded
 
         def work(job):
@@ -381,7 +429,7 @@ class ComparePanel(QWidget):
                 job.check()
                 if key in ready or key in errors:
                     continue
-                job.progress(f"building the {labels.get(key, key)} tokenizer (first time only)…")
+                job.progress(building.format(name=labels.get(key, key)))
                 try:
                     built[key] = load(key)
                 except Exception as error:   # noqa: BLE001 - a missing package is one row's message, not a crash
@@ -391,14 +439,39 @@ class ComparePanel(QWidget):
             tokenizers = {k: every.get(k) for k in keys}
             return text, built, errors, compare_rows(text, tokenizers, errors)
 
-        self.status.setText("Tokenizing…")
-        self.job = self.runner.start(work, self._show, self._failed, self.status.setText)
+        self._say_status("tokenizing")
+        self.job = self.runner.start(work, self._show, self._failed, self._progress)
+
+    def _progress(self, message: str) -> None:
+        self._say_status("progress", message)
+
+    def _say_status(self, what: str | None = None, *values) -> None:
+        """The status line: tokenizing, a worker's progress, a failure or the text's counts (kept, so that a language
+        switch says it again)."""
+        if what is not None:
+            self.state_words = (what, values)
+        what, values = self.state_words
+        if what == "tokenizing":
+            self.status.setText(translate("tokenizers", "Tokenizing…"))
+        elif what == "progress":
+            self.status.setText(html.escape(values[0]))
+        elif what == "failed":
+            self.status.setText(f"<span style='color:#b00020'>{html.escape(values[0])}</span>")
+        elif what == "shown":
+            text, rows = values
+            unk = ", ".join(f"{translate('tokenizers', r['label'])} {r['n_unknown']}" for r in rows
+                            if not r.get("error"))
+            self.status.setText(html.escape(translate("tokenizers", "{chars} characters, {bytes} UTF-8 bytes · [UNK]: "
+                                                                    "{unknown}").format(
+                chars=len(text), bytes=len(text.encode("utf-8")), unknown=unk)))
+        else:
+            self.status.setText("")
 
     def _busy(self, busy: int) -> None:
         self.busy.setVisible(bool(busy))
 
     def _failed(self, message: str, _user: bool) -> None:
-        self.status.setText(f"<span style='color:#b00020'>{html.escape(message)}</span>")
+        self._say_status("failed", message)
 
     def _show(self, result) -> None:
         if result is None:
@@ -408,27 +481,28 @@ class ComparePanel(QWidget):
         self.errors.update(errors)
         self.rows, self.shown_text = rows, text
         self._fill(rows)
-        unk = ", ".join(f"{r['label']} {r['n_unknown']}" for r in rows if not r.get("error"))
-        self.status.setText(f"{len(text)} characters, {len(text.encode('utf-8'))} UTF-8 bytes · [UNK]: {unk}")
+        self._say_status("shown", text, rows)
 
     # --- drawing
     def _fill(self, rows: list[dict]) -> None:
         _clear(self.grid)
         self.chips, self.unk_labels = {}, {}
         for col, title in enumerate(self.COLUMNS):
-            head = QLabel(f"<b>{title}</b>")
+            head = QLabel(f"<b>{html.escape(translate('tokenizers', title))}</b>")
             head.setStyleSheet("color: #333; border-bottom: 1px solid #bbb; padding-bottom: 2px;")
             self.grid.addWidget(head, 0, col, Qt.AlignLeft | Qt.AlignBottom)
         for r, row in enumerate(rows, start=1):
-            name = QLabel(f"<b>{html.escape(row['label'])}</b><br><span style='color:#555'>"
-                          f"{html.escape(row['algorithm'])}</span>"
-                          + (f"<br><span style='color:#888;font-size:8pt'>vocab {row['vocab']}</span>"
-                             if not row.get("error") else ""))
+            name = QLabel(f"<b>{html.escape(translate('tokenizers', row['label']))}</b><br><span style='color:#555'>"
+                          f"{html.escape(algorithm_words(row['algorithm']))}</span>"
+                          + (f"<br><span style='color:#888;font-size:8pt'>{html.escape(vocab_words(row['vocab']))}"
+                             "</span>" if not row.get("error") else ""))
             name.setTextFormat(Qt.RichText)
             name.setMinimumWidth(190)
             self.grid.addWidget(name, r, 0, Qt.AlignTop)
             if row.get("error"):
-                msg = QLabel(f"<span style='color:#b00020'>not available: {html.escape(row['error'])}</span>")
+                words = translate("tokenizers", NOT_AVAILABLE) if row["error"] == NOT_AVAILABLE else \
+                    translate("tokenizers", "not available: {reason}").format(reason=row["error"])
+                msg = QLabel(f"<span style='color:#b00020'>{html.escape(words)}</span>")
                 msg.setWordWrap(True)
                 self.grid.addWidget(msg, r, 1, 1, 4, Qt.AlignTop)
                 continue
@@ -439,23 +513,28 @@ class ComparePanel(QWidget):
             unk.setStyleSheet("font-size: 15pt; font-weight: bold; border-radius: 5px; padding: 2px 6px; " +
                               ("color: #c62828; background: #fde3e3;" if n_unk else "color: #2e7d32; background: "
                                "#e8f5e9;"))
-            unk.setToolTip(f"{n_unk} of {row['n_tokens']} pieces are unknown" if n_unk else "nothing lost")
+            unk.setToolTip(translate("tokenizers", "{unknown} of {count} pieces are unknown").format(
+                unknown=n_unk, count=row["n_tokens"]) if n_unk else translate("tokenizers", "nothing lost"))
             self.unk_labels[row["key"]] = unk
             self.grid.addWidget(unk, r, 1, Qt.AlignTop)
+            special = translate("tokenizers", "{count} + {special} special").format(
+                count=row["n_tokens"], special=row["seq_len"] - row["n_tokens"])
             length = QLabel(f"<span style='font-size:13pt'><b>{row['seq_len']}</b></span><br>"
-                            f"<span style='color:#777;font-size:8pt'>{row['n_tokens']} + "
-                            f"{row['seq_len'] - row['n_tokens']} special</span>")
+                            f"<span style='color:#777;font-size:8pt'>{html.escape(special)}</span>")
             length.setTextFormat(Qt.RichText)
             length.setAlignment(Qt.AlignCenter)
             self.grid.addWidget(length, r, 2, Qt.AlignTop)
             cpt = QLabel(f"<span style='font-size:13pt'>{row['chars_per_token']:.2f}</span>")
             cpt.setAlignment(Qt.AlignCenter)
-            cpt.setToolTip("characters of the text per piece (special tokens not counted)")
+            cpt.setToolTip(translate("tokenizers", "characters of the text per piece (special tokens not counted)"))
             self.grid.addWidget(cpt, r, 3, Qt.AlignTop)
-            box = FlowBox(spacing=4)
+            box = mark_data(FlowBox(spacing=4))   # the tokens
             flow = box.flow
             chips = []
             byte_level = row["kind"] == "byte-bpe"
+            stands_for = translate("tokenizers", "stands for: {text}")
+            lost = translate("tokenizers", "unknown: this text is lost")
+            special_token = translate("tokenizers", "special token")
             for token, tid, special, unknown in zip(row["full_tokens"], row["full_ids"], row["special"],
                                                     row["unknown"]):
                 kind = chip_kind(token, special, unknown)
@@ -464,8 +543,8 @@ class ComparePanel(QWidget):
                 unk_spelling = self.tokenizers[row["key"]].id_to_token(tid) if unknown else token
                 if unknown and unk_spelling != token:   # Unigram shows the lost text; the model gets <unk>
                     sub = f"→ {unk_spelling} · {tid}"
-                tip = f"{token!r}  id {tid}" + (f"\nstands for: {meaning}" if meaning else "") + \
-                    ("\nunknown: this text is lost" if unknown else "\nspecial token" if special else "")
+                tip = f"{token!r}  id {tid}" + ("\n" + stands_for.format(text=meaning) if meaning else "") + \
+                    ("\n" + lost if unknown else "\n" + special_token if special else "")
                 chip = TokenChip(token, kind, sub, tip)
                 flow.addWidget(chip)
                 chips.append(chip)
@@ -529,8 +608,17 @@ class Timeline:
         return [rank for rank, _ in self.changes[1:]]
 
 
+MERGES_INTRO = QT_TRANSLATE_NOOP(
+    "tokenizers",
+    "<b>BPE learns merges in order.</b> Every word starts as its characters (the last one carries "
+    "<code>&lt;/w&gt;</code>, the end of a word, as in GPT-1). Training counts neighbouring pairs and merges "
+    "the most frequent one, again and again; encoding replays the merges in the same order. Step through "
+    "them and watch your word grow from characters into pieces, e.g. <code>t</code> + <code>h</code> → "
+    "<code>th</code>.")
+
+
 class MergePlayer(QWidget):
-    def __init__(self, lang: str = "en", parent=None):
+    def __init__(self, parent=None):
         super().__init__(parent)
         self.runner = Runner(self, "bpe-merges")
         self.runner.busy_changed.connect(self._busy)
@@ -539,33 +627,24 @@ class MergePlayer(QWidget):
         self.position = 0
         self.job = None
 
-        intro = QLabel(
-            "<b>BPE learns merges in order.</b> Every word starts as its characters (the last one carries "
-            "<code>&lt;/w&gt;</code>, the end of a word, as in GPT-1). Training counts neighbouring pairs and merges "
-            "the most frequent one, again and again; encoding replays the merges in the same order. Step through "
-            "them and watch your word grow from characters into pieces, e.g. <code>t</code> + <code>h</code> → "
-            "<code>th</code>." if lang != "zh" else
-            "<b>BPE 按顺序学习合并规则。</b>每个词先拆成字符（最后一个带 <code>&lt;/w&gt;</code> 词尾标记，与 GPT-1 "
-            "相同）。训练时统计相邻字符对，把最频繁的一对合并，如此反复；分词时按同样的顺序重放这些合并。逐步播放，看你的"
-            "词如何从字符合并成词片，例如 <code>t</code> + <code>h</code> → <code>th</code>。")
+        self.intro = intro = QLabel()
+        self.learned_from = None   # where the merges came from ("corpus" / "text"), for the info line
         intro.setWordWrap(True)
         intro.setTextFormat(Qt.RichText)
         intro.setStyleSheet("background: #f6f8fb; border: 1px solid #dde3ea; border-radius: 4px; padding: 6px;")
 
         self.source = QComboBox()
-        self.source.addItem("Shipped corpus: the GPT-1 tokenizer's merges", "corpus")
-        self.source.addItem("Learn from the text below", "text")
+        self.source.addItem("", "corpus")
+        self.source.addItem("", "text")
         self.source.currentIndexChanged.connect(self._source_changed)
-        self.corpus_text = QPlainTextEdit(CLASSIC)
+        self.corpus_text = mark_data(QPlainTextEdit(CLASSIC))   # a corpus: data
         self.corpus_text.setMaximumHeight(54)
         self.corpus_text.setVisible(False)
         self.n_merges = QSpinBox()
         self.n_merges.setRange(1, 5000)
         self.n_merges.setValue(60)
-        self.n_merges.setPrefix("learn ")
-        self.n_merges.setSuffix(" merges")
         self.n_merges.setEnabled(False)
-        self.learn_button = QPushButton("Learn")
+        self.learn_button = QPushButton()
         self.learn_button.clicked.connect(self.learn)
         self.busy = QProgressBar()
         self.busy.setRange(0, 0)
@@ -573,18 +652,17 @@ class MergePlayer(QWidget):
         self.busy.setMaximumHeight(14)
         self.busy.hide()
 
-        self.word_edit = QLineEdit("together")
-        self.word_edit.setPlaceholderText("a word (or a few) to watch")
+        self.word_edit = mark_data(QLineEdit("together"))   # the user's word
         self.word_edit.setStyleSheet("font-size: 13pt; padding: 3px;")
         self.word_edit.textChanged.connect(self._word_changed)
 
-        self.reset_button = QPushButton("|◀ Start")
-        self.back_button = QPushButton("◀ Back")
-        self.step_button = QPushButton("Step ▶")
-        self.next_change_button = QPushButton("Next change ▶|")
-        self.play_button = QPushButton("Play")
+        self.reset_button = QPushButton()
+        self.back_button = QPushButton()
+        self.step_button = QPushButton()
+        self.next_change_button = QPushButton()
+        self.play_button = QPushButton()
         self.play_button.setCheckable(True)
-        self.only_changes = QCheckBox("play only merges that change the word")
+        self.only_changes = QCheckBox()
         self.only_changes.setChecked(True)
         self.reset_button.clicked.connect(self.reset)
         self.back_button.clicked.connect(self.back)
@@ -601,20 +679,20 @@ class MergePlayer(QWidget):
         self.merge_label = QLabel()
         self.merge_label.setTextFormat(Qt.RichText)
         self.merge_label.setStyleSheet("font-size: 15pt; padding: 4px;")
-        self.segment_box = FlowBox(spacing=6)
+        self.segment_box = mark_data(FlowBox(spacing=6))   # the word's pieces
         self.segment_flow = self.segment_box.flow
         self.segment_box.setMinimumHeight(60)
         self.segment_box.setStyleSheet("background: white;")
         self.segment_label = QLabel()
-        self.segment_label.setTextFormat(Qt.PlainText)
+        self.segment_label.setTextFormat(Qt.RichText)
         self.segment_label.setStyleSheet("color: #555;")
         mono = QFontDatabase.systemFont(QFontDatabase.FixedFont)
         mono.setPointSize(10)
-        self.history = QListWidget()
+        self.history = mark_data(QListWidget())   # merges and pieces
         self.history.setFont(mono)
         self.history.setSelectionMode(QAbstractItemView.SingleSelection)
         self.history.itemClicked.connect(self._item_clicked)
-        self.merge_list = QListWidget()
+        self.merge_list = mark_data(QListWidget())
         self.merge_list.setUniformItemSizes(True)
         self.merge_list.setFont(mono)
         self.merge_list.itemClicked.connect(self._item_clicked)
@@ -622,14 +700,16 @@ class MergePlayer(QWidget):
         self.info.setStyleSheet("color: #555;")
 
         source_row = QHBoxLayout()
-        source_row.addWidget(QLabel("Merges from"))
+        self.source_label = QLabel()
+        source_row.addWidget(self.source_label)
         source_row.addWidget(self.source)
         source_row.addWidget(self.n_merges)
         source_row.addWidget(self.learn_button)
         source_row.addWidget(self.busy)
         source_row.addStretch(1)
         word_row = QHBoxLayout()
-        word_row.addWidget(QLabel("Word to watch"))
+        self.word_label = QLabel()
+        word_row.addWidget(self.word_label)
         word_row.addWidget(self.word_edit, 1)
         controls = QHBoxLayout()
         for w in (self.reset_button, self.back_button, self.step_button, self.next_change_button, self.play_button):
@@ -643,12 +723,14 @@ class MergePlayer(QWidget):
         ll.addWidget(self.merge_label)
         ll.addWidget(self.segment_box)
         ll.addWidget(self.segment_label)
-        ll.addWidget(QLabel("<b>How the word changed</b> (click a line to go there)"))
+        self.history_label = QLabel()
+        ll.addWidget(self.history_label)
         ll.addWidget(self.history, 1)
         right = QWidget()
         rl = QVBoxLayout(right)
         rl.setContentsMargins(0, 0, 0, 0)
-        rl.addWidget(QLabel("<b>Merges in the order learned</b> (bold: touches the word)"))
+        self.merges_label = QLabel()
+        rl.addWidget(self.merges_label)
         rl.addWidget(self.merge_list, 1)
         split = QSplitter(Qt.Horizontal)
         split.addWidget(left)
@@ -664,6 +746,36 @@ class MergePlayer(QWidget):
         layout.addLayout(controls)
         layout.addWidget(split, 1)
         layout.addWidget(self.info)
+        self.retranslate()
+
+    def retranslate(self) -> None:
+        self.intro.setText(translate("tokenizers", MERGES_INTRO))
+        self.source.setItemText(0, translate("tokenizers", "Shipped corpus: the GPT-1 tokenizer's merges"))
+        self.source.setItemText(1, translate("tokenizers", "Learn from the text below"))
+        self.n_merges.setPrefix(translate("tokenizers", "learn "))
+        self.n_merges.setSuffix(translate("tokenizers", " merges"))
+        self.learn_button.setText(translate("tokenizers", "Learn"))
+        self.word_edit.setPlaceholderText(translate("tokenizers", "a word (or a few) to watch"))
+        self.reset_button.setText(translate("tokenizers", "|◀ Start"))
+        self.back_button.setText(translate("tokenizers", "◀ Back"))
+        self.step_button.setText(translate("tokenizers", "Step ▶"))
+        self.next_change_button.setText(translate("tokenizers", "Next change ▶|"))
+        self.play_button.setText(translate("tokenizers", "Pause") if self.play_button.isChecked() else
+                                 translate("tokenizers", "Play"))
+        self.only_changes.setText(translate("tokenizers", "play only merges that change the word"))
+        self.source_label.setText(translate("tokenizers", "Merges from"))
+        self.word_label.setText(translate("tokenizers", "Word to watch"))
+        self.history_label.setText(translate("tokenizers", "<b>How the word changed</b> (click a line to go there)"))
+        self.merges_label.setText(translate("tokenizers", "<b>Merges in the order learned</b> (bold: touches the "
+                                                          "word)"))
+        self._say_learned()
+        if self.timeline is not None:
+            self._rebuild_timeline()
+
+    def changeEvent(self, event) -> None:   # noqa: N802 - Qt's name; the translator changed: say it again
+        super().changeEvent(event)
+        if event.type() == QEvent.LanguageChange:
+            self.retranslate()
 
     # --- learning (worker)
     def _source_changed(self, _index: int) -> None:
@@ -683,16 +795,20 @@ class MergePlayer(QWidget):
         self.play_button.setChecked(False)
         self.runner.cancel_all()
 
+        loading = translate("tokenizers", "loading the GPT-1 tokenizer's merges (first time: training it)…")
+        learning = translate("tokenizers", "learning {count} merges…").format(count=n)
+
         def work(job):
             from engine.tokenization import bpe_merge_trace
 
             if mode == "corpus":
-                job.progress("loading the GPT-1 tokenizer's merges (first time: training it)…")
+                job.progress(loading)
                 return mode, bpe_merge_trace(None, 10 ** 6)
-            job.progress(f"learning {n} merges…")
+            job.progress(learning)
             return mode, bpe_merge_trace(text, n)
 
-        self.info.setText("Learning merges…")
+        self.learned_from = None
+        self.info.setText(translate("tokenizers", "Learning merges…"))
         self.job = self.runner.start(work, self._learned, self._failed, self.info.setText)
 
     def _failed(self, message: str, _user: bool) -> None:
@@ -720,9 +836,17 @@ class MergePlayer(QWidget):
             item = QListWidgetItem(f"#{rank:<5} {left} + {right} → {merged}")
             item.setData(Qt.UserRole, rank)
             self.merge_list.addItem(item)
-        where = "the shipped corpus (the GPT-1 tokenizer's own merges)" if mode == "corpus" else "your text"
-        self.info.setText(f"{len(self.merges):,} merges learned from {where}.")
+        self.learned_from = mode
+        self._say_learned()
         self._rebuild_timeline(position=0)
+
+    def _say_learned(self) -> None:
+        if self.learned_from == "corpus":
+            self.info.setText(translate("tokenizers", "{count} merges learned from the shipped corpus (the GPT-1 "
+                                                      "tokenizer's own merges).").format(count=f"{len(self.merges):,}"))
+        elif self.learned_from == "text":
+            self.info.setText(translate("tokenizers", "{count} merges learned from your text.").format(
+                count=f"{len(self.merges):,}"))
 
     # --- the word
     def words(self) -> list[str]:
@@ -739,11 +863,12 @@ class MergePlayer(QWidget):
             item.setFont(bold if i + 1 in touched else plain)
             item.setForeground(Qt.black if i + 1 in touched else Qt.darkGray)
         self.history.clear()
-        whats = ["characters" if rank == 0 else "{} + {} → {}".format(*self.merges[rank - 1])
+        whats = [translate("tokenizers", "characters") if rank == 0 else "{} + {} → {}".format(*self.merges[rank - 1])
                  for rank, _ in self.timeline.changes]
-        width = max(map(len, whats), default=10)
+        width = max(map(columns, whats), default=10)
         for (rank, seg), what in zip(self.timeline.changes, whats):
-            item = QListWidgetItem(f"#{rank:<5} {what:<{width}}   " + "   |   ".join(" ".join(s) for s in seg))
+            padded = what + " " * (width - columns(what))
+            item = QListWidgetItem(f"#{rank:<5} {padded}   " + "   |   ".join(" ".join(s) for s in seg))
             item.setData(Qt.UserRole, rank)
             self.history.addItem(item)
         self.slider.blockSignals(True)
@@ -777,7 +902,7 @@ class MergePlayer(QWidget):
         return False
 
     def play(self, on: bool) -> None:
-        self.play_button.setText("Pause" if on else "Play")
+        self.play_button.setText(translate("tokenizers", "Pause") if on else translate("tokenizers", "Play"))
         if on and self.position >= len(self.merges):
             self.set_position(0)
         self.timer.start() if on else self.timer.stop()
@@ -799,17 +924,21 @@ class MergePlayer(QWidget):
         p, n = self.position, len(self.merges)
         seg = self.segmentation()
         if p == 0:
-            self.merge_label.setText(f"<span style='color:#666'>merge 0 of {n:,}:</span> the word as characters")
+            self.merge_label.setText(translate("tokenizers", "<span style='color:#666'>merge 0 of {count}:</span> the "
+                                                             "word as characters").format(count=f"{n:,}"))
             merged = None
         else:
             left, right, merged = self.merges[p - 1]
             touches = p in set(self.timeline.change_ranks())
             self.merge_label.setText(
-                f"<span style='color:#666'>merge rank</span> <b>#{p:,}</b> <span style='color:#666'>of {n:,}:"
-                f"</span>&nbsp; <code style='background:#eef4fb'>{shown(left)}</code> + "
-                f"<code style='background:#eef4fb'>{shown(right)}</code> → "
-                f"<code style='background:#fff2c2'><b>{shown(merged)}</b></code>"
-                + ("" if touches else " <span style='color:#999;font-size:10pt'>(not in this word)</span>"))
+                translate("tokenizers", "<span style='color:#666'>merge rank</span> <b>#{rank}</b> "
+                                        "<span style='color:#666'>of {count}:</span>").format(rank=f"{p:,}",
+                                                                                              count=f"{n:,}")
+                + f"&nbsp; <code><span style='background:#eef4fb'>{shown(left)}</span></code> + "
+                f"<code><span style='background:#eef4fb'>{shown(right)}</span></code> → "
+                f"<code><span style='background:#fff2c2'><b>{shown(merged)}</b></span></code>"
+                + ("" if touches else " <span style='color:#999;font-size:10pt'>"
+                   + translate("tokenizers", "(not in this word)") + "</span>"))
         _clear(self.segment_flow)
         for w, symbols in enumerate(seg):
             if w:
@@ -824,10 +953,16 @@ class MergePlayer(QWidget):
         self.segment_box.refit()
         pieces = sum(len(s) for s in seg)
         before = self.timeline.at(p - 1) if self.timeline and p else seg
-        was = ("before this merge: " + "  |  ".join(" ".join(s) for s in before) + "  ·  ") if before != seg else ""
-        self.segment_label.setText(f"{was}{pieces} piece{'s' if pieces != 1 else ''} · "
-                                   f"{len(self.timeline.change_ranks()) if self.timeline else 0} of the merges "
-                                   "change this word")
+        was = ""
+        if before != seg:
+            pieces_before = "  |  ".join(" ".join(s) for s in before)
+            was = translate("tokenizers", "before this merge: {pieces}").format(
+                pieces=f"<code>{html.escape(pieces_before)}</code>") + "  ·  "
+        changing = len(self.timeline.change_ranks()) if self.timeline else 0
+        count = (translate("tokenizers", "1 piece") if pieces == 1 else
+                 translate("tokenizers", "{count} pieces").format(count=pieces))
+        self.segment_label.setText(was + count + " · " + translate(
+            "tokenizers", "{count} of the merges change this word").format(count=changing))
         # keep the lists in step
         row = next((i for i, (rank, _) in enumerate(self.timeline.changes) if rank > p), None) if self.timeline \
             else None
@@ -846,21 +981,32 @@ class MergePlayer(QWidget):
 class TokenizersDialog(QDialog):
     """Tools > Compare tokenizers (Ctrl+T): non-modal, never blocks the main window."""
 
-    def __init__(self, parent=None, text: str | None = None, lang: str = "en"):
+    def __init__(self, parent=None, text: str | None = None, lang: str | None = None):
+        """lang: unused (the installed translator decides the language); kept for callers that still pass it."""
         super().__init__(parent)
-        self.setWindowTitle("PLM Explorer — Compare tokenizers")
         self.setModal(False)
         self.resize(1280, 820)
-        self.compare = ComparePanel(lang)
-        self.merges = MergePlayer(lang)
+        self.compare = ComparePanel()
+        self.merges = MergePlayer()
         self.tabs = QTabWidget()
-        self.tabs.addTab(self.compare, "Compare tokenizers")
-        self.tabs.addTab(self.merges, "BPE merges, step by step")
+        self.tabs.addTab(self.compare, "")
+        self.tabs.addTab(self.merges, "")
         layout = QVBoxLayout(self)
         layout.setContentsMargins(6, 6, 6, 6)
         layout.addWidget(self.tabs)
+        self.retranslate()
         self.compare.set_text(text or EXAMPLES[0][1])
         self.merges.learn()
+
+    def retranslate(self) -> None:
+        self.setWindowTitle(translate("tokenizers", "PLM Explorer — Compare tokenizers"))
+        self.tabs.setTabText(0, translate("tokenizers", "Compare tokenizers"))
+        self.tabs.setTabText(1, translate("tokenizers", "BPE merges, step by step"))
+
+    def changeEvent(self, event) -> None:   # noqa: N802 - Qt's name; the translator changed: say it again
+        super().changeEvent(event)
+        if event.type() == QEvent.LanguageChange:
+            self.retranslate()
 
     @property
     def runners(self) -> list[Runner]:

@@ -16,11 +16,12 @@ import html
 import math
 from dataclasses import dataclass, field
 
-from PySide6.QtCore import QPointF, QRectF, Qt, Signal
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QPointF, QRectF, Qt, Signal
 from PySide6.QtGui import (QBrush, QColor, QFont, QFontMetricsF, QPainter, QPainterPath, QPen, QPolygonF)
 from PySide6.QtWidgets import (QApplication, QGraphicsItem, QGraphicsObject, QGraphicsPathItem, QGraphicsScene,
                                QGraphicsView)
 
+from explorer.i18n import translate, translate_message
 from explorer.widgets.arch_layout import Box, Layout, layout
 
 # kind -> (fill, border)
@@ -41,12 +42,15 @@ KIND_COLOURS = {
     "module": ("#eeeeee", "#9e9e9e"),
 }
 KIND_NAMES = {
-    "input": ("input", "输入"), "embedding": ("embedding", "嵌入"), "position": ("positions (RoPE)", "位置（RoPE）"),
-    "position_bias": ("position bias", "位置偏置"), "projection": ("projection", "投影"),
-    "norm": ("norm", "归一化"), "attention": ("self-attention", "自注意力"),
-    "cross_attention": ("cross-attention", "交叉注意力"), "mlp": ("feed-forward", "前馈网络"),
-    "add": ("add (residual sum)", "相加（残差）"), "block": ("block", "块"), "pooler": ("pooler", "池化"),
-    "head": ("head", "输出头"), "module": ("other", "其他"),
+    "input": QT_TRANSLATE_NOOP("arch_scene", "input"), "embedding": QT_TRANSLATE_NOOP("arch_scene", "embedding"),
+    "position": QT_TRANSLATE_NOOP("arch_scene", "positions (RoPE)"),
+    "position_bias": QT_TRANSLATE_NOOP("arch_scene", "position bias"),
+    "projection": QT_TRANSLATE_NOOP("arch_scene", "projection"), "norm": QT_TRANSLATE_NOOP("arch_scene", "norm"),
+    "attention": QT_TRANSLATE_NOOP("arch_scene", "self-attention"),
+    "cross_attention": QT_TRANSLATE_NOOP("arch_scene", "cross-attention"),
+    "mlp": QT_TRANSLATE_NOOP("arch_scene", "feed-forward"), "add": QT_TRANSLATE_NOOP("arch_scene", "add (residual sum)"),
+    "block": QT_TRANSLATE_NOOP("arch_scene", "block"), "pooler": QT_TRANSLATE_NOOP("arch_scene", "pooler"),
+    "head": QT_TRANSLATE_NOOP("arch_scene", "head"), "module": QT_TRANSLATE_NOOP("arch_scene", "other"),
 }
 # edge kind -> (colour, width, dashes)
 EDGE_STYLES = {
@@ -57,9 +61,10 @@ EDGE_STYLES = {
     "repeat": ("#6a1b9a", 1.7, None),
 }
 EDGE_NAMES = {
-    "data": ("data", "数据"), "residual": ("residual (skip)", "残差（跳连）"),
-    "cross": ("cross: encoder → decoder", "交叉：编码器 → 解码器"), "position": ("positions", "位置信息"),
-    "repeat": ("into the next layer (× N)", "进入下一层（× N）"),
+    "data": QT_TRANSLATE_NOOP("arch_scene", "data"), "residual": QT_TRANSLATE_NOOP("arch_scene", "residual (skip)"),
+    "cross": QT_TRANSLATE_NOOP("arch_scene", "cross: encoder → decoder"),
+    "position": QT_TRANSLATE_NOOP("arch_scene", "positions"),
+    "repeat": QT_TRANSLATE_NOOP("arch_scene", "into the next layer (× N)"),
 }
 HIGHLIGHT = QColor("#ff6d00")
 BADGE = QColor("#c62828")
@@ -68,8 +73,60 @@ MIN_BOX_WIDTH = 120.0
 PAD_X, PAD_Y = 10.0, 5.0
 
 
-def pick(lang: str, en: str, zh: str | None = None) -> str:
-    return zh if lang == "zh" and zh else en
+# The engine's words on the graph (engine.graph writes English and knows no Qt): its node labels (label_of), the
+# per-layer variants, the node and graph notes. A label no template matches (a module's own name) stays as it is.
+ENGINE_GRAPH = (
+    QT_TRANSLATE_NOOP("engine_graph", "token embedding ({rows} x {width})"),
+    QT_TRANSLATE_NOOP("engine_graph", "position embedding ({rows} x {width})"),
+    QT_TRANSLATE_NOOP("engine_graph", "block position embedding (2D positions, row 2) ({rows} x {width})"),
+    QT_TRANSLATE_NOOP("engine_graph", "segment embedding ({rows} x {width})"),
+    QT_TRANSLATE_NOOP("engine_graph", "embedding table ({rows} x {width})"),
+    QT_TRANSLATE_NOOP("engine_graph", "RoPE cos/sin tables, {rot} of {dims} dims, interleaved pairs"),
+    QT_TRANSLATE_NOOP("engine_graph", "RoPE cos/sin tables, {rot} of {dims} dims"),
+    QT_TRANSLATE_NOOP("engine_graph", "RoPE cos/sin tables, interleaved pairs"),
+    QT_TRANSLATE_NOOP("engine_graph", "RoPE cos/sin tables"),
+    QT_TRANSLATE_NOOP("engine_graph", "relative position bias ({buckets} buckets x {heads} heads)"),
+    QT_TRANSLATE_NOOP("engine_graph", "final norm (released tensors only)"),
+    QT_TRANSLATE_NOOP("engine_graph", "{part} (released tensors only)"),
+    QT_TRANSLATE_NOOP("engine_graph", "final {norm}"),
+    QT_TRANSLATE_NOOP("engine_graph", "embedding {norm}"),
+    QT_TRANSLATE_NOOP("engine_graph", "self-attention ({heads} heads, {kv} key/value heads)"),
+    QT_TRANSLATE_NOOP("engine_graph", "self-attention ({heads} heads)"),
+    QT_TRANSLATE_NOOP("engine_graph", "cross-attention ({heads} heads, {kv} key/value heads)"),
+    QT_TRANSLATE_NOOP("engine_graph", "cross-attention ({heads} heads)"),
+    QT_TRANSLATE_NOOP("engine_graph", "feed-forward {act} (gated) ({hidden} -> {ffn} -> {out})"),
+    QT_TRANSLATE_NOOP("engine_graph", "feed-forward GELU (tanh) ({hidden} -> {ffn} -> {out})"),
+    QT_TRANSLATE_NOOP("engine_graph", "feed-forward {act} ({hidden} -> {ffn} -> {out})"),
+    QT_TRANSLATE_NOOP("engine_graph", "projection ({inputs} -> {outputs})"),
+    QT_TRANSLATE_NOOP("engine_graph", "classifier head"),
+    QT_TRANSLATE_NOOP("engine_graph", "{name} head"),
+    QT_TRANSLATE_NOOP("engine_graph", "encoder block"),
+    QT_TRANSLATE_NOOP("engine_graph", "decoder block"),
+    QT_TRANSLATE_NOOP("engine_graph", "block"),
+    QT_TRANSLATE_NOOP("engine_graph", "add"),
+    QT_TRANSLATE_NOOP("engine_graph", "pooler"),
+    QT_TRANSLATE_NOOP("engine_graph", "decoder input ids"),
+    QT_TRANSLATE_NOOP("engine_graph", "input ids"),
+    QT_TRANSLATE_NOOP("engine_graph", "token type ids"),
+    QT_TRANSLATE_NOOP("engine_graph", "dense"),
+    QT_TRANSLATE_NOOP("engine_graph", "banded"),
+    QT_TRANSLATE_NOOP("engine_graph", "not in the released tensors: counted 0 (this app's class approximates the "
+                                      "model)"),
+    QT_TRANSLATE_NOOP("engine_graph", "in the released tensors, not in this app's class: no step of a trace shows it"),
+    QT_TRANSLATE_NOOP("engine_graph", "Built on meta with {a} of {b} encoder layers and {c} of {d} decoder layers and "
+                                      "traced once; the other layers repeat the last probed one."),
+    QT_TRANSLATE_NOOP("engine_graph", "Built on meta with {a} of {b} layers and traced once; the other layers repeat "
+                                      "the last probed one (every layer was built to read which kind each is)."),
+    QT_TRANSLATE_NOOP("engine_graph", "Built on meta with {a} of {b} layers and traced once; the other layers repeat "
+                                      "the last probed one."),
+    QT_TRANSLATE_NOOP("engine_graph", "Parameters are counted from the released tensor layout (analytic); the boxes "
+                                      "are this app's {name} class, which approximates it. {rest}"),
+)
+
+
+def engine_text(text) -> str:
+    """A label, variant or note engine.graph wrote, in the interface's language."""
+    return translate_message("engine_graph", str(text), ENGINE_GRAPH)
 
 
 def human(n) -> str:
@@ -93,111 +150,139 @@ def layer_list(layers, limit: int = 4) -> str:
         return ", ".join(map(str, shown))
     if len(steps) == 1:
         return f"{shown[0]}, {shown[1]}, {shown[2]}, … {shown[-1]}"
-    return ", ".join(map(str, shown[:limit])) + f", … ({len(shown)} layers)"
+    return ", ".join(map(str, shown[:limit])) + translate("arch_scene", ", … ({count} layers)").format(
+        count=len(shown))
 
 
-def stack_words(stack: str | None, lang: str) -> str:
-    return {"encoder": pick(lang, "encoder ", "编码器"), "decoder": pick(lang, "decoder ", "解码器")}.get(stack or "", "")
+def stack_name(stack: str | None) -> str:
+    """"encoder" / "decoder" in words; "" for a model with one stack."""
+    if stack == "encoder":
+        return translate("arch_scene", "encoder")
+    if stack == "decoder":
+        return translate("arch_scene", "decoder")
+    return ""
+
+
+def text_width(text: str) -> int:
+    """Width in Latin characters: a Chinese character counts two."""
+    return sum(2 if ord(ch) > 0x2E80 else 1 for ch in text)
 
 
 def split_label(label: str, limit: int = 26) -> list[str]:
-    """A long label on two lines: "feed-forward SwiGLU (gated)" / "4096 → 14336 → 4096"."""
-    label = pretty(label)
-    if len(label) <= limit:
+    """A long label on two lines: "feed-forward SwiGLU (gated)" / "4096 → 14336 → 4096" (in Chinese: before the
+    last full-width bracket, which stays)."""
+    label = pretty(engine_text(label))
+    if text_width(label) <= limit:
         return [label]
     if label.endswith(")") and " (" in label:
         cut = label.rfind(" (")
         if cut > 4:
             return [label[:cut], label[cut + 2:-1]]
-    if ", " in label:
-        cut = label.find(", ")
-        return [label[:cut], label[cut + 2:]]
+    if label.endswith("）") and "（" in label:
+        cut = label.rfind("（")
+        if cut > 2:
+            return [label[:cut], label[cut:]]
+    for comma in (", ", "，"):
+        if comma in label:
+            cut = label.find(comma)
+            return [label[:cut], label[cut + len(comma):]]
     return [label]
 
 
-def node_lines(graph, node: str, lang: str = "en") -> tuple[list[str], list[str]]:
+def node_lines(graph, node: str) -> tuple[list[str], list[str]]:
     """(title lines, detail lines) written on a node's box."""
     d = graph.nodes[node]
     title = split_label(d["label"])
     details = []
     params, each, repeat = d.get("params", 0), d.get("params_each"), d.get("repeat", 1)
     if d.get("shared") and repeat > 1:
-        details.append(pick(lang, f"{human(params)} params, shared by {repeat} layers",
-                            f"{human(params)} 参数，{repeat} 层共享"))
+        details.append(translate("arch_scene", "{count} params, shared by {repeat} layers").format(
+            count=human(params), repeat=repeat))
     elif params and repeat > 1 and each:
-        details.append(pick(lang, f"{human(each)} params / layer", f"每层 {human(each)} 参数"))
+        details.append(translate("arch_scene", "{count} params / layer").format(count=human(each)))
     elif params:
-        details.append(pick(lang, f"{human(params)} params", f"{human(params)} 参数"))
+        details.append(translate("arch_scene", "{count} params").format(count=human(params)))
     if d.get("tied_to"):
         owners = sorted(set(d["tied_to"].values()))
         labels = graph.graph.get("labels") or {}
-        named = ", ".join(pretty(graph.nodes[o]["label"] if o in graph else labels.get(o, o)).split(" (")[0]
-                          for o in owners)
-        details.append(pick(lang, f"tied to the {named}", f"与{named}共享权重"))
+        named = ", ".join(short_label(graph.nodes[o]["label"] if o in graph else labels.get(o, o)) for o in owners)
+        details.append(translate("arch_scene", "tied to the {name}").format(name=named))
     if d.get("shared_with"):
         other = d["shared_with"]
         layers = (graph.nodes[other].get("layers") or []) if other in graph else []
         if d.get("layer") is not None and layers:   # ALBERT's unfolded layers: all share the first one's
-            details.append(pick(lang, f"same parameters as layer {layer_list(layers)}",
-                                f"与第 {layer_list(layers)} 层共享参数"))
+            details.append(translate("arch_scene", "same parameters as layer {layers}").format(
+                layers=layer_list(layers)))
         else:
-            named = pretty(graph.nodes[other]["label"]).split(" (")[0] if other in graph else other
+            named = short_label(graph.nodes[other]["label"]) if other in graph else other
             where = graph.nodes[other].get("stack") if other in graph else None
-            details.append(pick(lang, f"the {stack_words(where, 'en')}{named}, shared",
-                                f"与{stack_words(where, 'zh')}{named}共享"))
+            if where == "encoder":
+                details.append(translate("arch_scene", "the encoder {name}, shared").format(name=named))
+            elif where == "decoder":
+                details.append(translate("arch_scene", "the decoder {name}, shared").format(name=named))
+            else:
+                details.append(translate("arch_scene", "the {name}, shared").format(name=named))
     if d.get("variants"):
-        details.append(" · ".join(f"{word}: {layer_list(layers)}" for word, layers in d["variants"].items()))
+        details.append(" · ".join(f"{engine_text(word)}: {layer_list(layers)}" for word, layers in d["variants"].items()))
     if d.get("variant"):
-        details.append(str(d["variant"]))
+        details.append(engine_text(d["variant"]))
     return title, details
 
 
-def tooltip(graph, node: str, lang: str = "en", badges: list[str] | None = None,
-            clickable: str = "") -> str:
+def short_label(label) -> str:
+    """A label without its bracketed sizes: "token embedding"."""
+    return pretty(engine_text(label)).split(" (")[0].split("（")[0]
+
+
+def tooltip(graph, node: str, badges: list[str] | None = None, clickable: str = "") -> str:
     d = graph.nodes[node]
-    kind = pick(lang, *KIND_NAMES.get(d["kind"], (d["kind"], d["kind"])))
-    rows = [f"<b>{html.escape(pretty(d['label']))}</b> <span style='color:#666'>({html.escape(kind)})</span>",
-            f"<code>{html.escape(node)}</code>"]
+    kind = translate("arch_scene", KIND_NAMES[d["kind"]]) if d["kind"] in KIND_NAMES else d["kind"]
+    rows = [f"<b>{html.escape(pretty(engine_text(d['label'])))}</b> <span style='color:#666'>({html.escape(kind)})"
+            "</span>", f"<code>{html.escape(node)}</code>"]
     repeat = d.get("repeat", 1)
     count = d.get("params_inside", d.get("params", 0))
+    layers = layer_list(d.get("layers") or [])
     if d["kind"] == "block":
-        words = pick(lang, f"parameters: {count:,}", f"参数：{count:,}")
         if repeat > 1:
-            words += pick(lang, f" in {repeat} layers (layers {layer_list(d.get('layers') or [])})",
-                          f"，共 {repeat} 层（第 {layer_list(d.get('layers') or [])} 层）")
-        rows.append(words)
+            rows.append(translate("arch_scene", "parameters: {count} in {repeat} layers (layers {layers})").format(
+                count=f"{count:,}", repeat=repeat, layers=layers))
+        else:
+            rows.append(translate("arch_scene", "parameters: {count}").format(count=f"{count:,}"))
     elif d.get("params"):
-        words = pick(lang, f"parameters: {d['params']:,}", f"参数：{d['params']:,}")
         if repeat > 1 and d.get("params_each") and not d.get("shared"):
-            words += pick(lang, f" ({d['params_each']:,} per layer × {repeat})",
-                          f"（每层 {d['params_each']:,} × {repeat}）")
-        rows.append(words)
+            rows.append(translate("arch_scene", "parameters: {count} ({each} per layer × {repeat})").format(
+                count=f"{d['params']:,}", each=f"{d['params_each']:,}", repeat=repeat))
+        else:
+            rows.append(translate("arch_scene", "parameters: {count}").format(count=f"{d['params']:,}"))
     else:
-        rows.append(pick(lang, "no parameters of its own", "没有自己的参数"))
+        rows.append(translate("arch_scene", "no parameters of its own"))
     if d.get("shared"):
-        sets = d.get("parameter_sets", 1)
-        rows.append(pick(lang, f"shared: {sets} parameter set applied {repeat} times",
-                         f"共享：{sets} 组参数被使用 {repeat} 次"))
+        rows.append(translate("arch_scene", "shared: {sets} parameter set applied {repeat} times").format(
+            sets=d.get("parameter_sets", 1), repeat=repeat))
     if d.get("shape"):
-        rows.append(pick(lang, "output shape: ", "输出形状：") + html.escape(d["shape"]["text"]))
+        rows.append(translate("arch_scene", "output shape: {shape}").format(
+            shape=f"<code>{html.escape(d['shape']['text'])}</code>"))
     for parameter, owner in (d.get("tied_to") or {}).items():
-        rows.append(pick(lang, "tied: ", "权重共享：") + html.escape(f"{parameter} = {owner}"))
+        rows.append(translate("arch_scene", "tied: {what}").format(
+            what=f"<code>{html.escape(f'{parameter} = {owner}')}</code>"))
     if d.get("shared_with"):
-        rows.append(pick(lang, "same parameters as ", "与此共享参数：") + html.escape(d["shared_with"]))
+        rows.append(translate("arch_scene", "same parameters as {node}").format(
+            node=f"<code>{html.escape(d['shared_with'])}</code>"))
     for word, layers in (d.get("variants") or {}).items():
-        rows.append(html.escape(f"{word}: ") + pick(lang, "layers ", "第 ") + layer_list(layers, 12)
-                    + pick(lang, "", " 层"))
+        rows.append(translate("arch_scene", "{kind}: layers {layers}").format(
+            kind=html.escape(engine_text(word)), layers=layer_list(layers, 12)))
     if d.get("variant"):
-        rows.append(html.escape(str(d["variant"])))
+        rows.append(html.escape(engine_text(d["variant"])))
     if d.get("note"):
-        rows.append(f"<i>{html.escape(d['note'])}</i>")
+        rows.append(f"<i>{html.escape(engine_text(d['note']))}</i>")
     steps = d.get("steps") or []
     if steps:
         shown = ", ".join(html.escape(s) for s in steps[:3]) + (" …" if len(steps) > 3 else "")
-        rows.append(pick(lang, f"steps ({len(steps)}): ", f"步骤（{len(steps)}）：") + f"<code>{shown}</code>")
+        rows.append(translate("arch_scene", "steps ({count}): {steps}").format(count=len(steps),
+                                                                             steps=f"<code>{shown}</code>"))
     if badges:
-        rows.append("<span style='color:#c62828'>" + pick(lang, "differs: ", "差异：") +
-                    html.escape(", ".join(badges)) + "</span>")
+        rows.append("<span style='color:#c62828'>" + html.escape(
+            translate("arch_scene", "differs: {aspects}").format(aspects=", ".join(badges))) + "</span>")
     if clickable:
         rows.append(f"<span style='color:#1565c0'>{html.escape(clickable)}</span>")
     return "<br>".join(rows)
@@ -491,13 +576,16 @@ class LegendItem(QGraphicsObject):
     """The node kinds (coloured swatches) and the line styles a drawing uses: one column, or (wide) the kinds in
     rows of up to five entries and the lines in a row below."""
 
-    def __init__(self, kinds: list[str], edge_kinds: list[str], lang: str, font_set: dict, wide: bool = False):
+    def __init__(self, kinds: list[str], edge_kinds: list[str], font_set: dict, wide: bool = False):
         super().__init__()
-        self.kinds, self.edge_kinds, self.lang, self.fonts, self.wide = kinds, edge_kinds, lang, font_set, wide
+        self.kinds, self.edge_kinds, self.fonts, self.wide = kinds, edge_kinds, font_set, wide
         metrics = QFontMetricsF(font_set["plain"])
-        self.row = max(metrics.height() * (WIDE_LINE if lang == "zh" else 1.0) + 5, 20.0)
-        self.entries = [("kind", k, pick(lang, *KIND_NAMES.get(k, (k, k)))) for k in kinds] + \
-                       [("edge", k, pick(lang, *EDGE_NAMES.get(k, (k, k)))) for k in edge_kinds]
+        self.title = translate("arch_scene", "Legend")
+        self.words = {("kind", k): kind_words(k) for k in kinds}
+        self.words.update({("edge", k): edge_words(k) for k in edge_kinds})
+        self.entries = [(what, k, w) for (what, k), w in self.words.items()]
+        tall = any(ord(ch) > 0x2E80 for words in [self.title, *self.words.values()] for ch in words)
+        self.row = max(metrics.height() * (WIDE_LINE if tall else 1.0) + 5, 20.0)
         self.cell = 62 + max((Metrics(font_set["plain"]).horizontalAdvance(w) for _, _, w in self.entries), default=40)
         self.places = []
         if wide:
@@ -539,7 +627,7 @@ class LegendItem(QGraphicsObject):
         metrics = QFontMetricsF(self.fonts["plain"])
         painter.setFont(self.fonts["title"])
         painter.setPen(QColor("#263238"))
-        painter.drawText(QPointF(10, 8 + metrics.ascent()), pick(self.lang, "Legend", "图例"))
+        painter.drawText(QPointF(10, 8 + metrics.ascent()), self.title)
         painter.setFont(self.fonts["plain"])
         for (what, kind), x, y in self.places:
             if what == "kind":
@@ -552,7 +640,7 @@ class LegendItem(QGraphicsObject):
                                                swatch.height(), swatch.height()))
                 else:
                     painter.drawRoundedRect(swatch, 3, 3)
-                words = pick(self.lang, *KIND_NAMES.get(kind, (kind,)))
+                words = self.words[(what, kind)]
             else:
                 colour, width, dashes = EDGE_STYLES[kind]
                 pen = QPen(QColor(colour), width)
@@ -565,9 +653,17 @@ class LegendItem(QGraphicsObject):
                 painter.setBrush(QColor(colour))
                 painter.drawPolygon(QPolygonF([QPointF(x + 50, mid), QPointF(x + 43, mid - 4),
                                                QPointF(x + 43, mid + 4)]))
-                words = pick(self.lang, *EDGE_NAMES.get(kind, (kind,)))
+                words = self.words[(what, kind)]
             painter.setPen(QColor("#212121"))
             painter.drawText(QPointF(x + 58, y + metrics.ascent() + 1), words)
+
+
+def kind_words(kind: str) -> str:
+    return translate("arch_scene", KIND_NAMES[kind]) if kind in KIND_NAMES else kind
+
+
+def edge_words(kind: str) -> str:
+    return translate("arch_scene", EDGE_NAMES[kind]) if kind in EDGE_NAMES else kind
 
 
 # ---------------------------------------------------------------------------------------------- one drawing
@@ -606,51 +702,56 @@ class Drawing:
         return [k for k in EDGE_STYLES if k in present]
 
 
-def block_lines(graph, node: str, lang: str, folded_hint: bool = True) -> list[str]:
+def block_lines(graph, node: str, folded_hint: bool = True) -> list[str]:
     """A block's header: what it is and how often; its parameters; what a click does."""
     d = graph.nodes[node]
     repeat = d.get("repeat", 1)
     layers = d.get("layers") or []
-    label = pretty(d["label"])
+    label = pretty(engine_text(d["label"]))
     stack = d.get("stack")
+    params = human(d.get("params_inside", 0))
     if repeat > 1:
         if d.get("shared"):
             sets = d.get("parameter_sets", 1)
-            first = pick(lang, f"{label}: shared × {repeat} ({sets} parameter set{'s' * (sets != 1)})",
-                         f"{label}：共享 × {repeat}（{sets} 组参数）")
+            first = (translate("arch_scene", "{label}: shared × {repeat} (1 parameter set)") if sets == 1 else
+                     translate("arch_scene", "{label}: shared × {repeat} ({sets} parameter sets)")).format(
+                label=label, repeat=repeat, sets=sets)
         else:
             first = f"{label} × {repeat}"
-        second = pick(lang, f"layers {layer_list(layers)} · {human(d.get('params_inside', 0))} params",
-                      f"第 {layer_list(layers)} 层 · {human(d.get('params_inside', 0))} 参数")
-        hint = pick(lang, "click here to unfold the layers", "点击展开各层") if folded_hint else ""
+        second = translate("arch_scene", "layers {layers} · {count} params").format(layers=layer_list(layers),
+                                                                                   count=params)
+        hint = translate("arch_scene", "click here to unfold the layers") if folded_hint else ""
     else:
         which = layer_list(layers) if layers else "?"
-        first = pick(lang, f"{stack_words(stack, 'en')}layer {which}", f"{stack_words(stack, 'zh')}第 {which} 层")
+        if stack == "encoder":
+            first = translate("arch_scene", "encoder layer {layers}").format(layers=which)
+        elif stack == "decoder":
+            first = translate("arch_scene", "decoder layer {layers}").format(layers=which)
+        else:
+            first = translate("arch_scene", "layer {layers}").format(layers=which)
         owners = {graph.nodes[c]["shared_with"] for c, cd in graph.nodes(data=True)
                   if cd.get("parent") == node and cd.get("shared_with") in graph}
         owner_layers = sorted({l for o in owners for l in graph.nodes[o].get("layers") or []})
         if owner_layers:
-            first += pick(lang, f": the parameters of layer {layer_list(owner_layers)}",
-                          f"：使用第 {layer_list(owner_layers)} 层的参数")
-            second = pick(lang, "no parameters of its own", "没有自己的参数")
+            first += translate("arch_scene", ": the parameters of layer {layers}").format(
+                layers=layer_list(owner_layers))
+            second = translate("arch_scene", "no parameters of its own")
         else:
-            second = pick(lang, f"{human(d.get('params_inside', 0))} params",
-                          f"{human(d.get('params_inside', 0))} 参数")
-        hint = pick(lang, "click here to fold the layers", "点击折叠各层") if folded_hint else ""
+            second = translate("arch_scene", "{count} params").format(count=params)
+        hint = translate("arch_scene", "click here to fold the layers") if folded_hint else ""
     return [first, second] + ([hint] if hint else [])
 
 
 class ArchScene(QGraphicsScene):
     """A white scene holding one or more drawings, headings and a legend."""
 
-    def __init__(self, lang: str = "en", parent=None):
+    def __init__(self, parent=None):
         super().__init__(parent)
-        self.lang = lang
         self.fonts = fonts()
         self.drawings: dict[str, Drawing] = {}
         self.setBackgroundBrush(QColor("white"))
 
-    def measure(self, graph, lang: str, blocks_clickable: bool):
+    def measure(self, graph, blocks_clickable: bool):
         title = Metrics(self.fonts["title"])
         detail = Metrics(self.fonts["detail"])
         header = Metrics(self.fonts["header"])
@@ -660,11 +761,11 @@ class ArchScene(QGraphicsScene):
             if d["kind"] == "add":
                 return ADD_SIZE, ADD_SIZE
             if d["kind"] == "block":
-                lines = block_lines(graph, node, lang, blocks_clickable)
+                lines = block_lines(graph, node, blocks_clickable)
                 w = max([header.horizontalAdvance(lines[0])] + [detail.horizontalAdvance(l) for l in lines[1:]])
                 note = line_height(detail, lines[-1]) if d.get("repeat", 1) > 1 else 0.0   # "now: layer 6"
                 return w + 4, line_height(header, lines[0]) + sum(line_height(detail, l) for l in lines[1:]) + note + 2
-            titles, details = node_lines(graph, node, lang)
+            titles, details = node_lines(graph, node)
             w = max([title.horizontalAdvance(t) for t in titles] + [detail.horizontalAdvance(t) for t in details])
             return (max(MIN_BOX_WIDTH, w + 2 * PAD_X),
                     sum(line_height(title, t) for t in titles) + sum(line_height(detail, t) for t in details)
@@ -675,20 +776,19 @@ class ArchScene(QGraphicsScene):
                   badges: dict[str, list[str]] | None = None, badge_words: dict[str, list[str]] | None = None,
                   blocks_clickable: bool = True, click_words: dict[str, str] | None = None) -> Drawing:
         """Lay out and draw `graph` with its top-left at (x, y); badges: node -> difference numbers."""
-        lang = self.lang
-        placed = layout(graph, self.measure(graph, lang, blocks_clickable))
+        placed = layout(graph, self.measure(graph, blocks_clickable))
         placed.shift(x - placed.bounds.x, y - placed.bounds.y)
         drawing = Drawing(key, graph, placed)
         badges, badge_words, click_words = badges or {}, badge_words or {}, click_words or {}
         for node, d in graph.nodes(data=True):
             box = placed.boxes[node]
             if d["kind"] == "block":
-                item = BlockItem(key, node, box, placed.headers[node], block_lines(graph, node, lang, blocks_clickable),
+                item = BlockItem(key, node, box, placed.headers[node], block_lines(graph, node, blocks_clickable),
                                  self.fonts, bool(d.get("shared")), badges.get(node))
             else:
-                titles, details = node_lines(graph, node, lang)
+                titles, details = node_lines(graph, node)
                 item = NodeItem(key, node, d["kind"], box, titles, details, self.fonts, badges.get(node))
-            item.setToolTip(tooltip(graph, node, lang, badge_words.get(node), click_words.get(node, "")))
+            item.setToolTip(tooltip(graph, node, badge_words.get(node), click_words.get(node, "")))
             self.addItem(item)
             drawing.nodes[node] = item
         for (u, v), route in placed.routes.items():
@@ -698,18 +798,18 @@ class ArchScene(QGraphicsScene):
                 block = graph.nodes[u].get("parent")
                 repeat = graph.nodes[block]["repeat"] if block in graph else graph.nodes[u].get("repeat", 1)
                 shared = block in graph and graph.nodes[block].get("shared")
-                label = (pick(lang, "shared ", "共享 ") if shared else "") + f"× {repeat}"
+                label = (translate("arch_scene", "shared × {repeat}") if shared else "× {repeat}").format(
+                    repeat=repeat)
             item = EdgeItem(key, (u, v), route.kind, route.points, data.get("carries"), label, route.label_at,
                             self.fonts["detail"])
-            words = pick(lang, *EDGE_NAMES.get(route.kind, (route.kind,)))
+            words = edge_words(route.kind)
             if data.get("carries") == "residual":
-                words += pick(lang, " (carries the residual)", "（带残差）")
+                words = translate("arch_scene", "{line} (carries the residual)").format(line=words)
             item.setToolTip(f"{html.escape(words)}: <code>{html.escape(u)}</code> → <code>{html.escape(v)}</code>")
             self.addItem(item)
             drawing.edges[(u, v)] = item
         for name, extent in placed.lanes:
-            words = {"encoder": pick(lang, "encoder", "编码器"), "decoder": pick(lang, "decoder", "解码器")}
-            text = TextItem([words.get(name, name)], self.fonts["header"], "#37474f")
+            text = TextItem([stack_name(name) or name], self.fonts["header"], "#37474f")
             text.setPos(extent.cx - text.size[0] / 2, extent.top - text.size[1] - 10)
             self.addItem(text)
         self.drawings[key] = drawing
@@ -724,7 +824,7 @@ class ArchScene(QGraphicsScene):
 
     def add_legend(self, kinds: list[str], edge_kinds: list[str], x: float, y: float,
                    columns: bool = False) -> LegendItem:
-        item = LegendItem(kinds, edge_kinds, self.lang, self.fonts, wide=columns)
+        item = LegendItem(kinds, edge_kinds, self.fonts, wide=columns)
         item.setPos(x, y)
         self.addItem(item)
         return item
@@ -843,7 +943,7 @@ def render_png(scene: QGraphicsScene, path, scale: float = 2.0, extra=None):
     width = source.width() + (extra_w + 30 if extra_w else 0)
     height = max(source.height(), extra_h)
     if width <= 0 or height <= 0:
-        raise ExportError("There is nothing to export yet: no graph is drawn.")
+        raise ExportError(translate("arch_scene", "There is nothing to export yet: no graph is drawn."))
     image = QImage(int(width * scale), int(height * scale), QImage.Format_ARGB32)
     image.fill(QColor("white"))
     painter = QPainter(image)
@@ -857,7 +957,8 @@ def render_png(scene: QGraphicsScene, path, scale: float = 2.0, extra=None):
     def write(temporary) -> None:
         writer = QImageWriter(str(temporary), b"png")
         if not writer.write(image):
-            raise ExportError(f"the PNG could not be encoded ({writer.errorString()})")
+            raise ExportError(translate("arch_scene", "The PNG could not be encoded ({reason}).").format(
+                reason=writer.errorString()))
 
     return atomic_write(path, write, ".png")
 
@@ -876,7 +977,7 @@ def render_svg(scene: QGraphicsScene, path, title: str = "PLM Explorer", extra=N
     width = int(source.width() + (extra_w + 30 if extra_w else 0))
     height = int(max(source.height(), extra_h))
     if width <= 0 or height <= 0:
-        raise ExportError("There is nothing to export yet: no graph is drawn.")
+        raise ExportError(translate("arch_scene", "There is nothing to export yet: no graph is drawn."))
     buffer = QBuffer()
     buffer.open(QIODevice.WriteOnly)
     generator = QSvgGenerator()
@@ -893,7 +994,8 @@ def render_svg(scene: QGraphicsScene, path, title: str = "PLM Explorer", extra=N
     buffer.close()
     data = bytes(buffer.data())
     if b"<svg" not in data or not data.rstrip().endswith(b"</svg>"):
-        raise ExportError("The graph could not be drawn as SVG (the generator produced no document).")
+        raise ExportError(translate("arch_scene", "The graph could not be drawn as SVG (the generator produced no "
+                                                "document)."))
 
     def write(temporary) -> None:
         with open(temporary, "wb") as handle:
