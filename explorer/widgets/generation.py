@@ -15,6 +15,8 @@ from PySide6.QtCore import QPointF, QRectF, QSize, Qt, Signal
 from PySide6.QtGui import QColor, QFont, QFontMetrics, QPainter, QPen, QPolygonF
 from PySide6.QtWidgets import QSizePolicy, QWidget
 
+from explorer.i18n import translate
+
 CHOSEN, OTHER, SAMPLED = QColor("#e67e22"), QColor("#4a90d9"), QColor("#2ca02c")
 
 
@@ -187,9 +189,17 @@ class CandidateBars(QWidget):
         self.bars: list[Bar] = []
         self.sampling = False
         self.empty = ""
-        self.legend = ("the model's probability", "after temperature, top-k, top-p (what is drawn from)")
+        self.legend = ("", "")
+        self.retranslate()
         self.setMinimumWidth(300)
         self.setSizePolicy(QSizePolicy.Expanding, QSizePolicy.Expanding)
+
+    def retranslate(self) -> None:
+        """The legend in the interface's language (the title and the empty text come from the page)."""
+        self.legend = (translate("generation", "the model's probability"),
+                       translate("generation", "after temperature, top-k, top-p (what is drawn from; each series to "
+                                               "its own scale)"))
+        self.update()
 
     def set_bars(self, title: str, bars: list[Bar], sampling: bool) -> None:
         self.title, self.bars, self.sampling = title, list(bars), sampling
@@ -218,7 +228,7 @@ class CandidateBars(QWidget):
         text = percent(bar.probability)
         if self.sampling:
             sample = bar.sample_probability or 0.0
-            text += f" → {percent(sample)}" if sample > 0 else " → 0 (cut)"
+            text += f" → {percent(sample)}" if sample > 0 else " → " + translate("generation", "0 (cut)")
         return text
 
     def paintEvent(self, _event) -> None:
@@ -401,9 +411,16 @@ class KVChart(QWidget):
         self.selected: int | None = None
         self.empty = ""
         self.attention = "MHA"
-        self.texts = ("this model ({}), measured", "tokens in the cache (context) at each step")
+        self.texts = ("", "")
+        self.retranslate()
         self.setMinimumHeight(150)
         self.setSizePolicy(QSizePolicy.Expanding, QSizePolicy.Expanding)
+
+    def retranslate(self) -> None:
+        """The legend and the axis title in the interface's language."""
+        self.texts = (translate("generation", "this model ({attention}), measured"),
+                      translate("generation", "tokens in the cache (context) at each step"))
+        self.update()
 
     def set_points(self, points: list[KVPoint], selected: int | None = None, attention: str = "MHA") -> None:
         self.points, self.selected, self.attention = list(points), selected, attention
@@ -468,7 +485,7 @@ class KVChart(QWidget):
         p.drawText(QRectF(left, top + h + 15, w, 14), Qt.AlignCenter, self.texts[1])
         # legend
         x = left + 4
-        for text, colour, dashed in ((self.texts[0].format(self.attention), OTHER, False),
+        for text, colour, dashed in ((self.texts[0].format(attention=self.attention), OTHER, False),
                                      ("MHA", QColor("#d62728"), True), ("MQA", SAMPLED, True)):
             if dashed:
                 p.setPen(QPen(colour, 1.8, Qt.DashLine))
