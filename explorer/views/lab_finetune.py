@@ -22,13 +22,14 @@ from collections import deque
 from typing import Callable
 
 import pyqtgraph as pg
-from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtCore import QT_TRANSLATE_NOOP, Qt, QTimer, Signal
 from PySide6.QtGui import QBrush, QColor
 from PySide6.QtWidgets import (QAbstractItemView, QComboBox, QHBoxLayout, QHeaderView, QLabel, QProgressBar,
                                QPushButton, QSizePolicy, QSpinBox, QSplitter, QTableWidget, QTableWidgetItem,
                                QVBoxLayout, QWidget)
 
-from explorer.stepping import pick
+from explorer import i18n
+from explorer.i18n import mark_data, translate
 from explorer.views.lab_induction import device_function
 from explorer.widgets.curves import LiveCurves
 from explorer.widgets.plots import FOREGROUND, plot_widget
@@ -36,9 +37,32 @@ from explorer.workers import Runner
 
 POLL_MS = 100
 DEFAULT_MODEL = "minilm"
-LOSS, HELD_OUT = "training loss (each step)", "held-out accuracy"
+LOSS, HELD_OUT = "training loss (each step)", "held-out accuracy"   # the curves' keys
 LANG_CHOICES = (("both", ("en", "zh")), ("en", ("en",)), ("zh", ("zh",)))
 BEFORE_COLOUR, AFTER_COLOUR = "#9e9e9e", "#2ca02c"
+WEIGHTS = {"random": QT_TRANSLATE_NOOP("lab_finetune", "random weights"),
+           "real": QT_TRANSLATE_NOOP("lab_finetune", "real weights"),
+           "trained": QT_TRANSLATE_NOOP("lab_finetune", "trained weights")}
+# what engine.finetune may refuse a model of the picker with, in English (it knows no Qt)
+ENGINE_TEXTS = (
+    QT_TRANSLATE_NOOP("engine_train", "{name} came without tokenizer files: it cannot read the sentiment lines."),
+)
+
+
+def weights_words(weights: str) -> str:
+    """"random weights", "real weights", "trained weights" in the interface's language."""
+    return translate("lab_finetune", WEIGHTS[weights]) if weights in WEIGHTS else \
+        translate("lab_finetune", "{weights} weights").format(weights=weights)
+
+
+def model_item_text(name: str, about: str) -> str:
+    """The picker's "minilm  ·  real weights", "bert-tiny  ·  BERT, random weights" in the interface's language."""
+    if about == "real weights":
+        return translate("lab_finetune", "{name}  ·  real weights").format(name=name)
+    if about.endswith(", random weights"):
+        return translate("lab_finetune", "{name}  ·  {family}, random weights").format(
+            name=name, family=about[:-len(", random weights")])
+    return f"{name}  ·  {about}"
 
 
 def encoder_models() -> list[tuple[str, str]]:
@@ -121,6 +145,7 @@ class FinetunePanel(QWidget):
         self.evaluation = None          # the latest held-out evaluation shown
         self.last = None                # the latest step's FinetuneProgress
         self.error = ""
+        self.status_source = None       # ("loading", name), ("stopped", ""), ("error", message) before any info
         self.timer = QTimer(self)
         self.timer.setInterval(POLL_MS)
         self.timer.timeout.connect(self._drain)
@@ -129,20 +154,13 @@ class FinetunePanel(QWidget):
         self.retranslate()
         self._model_changed()
 
-    @property
-    def lang(self) -> str:
-        return self.state.lang
-
-    def t(self, en: str, zh: str | None = None) -> str:
-        return pick(self.lang, en, zh)
-
     # ------------------------------------------------------------------ building
     def _build(self) -> None:
         self.model_label, self.lines_label = QLabel(), QLabel()
         self.steps_label, self.seed_label = QLabel(), QLabel()
         self.model_combo = QComboBox()
         for name, about in encoder_models():
-            self.model_combo.addItem(f"{name}  ·  {about}", name)
+            self.model_combo.addItem(model_item_text(name, about), name)
         self.model_combo.setCurrentIndex(max(0, self.model_combo.findData(DEFAULT_MODEL)))
         self.model_combo.currentIndexChanged.connect(self._model_changed)
         self.lines_combo = QComboBox()
@@ -184,6 +202,7 @@ class FinetunePanel(QWidget):
             curves.plot.getPlotItem().getAxis("left").enableAutoSIPrefix(False)
         self.bars = AccuracyBars()
         self.table = QTableWidget(0, 4)
+        mark_data(self.table)   # the held-out lines are data (their headers and labels are translated all the same)
         self.table.setEditTriggers(QAbstractItemView.NoEditTriggers)
         self.table.setSelectionBehavior(QAbstractItemView.SelectRows)
         self.table.verticalHeader().setVisible(False)
@@ -215,47 +234,45 @@ class FinetunePanel(QWidget):
         layout.addWidget(split, 1)
 
     def retranslate(self) -> None:
-        self.model_label.setText(self.t("Encoder", "编码器"))
-        self.lines_label.setText(self.t("Lines", "语句"))
-        self.steps_label.setText(self.t("Steps", "步数"))
-        self.seed_label.setText(self.t("Seed", "随机种子"))
+        self.model_label.setText(translate("lab_finetune", "Encoder"))
+        self.lines_label.setText(translate("lab_finetune", "Lines"))
+        self.steps_label.setText(translate("lab_finetune", "Steps"))
+        self.seed_label.setText(translate("lab_finetune", "Seed"))
         for index, (name, about) in enumerate(encoder_models()):
             if self.model_combo.itemData(index) == name:
-                self.model_combo.setItemText(index, f"{name}  ·  {self._weights_words(about)}")
+                self.model_combo.setItemText(index, model_item_text(name, about))
         for curves in (self.loss_curve, self.accuracy_curve):
-            curves.plot.getPlotItem().setLabel("bottom", self.t("step", "步"), color=FOREGROUND)
-        for index, text in enumerate((self.t("English + Chinese", "英文 + 中文"), self.t("English", "英文"),
-                                      self.t("Chinese", "中文"))):
+            curves.set_labels(x_label=translate("lab_finetune", "step"))
+        self.loss_curve.set_curve_label(LOSS, translate("lab_finetune", "training loss (each step)"))
+        self.accuracy_curve.set_curve_label(HELD_OUT, translate("lab_finetune", "held-out accuracy"))
+        for index, text in enumerate((translate("lab_finetune", "English + Chinese"),
+                                      translate("lab_finetune", "English"), translate("lab_finetune", "Chinese"))):
             self.lines_combo.setItemText(index, text)
-        self.run_button.setText(self.t("Fine-tune", "微调"))
-        self.stop_button.setText(self.t("Stop", "停止"))
-        self.intro.setText(self.t(
+        self.run_button.setText(translate("lab_finetune", "Fine-tune"))
+        self.stop_button.setText(translate("lab_finetune", "Stop"))
+        self.intro.setText(translate(
+            "lab_finetune",
             "<b>Pre-train, then fine-tune.</b> A new linear classifier reads the encoder's [CLS] vector (through "
             "its pooler when it has one) and says <i>positive</i> or <i>negative</i>; the classifier and the whole "
             "encoder are trained together on short lines this project wrote, with a small learning rate, and "
             "measured on a fifth of the lines held out. Compare a random-weight tiny model with MiniLM's real "
-            "weights: pretraining is what makes a few hundred lines enough.",
-            "<b>先预训练，再微调。</b>一个新的线性分类器读取编码器的 [CLS] 向量（有 pooler 时经过 pooler），判断<i>正面</i>或"
-            "<i>负面</i>；分类器和整个编码器一起，用较小的学习率在本项目编写的短句上训练，并在留出的五分之一句子上检验。"
-            "比较随机权重的小模型和 MiniLM 的真实权重：正是预训练让几百条句子就够用。"))
-        self.loss_curve.set_labels(self.t("Training loss (cross-entropy)", "训练损失（交叉熵）"), self.t("loss", "损失"))
-        self.accuracy_curve.set_labels(self.t("Accuracy on the held-out lines", "留出语句上的准确率"),
-                                       self.t("accuracy", "准确率"))
-        self.accuracy_curve.set_reference(0.5, self.t("chance", "随机"))
-        self.bars.set_labels(self.t("Held-out accuracy: before (grey) and after (green) fine-tuning",
-                                    "留出语句准确率：微调前（灰）与微调后（绿）"))
-        self.table.setHorizontalHeaderLabels([self.t("held-out line", "留出语句"), self.t("true", "真实"),
-                                              self.t("predicted", "预测"), self.t("sure", "把握")])
+            "weights: pretraining is what makes a few hundred lines enough."))
+        self.loss_curve.set_labels(translate("lab_finetune", "Training loss (cross-entropy)"),
+                                   translate("lab_finetune", "loss"))
+        self.accuracy_curve.set_labels(translate("lab_finetune", "Accuracy on the held-out lines"),
+                                       translate("lab_finetune", "accuracy"))
+        self.accuracy_curve.set_reference(0.5, translate("lab_finetune", "chance"))
+        self.bars.set_labels(translate("lab_finetune", "Held-out accuracy: before (grey) and after (green) "
+                                                       "fine-tuning"))
+        self.table.setHorizontalHeaderLabels([translate("lab_finetune", "held-out line"),
+                                              translate("lab_finetune", "true"),
+                                              translate("lab_finetune", "predicted"),
+                                              translate("lab_finetune", "sure")])
         self._show_bars()
         self._show_table()
-
-    def _weights_words(self, text: str) -> str:
-        """"BERT, random weights" in the page's language."""
-        if self.lang != "zh":
-            return text
-        for en, zh in (("random weights", "随机权重"), ("real weights", "真实权重"), ("trained weights", "训练后的权重")):
-            text = text.replace(en, zh)
-        return text
+        self._show_status()
+        if self.status_source:
+            self._show_loading()
 
     def _settings_changed(self, change) -> None:
         if change and change[0] == "lang":
@@ -293,6 +310,7 @@ class FinetunePanel(QWidget):
         self.inbox.clear()
         self.current = current = {}
         self.info, self.before, self.after, self.evaluation, self.last, self.error = {}, None, None, None, None, ""
+        self.status_source = None
         self.loss_curve.set_points(LOSS, [], [])
         self.accuracy_curve.set_points(HELD_OUT, [], [])
         self.loss_curve.set_x_range(0, steps)
@@ -323,7 +341,8 @@ class FinetunePanel(QWidget):
 
         self.runner.start(work, self._done, self._failed)
         self.timer.start()
-        self.status.setText(self.t(f"loading {html.escape(name)}…", f"正在加载 {html.escape(name)}…"))
+        self.status_source = ("loading", name)
+        self._show_loading()
 
     def stop(self, _checked: bool = False) -> None:
         """End the run after its current step; the held-out accuracy is still measured."""
@@ -331,7 +350,8 @@ class FinetunePanel(QWidget):
             self.current["tuner"].stop()
         elif self.runner.active:   # still loading the model: nothing learned yet to keep
             self.runner.cancel_all()
-            self.status.setText(self.t("stopped before training began", "训练开始前已停止"))
+            self.status_source = ("stopped", "")
+            self._show_loading()
 
     def _busy_changed(self, busy: int) -> None:
         for widget in (self.run_button, self.model_combo, self.lines_combo, self.steps_box, self.seed_box):
@@ -366,31 +386,43 @@ class FinetunePanel(QWidget):
         if not self.runner.active and not self.inbox:
             self.timer.stop()
 
+    def _show_loading(self) -> None:
+        kind, value = self.status_source
+        if kind == "loading":
+            self.status.setText(translate("lab_finetune", "loading {name}…").format(name=html.escape(value)))
+        elif kind == "stopped":
+            self.status.setText(translate("lab_finetune", "stopped before training began"))
+        else:
+            text = i18n.translate_message("engine_train", value, ENGINE_TEXTS)
+            self.status.setText(f"<span style='color:#c62828'>{html.escape(text)}</span>")
+
     def _show_status(self) -> None:
         info, last = self.info, self.last
         if not info:
             return
-        parts = [self.t(f"<b>{html.escape(info['model'])}</b> ({info['family']}, {info['weights']} weights) · "
-                        f"{info['train']} lines to learn, {info['held']} held out · lr {info['lr']:g}",
-                        f"<b>{html.escape(info['model'])}</b>（{info['family']}，"
-                        f"{self._weights_words(info['weights'] + ' weights')}）· 训练 {info['train']} 句，留出 "
-                        f"{info['held']} 句 · 学习率 {info['lr']:g}")]
+        self.status_source = None
+        parts = [translate("lab_finetune", "<b>{model}</b> ({family}, {weights}) · {train} lines to learn, {held} "
+                                           "held out · lr {lr}").format(
+            model=html.escape(info["model"]), family=info["family"], weights=weights_words(info["weights"]),
+            train=info["train"], held=info["held"], lr=f"{info['lr']:g}")]
         if last is not None:
-            parts.append(self.t(f"step {last.step} of {last.steps}, loss {last.loss:.3f}, {last.elapsed_s:.1f} s",
-                                f"第 {last.step}/{last.steps} 步，损失 {last.loss:.3f}，{last.elapsed_s:.1f} 秒"))
+            parts.append(translate("lab_finetune", "step {step} of {steps}, loss {loss}, {seconds} s").format(
+                step=last.step, steps=last.steps, loss=f"{last.loss:.3f}", seconds=f"{last.elapsed_s:.1f}"))
         if self.before is not None and self.after is not None:
-            parts.append(self.t(f"held-out accuracy <b>{self.before.accuracy:.0%} → {self.after.accuracy:.0%}</b>",
-                                f"留出准确率 <b>{self.before.accuracy:.0%} → {self.after.accuracy:.0%}</b>"))
+            parts.append(translate("lab_finetune", "held-out accuracy <b>{before} → {after}</b>").format(
+                before=f"{self.before.accuracy:.0%}", after=f"{self.after.accuracy:.0%}"))
         for lang, share in info["unk"].items():
             if share > 0.05:
-                language = self.t({"en": "English", "zh": "Chinese"}[lang], {"en": "英文", "zh": "中文"}[lang])
-                parts.append("<span style='color:#b35900'>" + self.t(
-                    f"{share:.0%} of the {language} tokens are [UNK] to this tokenizer: it cannot tell those "
-                    f"characters apart", f"{language}词元中有 {share:.0%} 是 [UNK]：这个分词器分不清这些字") + "</span>")
+                text = (translate("lab_finetune", "{share} of the English tokens are [UNK] to this tokenizer: it "
+                                                  "cannot tell those characters apart") if lang == "en" else
+                        translate("lab_finetune", "{share} of the Chinese tokens are [UNK] to this tokenizer: it "
+                                                  "cannot tell those characters apart"))
+                parts.append("<span style='color:#b35900'>" + text.format(share=f"{share:.0%}") + "</span>")
         self.status.setText(" · ".join(parts))
 
     def _show_bars(self) -> None:
-        names = {"all": self.t("all", "全部"), "en": self.t("English", "英文"), "zh": self.t("Chinese", "中文")}
+        names = {"all": translate("lab_finetune", "all"), "en": translate("lab_finetune", "English"),
+                 "zh": translate("lab_finetune", "Chinese")}
         langs = self.info.get("langs", ())
         values = {}
         for key in ("all",) + tuple(langs if len(langs) > 1 else ()):
@@ -404,15 +436,19 @@ class FinetunePanel(QWidget):
     def _show_table(self) -> None:
         evaluation = self.evaluation
         predictions = evaluation.predictions if evaluation is not None else []
-        when = "" if evaluation is None else (
-            self.t("before training", "训练前") if evaluation.step == 0 else self.t(f"after step {evaluation.step}",
-                                                                                  f"第 {evaluation.step} 步后"))
         right = sum(p.correct for p in predictions)
-        self.table_title.setText(self.t(f"The held-out lines and the classifier's labels {when}"
-                                        + (f": {right} of {len(predictions)} right" if predictions else ""),
-                                        f"留出语句及分类器给出的标签（{when}）"
-                                        + (f"：{len(predictions)} 句中对 {right} 句" if predictions else "")))
-        label = {"positive": self.t("positive", "正面"), "negative": self.t("negative", "负面")}
+        if evaluation is None:
+            title = translate("lab_finetune", "The held-out lines and the classifier's labels")
+        elif evaluation.step == 0:
+            title = translate("lab_finetune", "The held-out lines and the classifier's labels before training")
+        else:
+            title = translate("lab_finetune", "The held-out lines and the classifier's labels after step {step}")
+        title = title.format(step=evaluation.step if evaluation is not None else 0)
+        if predictions:
+            title = translate("lab_finetune", "{title}: {right} of {count} right").format(
+                title=title, right=right, count=len(predictions))
+        self.table_title.setText(title)
+        label = {"positive": translate("lab_finetune", "positive"), "negative": translate("lab_finetune", "negative")}
         self.table.setRowCount(len(predictions))
         for row, p in enumerate(predictions):
             cells = (p.text, label[p.label], ("✓ " if p.correct else "✗ ") + label[p.predicted],
@@ -437,7 +473,8 @@ class FinetunePanel(QWidget):
     def _failed(self, message: str, _user: bool = True) -> None:
         self._drain()
         self.error = message
-        self.status.setText(f"<span style='color:#c62828'>{html.escape(message)}</span>")
+        self.status_source = ("error", message)
+        self._show_loading()
         self.finished.emit(message)
 
     def runners(self) -> list[Runner]:

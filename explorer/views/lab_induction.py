@@ -25,7 +25,7 @@ from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtWidgets import (QHBoxLayout, QLabel, QProgressBar, QPushButton, QSizePolicy, QSpinBox, QSplitter,
                                QVBoxLayout, QWidget)
 
-from explorer.stepping import pick
+from explorer.i18n import translate
 from explorer.widgets.curves import LiveCurves
 from explorer.widgets.heatmap import Heatmap
 from explorer.widgets.plots import FOREGROUND, plot_widget
@@ -35,7 +35,7 @@ POLL_MS = 100
 PATTERN_EVERY = 20        # steps between two pictures of the best head's pattern
 PATTERN_LENGTH = 12       # the shown sequence: [BOS] + 12 tokens + the same 12
 LAYER_COLOURS = ("#7f7f7f", "#1f77b4")
-FIRST, REPEATED = "first half", "repeated half"
+FIRST, REPEATED = "first half", "repeated half"   # the curves' keys
 
 
 def device_function(device) -> Callable[[], str]:
@@ -118,19 +118,15 @@ class InductionPanel(QWidget):
         self.pattern_head: tuple[int, int] | None = None
         self.pattern_at: tuple[int, float] = (0, 0.0)   # the step the pattern was taken at, the head's score then
         self.error = ""
+        self.status_source = None       # ("training" | "stopped" | "step" | "done" | "error", what it shows)
+        self.chance_vocab = 0           # the reference line's vocabulary size, once a run has begun
+        self.pattern_shown = None       # the arguments of the pattern on show
         self.timer = QTimer(self)
         self.timer.setInterval(POLL_MS)
         self.timer.timeout.connect(self._drain)
         self._build()
         state.events.settings.connect(self._settings_changed)
         self.retranslate()
-
-    @property
-    def lang(self) -> str:
-        return self.state.lang
-
-    def t(self, en: str, zh: str | None = None) -> str:
-        return pick(self.lang, en, zh)
 
     # ------------------------------------------------------------------ building
     def _build(self) -> None:
@@ -189,27 +185,32 @@ class InductionPanel(QWidget):
         layout.addWidget(split, 1)
 
     def retranslate(self) -> None:
-        self.steps_label.setText(self.t("Steps", "步数"))
-        self.seed_label.setText(self.t("Seed", "随机种子"))
-        self.train_button.setText(self.t("Train", "训练"))
-        self.stop_button.setText(self.t("Stop", "停止"))
-        self.intro.setText(self.t(
+        self.steps_label.setText(translate("lab_induction", "Steps"))
+        self.seed_label.setText(translate("lab_induction", "Seed"))
+        self.train_button.setText(translate("lab_induction", "Train"))
+        self.stop_button.setText(translate("lab_induction", "Stop"))
+        self.intro.setText(translate(
+            "lab_induction",
             "<b>In-context learning in miniature.</b> A two-layer transformer with attention only (no MLPs) learns "
             "sequences of random tokens repeated once: <tt>[BOS] a b c … a b c …</tt>. The first half cannot be "
             "predicted; the repeated half can, once a head of layer 2 learns to look at the token "
             "<i>after</i> the previous occurrence of the current one and copy it (an <b>induction head</b>, "
             "helped by a previous-token head in layer 1). This is the mechanism behind copying from a few-shot "
-            "prompt (Olsson et al. 2022).",
-            "<b>微型的上下文学习。</b>一个只有注意力（没有 MLP）的两层 Transformer 学习由随机词元重复一次组成的序列："
-            "<tt>[BOS] a b c … a b c …</tt>。前半段无法预测；后半段可以——只要第 2 层的某个头学会看向当前词元上一次出现位置"
-            "<i>之后</i>的那个词元并把它复制出来（<b>归纳头</b>，第 1 层的“前一个词元”头帮它完成）。这正是模型能从 few-shot "
-            "提示中照搬示例的机制（Olsson 等，2022）。"))
-        self.losses.set_labels(self.t("Loss on each half (cross-entropy, nats)", "前后两半的损失（交叉熵，nats）"),
-                               self.t("loss", "损失"))
-        self.losses.plot.getPlotItem().setLabel("bottom", self.t("step", "步"), color=FOREGROUND)
-        self.bars.set_labels(self.t("Induction score (dark) · previous-token score (light)",
-                                    "归纳分数（深色）· 前一词元分数（浅色）"), self.t("score", "分数"))
+            "prompt (Olsson et al. 2022)."))
+        self.losses.set_labels(translate("lab_induction", "Loss on each half (cross-entropy, nats)"),
+                               translate("lab_induction", "loss"), translate("lab_induction", "step"))
+        self.losses.set_curve_label(FIRST, translate("lab_induction", "first half"))
+        self.losses.set_curve_label(REPEATED, translate("lab_induction", "repeated half"))
+        if self.chance_vocab:
+            self._show_chance()
+        if self.drop_line is not None:
+            self.drop_line.label.setFormat(self._drop_text(self.drop_step))
+        self.bars.set_labels(translate("lab_induction", "Induction score (dark) · previous-token score (light)"),
+                             translate("lab_induction", "score"))
+        if self.pattern_shown is not None:
+            self._show_pattern(*self.pattern_shown)
         self._show_pattern_title()
+        self._show_status()
 
     def _settings_changed(self, change) -> None:
         if change and change[0] == "lang":
@@ -228,14 +229,15 @@ class InductionPanel(QWidget):
         self.current = current = {}
         self.error = ""
         self.drop_step = None
-        self.pattern_head = None
+        self.pattern_head = self.pattern_shown = None
         if self.drop_line is not None:
             self.losses.plot.removeItem(self.drop_line)
             self.drop_line = None
         for name in (FIRST, REPEATED):
             self.losses.set_points(name, [], [])
         vocab = InductionConfig().vocab_size
-        self.losses.set_reference(float(np.log(vocab)), self.t(f"chance, ln {vocab} =", f"瞎猜，ln {vocab} ="))
+        self.chance_vocab = vocab
+        self._show_chance()
         self.losses.set_x_range(0, steps)
         self.progress.setRange(0, steps)
         self.progress.setValue(0)
@@ -257,7 +259,8 @@ class InductionPanel(QWidget):
 
         self.runner.start(work, self._done, self._failed)
         self.timer.start()
-        self.status.setText(self.t("training…", "训练中…"))
+        self.status_source = ("training", None)
+        self._show_status()
 
     def stop(self, _checked: bool = False) -> None:
         """End the run after its current step; what it learned so far stays on screen."""
@@ -265,7 +268,8 @@ class InductionPanel(QWidget):
             self.current["run"].stop()
         elif self.runner.active:   # not begun yet: nothing learned to keep
             self.runner.cancel_all()
-            self.status.setText(self.t("stopped before training began", "训练开始前已停止"))
+            self.status_source = ("stopped", None)
+            self._show_status()
 
     def _busy_changed(self, busy: int) -> None:
         self.train_button.setEnabled(not busy)
@@ -289,22 +293,15 @@ class InductionPanel(QWidget):
         if last is not None:
             self.progress.setValue(last.step)
             self.bars.set_scores(last.induction_scores, last.previous_scores)
-            score, layer, head = max((s, li, h) for li, row in enumerate(last.induction_scores)
-                                     for h, s in enumerate(row))
-            self.status.setText(self.t(
-                f"step {last.step} of {last.steps} · first half {last.first_half_loss:.2f}, repeated half "
-                f"{last.repeated_loss:.2f} · best head layer {layer + 1} head {head + 1}: {score:.2f} · "
-                f"{last.elapsed_s:.1f} s",
-                f"第 {last.step}/{last.steps} 步 · 前半段 {last.first_half_loss:.2f}，后半段 {last.repeated_loss:.2f} · "
-                f"最佳头 第 {layer + 1} 层第 {head + 1} 个：{score:.2f} · {last.elapsed_s:.1f} 秒"))
+            self.status_source = ("step", last)
+            self._show_status()
         if not self.runner.active and not self.inbox:
             self.timer.stop()
 
     def _mark_drop(self, step: int) -> None:
         self.drop_step = step
         self.drop_line = pg.InfiniteLine(step, angle=90, pen=pg.mkPen("#2ca02c", width=1.5, style=Qt.DashLine),
-                                         label=self.t(f"repeated < ½ first: step {step}",
-                                                      f"后半段 < 前半段的一半：第 {step} 步"),
+                                         label=self._drop_text(step),
                                          labelOpts={"position": 0.55, "color": "#2ca02c",
                                                     "fill": (255, 255, 255, 200)})
         self.losses.plot.addItem(self.drop_line)
@@ -317,44 +314,77 @@ class InductionPanel(QWidget):
         labels = ["BOS" if i == bos else str(i) for i in ids]
         self.pattern_head = (layer, head)
         self.pattern_at = (step, score)
-        self.heatmap.set_matrix(pattern, labels, labels, mode="prob", row_name=self.t("query", "查询"),
-                                col_name=self.t("key", "键"))
+        self.pattern_shown = (step, score, layer, head, ids, pattern)
+        self.heatmap.set_matrix(pattern, labels, labels, mode="prob", row_name=translate("lab_induction", "query"),
+                                col_name=translate("lab_induction", "key"))
         self._show_pattern_title()
 
     def _show_pattern_title(self) -> None:
         if self.pattern_head is None:
-            self.pattern_title.setText(self.t("The best induction head's attention appears here as it trains.",
-                                              "训练时，这里显示归纳分数最高的头的注意力。"))
+            self.pattern_title.setText(translate("lab_induction", "The best induction head's attention appears here "
+                                                                  "as it trains."))
             return
         layer, head = self.pattern_head
         step, score = self.pattern_at
         n = PATTERN_LENGTH
-        self.pattern_title.setText(self.t(
-            f"<b>Layer {layer + 1}, head {head + 1}</b> at step {step} (induction score {score:.2f}) on a repeated "
-            f"sequence of {n} tokens. An induction head draws a stripe {n - 1} columns left of the diagonal in the "
-            f"second half: each token looks at the token that followed it last time.",
-            f"<b>第 {layer + 1} 层第 {head + 1} 个头</b>（第 {step} 步，归纳分数 {score:.2f}）在一个由 {n} 个词元重复"
-            f"而成的序列上的注意力。归纳头在后半段画出一条位于对角线左侧 {n - 1} 列的斜线：每个词元都看向上次紧跟在它"
-            f"后面的词元。"))
+        self.pattern_title.setText(translate(
+            "lab_induction",
+            "<b>Layer {layer}, head {head}</b> at step {step} (induction score {score}) on a repeated sequence of "
+            "{count} tokens. An induction head draws a stripe {offset} columns left of the diagonal in the second "
+            "half: each token looks at the token that followed it last time.").format(
+            layer=layer + 1, head=head + 1, step=step, score=f"{score:.2f}", count=n, offset=n - 1))
+
+    def _show_chance(self) -> None:
+        vocab = self.chance_vocab
+        self.losses.set_reference(float(np.log(vocab)),
+                                  translate("lab_induction", "chance, ln {vocab} =").format(vocab=vocab))
+
+    @staticmethod
+    def _drop_text(step) -> str:
+        return translate("lab_induction", "repeated < ½ first: step {step}").format(step=step)
+
+    def _show_status(self) -> None:
+        if self.status_source is None:
+            return
+        kind, value = self.status_source
+        if kind == "training":
+            text = translate("lab_induction", "training…")
+        elif kind == "stopped":
+            text = translate("lab_induction", "stopped before training began")
+        elif kind == "error":
+            text = value
+        elif kind == "step":
+            last = value
+            score, layer, head = max((s, li, h) for li, row in enumerate(last.induction_scores)
+                                     for h, s in enumerate(row))
+            text = translate("lab_induction", "step {step} of {steps} · first half {first}, repeated half {repeated} "
+                                              "· best head layer {layer} head {head}: {score} · {seconds} s").format(
+                step=last.step, steps=last.steps, first=f"{last.first_half_loss:.2f}",
+                repeated=f"{last.repeated_loss:.2f}", layer=layer + 1, head=head + 1, score=f"{score:.2f}",
+                seconds=f"{last.elapsed_s:.1f}")
+        else:
+            summary = value
+            best, drop = summary["best_head"], summary["drop_step"]
+            dropped = (translate("lab_induction", "dropped at step {step}").format(step=drop) if drop else
+                       translate("lab_induction", "no drop yet: train longer"))
+            text = translate("lab_induction", "{steps} steps in {seconds} s · repeated half {repeated} vs first half "
+                                              "{first} · {dropped} · best: layer {layer} head {head}, {score}").format(
+                steps=summary["steps"], seconds=f"{summary['elapsed_s']:.1f}",
+                repeated=f"{summary['repeated_loss']:.2f}", first=f"{summary['first_half_loss']:.2f}",
+                dropped=dropped, layer=best["layer"] + 1, head=best["head"] + 1, score=f"{best['score']:.2f}")
+        self.status.setText(text)
 
     def _done(self, summary: dict) -> None:
         self._drain()
-        best = summary["best_head"]
-        drop = summary["drop_step"]
-        self.status.setText(self.t(
-            f"{summary['steps']} steps in {summary['elapsed_s']:.1f} s · repeated half {summary['repeated_loss']:.2f}"
-            f" vs first half {summary['first_half_loss']:.2f} · " + (f"dropped at step {drop}" if drop else
-                                                                   "no drop yet: train longer") +
-            f" · best: layer {best['layer'] + 1} head {best['head'] + 1}, {best['score']:.2f}",
-            f"{summary['steps']} 步，用时 {summary['elapsed_s']:.1f} 秒 · 后半段 {summary['repeated_loss']:.2f}，前半段 "
-            f"{summary['first_half_loss']:.2f} · " + (f"第 {drop} 步开始下降" if drop else "尚未下降：多训练一些步") +
-            f" · 最佳：第 {best['layer'] + 1} 层第 {best['head'] + 1} 个头，{best['score']:.2f}"))
+        self.status_source = ("done", summary)
+        self._show_status()
         self.finished.emit("")
 
     def _failed(self, message: str, _user: bool = True) -> None:
         self._drain()
         self.error = message
-        self.status.setText(message)
+        self.status_source = ("error", message)
+        self._show_status()
         self.finished.emit(message)
 
     def runners(self) -> list[Runner]:

@@ -24,37 +24,117 @@ from __future__ import annotations
 import argparse
 import html
 import inspect
+import math
+import re
 import weakref
 from collections import deque
 from pathlib import Path
 from typing import Callable
 
-from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtCore import QT_TRANSLATE_NOOP, Qt, QTimer, Signal
 from PySide6.QtWidgets import (QCheckBox, QComboBox, QFileDialog, QFormLayout, QHBoxLayout, QLabel, QProgressBar,
                                QPushButton, QSpinBox, QTabWidget, QVBoxLayout, QWidget)
 
-from explorer.stepping import pick
+from explorer import i18n
+from explorer.i18n import translate
 from explorer.views.generate import OpenRequest
 from explorer.views.lab_finetune import FinetunePanel
 from explorer.views.lab_induction import InductionPanel
 from explorer.widgets.curves import LiveCurves
-from explorer.widgets.plots import FOREGROUND
 from explorer.workers import Runner
 
 DEFAULT_MODEL = "bert-tiny"
 DEFAULT_STEPS = 300
 POLL_MS = 100
 SMOOTHING = 20                 # the darker curve: the mean of the last 20 steps' losses
-LOSS, SMOOTHED = "loss of each step", "mean of the last 20 steps"
+LOSS, SMOOTHED = "loss of each step", "mean of the last 20 steps"   # the curves' keys (and English labels)
+CURVE_LABELS = {LOSS: QT_TRANSLATE_NOOP("training", "loss of each step"),
+                SMOOTHED: QT_TRANSLATE_NOOP("training", "mean of the last 20 steps")}
 TINY_PARAMETERS = 10_000_000   # below this a training thread computes alone (torch's threads are per thread)
 COLOURS = ("#1f77b4", "#d62728")     # the two models of an experiment
 BUNDLED = "bundled"
-EDITED_GROUP = "Edited on the Parameters page"
+EDITED_GROUP = QT_TRANSLATE_NOOP("training", "Edited on the Parameters page")
 OPEN_TEXTS = {   # what the step-through shows of a trained model: a sentence like the corpus's
     "mask": "The cat sat on the {mask}.",
     "clm": "The cat sat on the",
     "span": ("The cat <extra_id_0> on the mat.", "<extra_id_0> sat <extra_id_1>"),
 }
+
+# What engine.training, engine.objectives, engine.experiments and engine.saving write in English (the engine knows no
+# Qt), as templates mirroring their f-strings: i18n.translate_message puts such a message in the interface's language.
+OBJECTIVE_TITLES = (
+    QT_TRANSLATE_NOOP("engine_train", "masked language modelling (BERT, RoBERTa, ALBERT)"),
+    QT_TRANSLATE_NOOP("engine_train", "next sentence prediction (BERT)"),
+    QT_TRANSLATE_NOOP("engine_train", "sentence order prediction (ALBERT)"),
+    QT_TRANSLATE_NOOP("engine_train", "causal language modelling (GPT, LLaMA, ChatGLM)"),
+    QT_TRANSLATE_NOOP("engine_train", "span corruption (T5)"),
+    QT_TRANSLATE_NOOP("engine_train", "autoregressive blank infilling (GLM)"),
+)
+ENGINE_TEXTS = OBJECTIVE_TITLES + (
+    # the experiments: their buttons, titles, axes, reference lines and curves
+    QT_TRANSLATE_NOOP("engine_train", "Static vs dynamic masking"),
+    QT_TRANSLATE_NOOP("engine_train", "NSP vs SOP"),
+    QT_TRANSLATE_NOOP("engine_train", "Pre-norm vs post-norm, {layers} layers"),
+    QT_TRANSLATE_NOOP("engine_train", "Static vs dynamic masking (RoBERTa)"),
+    QT_TRANSLATE_NOOP("engine_train", "NSP vs SOP (BERT, ALBERT)"),
+    QT_TRANSLATE_NOOP("engine_train", "Pre-norm vs post-norm at {layers} layers (GLM)"),
+    QT_TRANSLATE_NOOP("engine_train", "MLM loss on held-out text (nats)"),
+    QT_TRANSLATE_NOOP("engine_train", "accuracy on held-out pairs"),
+    QT_TRANSLATE_NOOP("engine_train", "training loss (nats)"),
+    QT_TRANSLATE_NOOP("engine_train", "unigram entropy of the corpus"),
+    QT_TRANSLATE_NOOP("engine_train", "a coin toss"),
+    QT_TRANSLATE_NOOP("engine_train", "static masking"),
+    QT_TRANSLATE_NOOP("engine_train", "dynamic masking"),
+    QT_TRANSLATE_NOOP("engine_train", "static: training loss"),
+    QT_TRANSLATE_NOOP("engine_train", "dynamic: training loss"),
+    QT_TRANSLATE_NOOP("engine_train", "BERT-tiny trained with NSP: on NSP pairs"),
+    QT_TRANSLATE_NOOP("engine_train", "ALBERT-tiny trained with SOP: on SOP pairs"),
+    QT_TRANSLATE_NOOP("engine_train", "NSP-trained: on SOP pairs"),
+    QT_TRANSLATE_NOOP("engine_train", "SOP-trained: on NSP pairs"),
+    QT_TRANSLATE_NOOP("engine_train", "pre-norm"),
+    QT_TRANSLATE_NOOP("engine_train", "post-norm"),
+    # the corpus
+    QT_TRANSLATE_NOOP("engine_train", "the bundled corpus (assets/corpus, {files} files)"),
+    QT_TRANSLATE_NOOP("engine_train", "{path} is not a text file: give the path of a UTF-8 .txt file."),
+    QT_TRANSLATE_NOOP("engine_train", "{name} is not UTF-8 text (byte {byte} cannot be read)."),
+    QT_TRANSLATE_NOOP("engine_train", "{name} cannot be read ({reason})."),
+    QT_TRANSLATE_NOOP("engine_train", "{name} looks like a binary file (it holds NUL bytes), not text: give a UTF-8 "
+                                      ".txt file."),
+    QT_TRANSLATE_NOOP("engine_train", "{name} holds no text."),
+    QT_TRANSLATE_NOOP("engine_train", "{title} needs documents of two sentences or more, and two documents at least; "
+                                      "this corpus has {pairs} sentence pairs in {documents} documents."),
+    QT_TRANSLATE_NOOP("engine_train", "The corpus gives {count} tokens, fewer than one sequence of {length}: give a "
+                                      "longer text or a shorter --seq-len."),
+    # training and saving
+    QT_TRANSLATE_NOOP("engine_train", "{name} reads at most {limit} tokens: choose a sequence length of {limit2} or "
+                                      "less."),
+    QT_TRANSLATE_NOOP("engine_train", "The loss became {value} at step {step}: lower the learning rate."),
+    QT_TRANSLATE_NOOP("engine_train", "engine.load cannot reopen this {family} folder yet: config.json says "
+                                      "model_type {model_type} and the app reads it as {found} (the {family2} family "
+                                      "lists no model_type of its own). The weights are saved under their Hugging "
+                                      "Face names."),
+    QT_TRANSLATE_NOOP("engine_train", "engine.load cannot reopen this {family} folder yet: config.json says "
+                                      "model_type {model_type} and the app does not know its model_type (the "
+                                      "{family2} family lists no model_type of its own). The weights are saved under "
+                                      "their Hugging Face names."),
+)
+
+
+def engine_text(message: str) -> str:
+    """A text engine/ wrote in English (an objective's title, an experiment's curve, an error), in the interface's
+    language where a template knows it; an objective's title inside it is translated too."""
+    text = i18n.translate_message("engine_train", message, ENGINE_TEXTS)
+    if i18n.current() != "en":
+        for title in OBJECTIVE_TITLES:
+            if title in text and title != message:
+                text = text.replace(title, translate("engine_train", title))
+    return text
+
+
+def _sentences(*parts: str) -> str:
+    """Sentences one after the other: a space between them in English, none after a Chinese full stop."""
+    parts = [p for p in parts if p]
+    return "".join(parts) if i18n.current() == "zh" else " ".join(parts)
 
 
 def tiny_presets() -> list[tuple[str, str]]:
@@ -116,10 +196,9 @@ class PretrainPanel(QWidget):
     open_requested = Signal(object)     # an OpenRequest
     settled = Signal(str)               # a run, a save or an opening is over ("" or its error)
 
-    def __init__(self, lang: Callable[[], str], device: Callable[[], str], edited: dict | None = None,
-                 parent=None):
+    def __init__(self, device: Callable[[], str], edited: dict | None = None, parent=None):
         super().__init__(parent)
-        self.lang_of, self.device_of = lang, device
+        self.device_of = device
         self.edited = edited if edited is not None else {}   # name -> Preset (the window's dict, read when shown)
         self.runner = Runner(self, "train")
         self.runner.busy_changed.connect(self._busy_changed)
@@ -137,6 +216,14 @@ class PretrainPanel(QWidget):
         self.last_error = ""
         self.paused = False
         self.corpus_note = ""
+        self.corpus_info = None                            # (path, corpus) of the file read last
+        self.done_info = None                              # the finished run's numbers, for its message
+        self.saved_info = None                             # the last save's Saved
+        self.message_source = None                         # what the message says, to say it again (a language)
+        self.status_source = None                          # ("loading", name) or ("record", the last Progress)
+        self.models_filled = False
+        self.begun = None                                  # (entropy, tokens, source) of the run under way
+        self.last_record = None
         self.losses: list[float] = []
         self._build()
         self.timer = QTimer(self)
@@ -144,9 +231,6 @@ class PretrainPanel(QWidget):
         self.timer.timeout.connect(self._drain)
         self.fill_models()
         self.select_model(DEFAULT_MODEL)
-
-    def t(self, en: str, zh: str | None = None) -> str:
-        return pick(self.lang_of(), en, zh)
 
     # ------------------------------------------------------------------ building
     def _build(self) -> None:
@@ -157,17 +241,16 @@ class PretrainPanel(QWidget):
         self.objective_combo.setMinimumWidth(300)
         self.objective_combo.currentIndexChanged.connect(self._objective_changed)
         self.corpus_combo = QComboBox()
-        self.corpus_combo.addItem("the bundled bilingual corpus (English + 中文)", BUNDLED)
+        self.corpus_combo.addItem(translate("training", "the bundled bilingual corpus (English and Chinese)"), BUNDLED)
         self.corpus_combo.currentIndexChanged.connect(self._corpus_changed)
-        self.browse_button = QPushButton("Text file…")
+        self.browse_button = QPushButton()
         self.browse_button.clicked.connect(self._browse)
         self.steps_box = _spin(1, 100000, DEFAULT_STEPS)
         self.seed_box = _spin(0, 2 ** 31 - 1, 0)
         self.batch_box = _spin(1, 256, 16)
         self.seq_box = _spin(8, 512, 64)
-        self.dynamic_box = QCheckBox("dynamic masking")
+        self.dynamic_box = QCheckBox()
         self.dynamic_box.setChecked(True)
-        self.dynamic_box.setToolTip("RoBERTa: a new mask for each sequence every epoch; off: BERT's static masks")
         self.device_label = QLabel()
         form = QFormLayout()
         form.setLabelAlignment(Qt.AlignRight)
@@ -214,7 +297,7 @@ class PretrainPanel(QWidget):
         self.message.setWordWrap(True)
         self.message.setTextInteractionFlags(Qt.TextSelectableByMouse)
         self.message.hide()
-        self.curves = LiveCurves(y_label="loss (nats)")
+        self.curves = LiveCurves()
         self.explain = QLabel()
         self.explain.setWordWrap(True)
         self.explain.setStyleSheet("color:#444")
@@ -234,26 +317,38 @@ class PretrainPanel(QWidget):
         self._update_buttons()
 
     def retranslate(self) -> None:
-        t = self.t
-        for key, en, zh in (("model", "Model", "模型"), ("objective", "Objective", "目标"), ("corpus", "Corpus", "语料"),
-                            ("settings", "Settings", "设置"), ("device", "Device", "设备")):
-            self.form_labels[key].setText(t(en, zh))
-        for key, en, zh in (("steps", "steps", "步数"), ("seed", "seed", "种子"), ("batch", "batch", "批大小"),
-                            ("tokens", "tokens per sequence", "每条序列的词元数")):
-            self.number_labels[key].setText(t(en, zh))
-        self.dynamic_box.setText(t("dynamic masking", "动态掩码"))
-        self.corpus_combo.setItemText(0, t("the bundled bilingual corpus (English + 中文)", "内置双语语料（英文 + 中文）"))
-        self.curves.set_labels(y_label=t("loss (nats)", "损失（nats）"))
-        self.curves.plot.getPlotItem().setLabel("bottom", t("step", "步"), color=FOREGROUND)
-        self.train_button.setText(t("Train", "训练"))
-        self.pause_button.setText(t("Resume", "继续") if self.paused else t("Pause", "暂停"))
-        self.stop_button.setText(t("Stop", "停止"))
-        self.save_button.setText(t("Save…", "保存…"))
-        self.open_button.setText(t("Open in the step-through", "在逐步视图中打开"))
-        self.browse_button.setText(t("Text file…", "文本文件…"))
-        self.device_label.setText(t(f"{self.device()} (the window's choice, top right of the step-through)",
-                                    f"{self.device()}（逐步视图右上角的选择）"))
-        self.explain.setText(t(
+        for key, text in (("model", translate("training", "Model")), ("objective", translate("training", "Objective")),
+                          ("corpus", translate("training", "Corpus")), ("settings", translate("training", "Settings")),
+                          ("device", translate("training", "Device"))):
+            self.form_labels[key].setText(text)
+        for key, text in (("steps", translate("training", "steps")), ("seed", translate("training", "seed")),
+                          ("batch", translate("training", "batch")),
+                          ("tokens", translate("training", "tokens per sequence"))):
+            self.number_labels[key].setText(text)
+        self.dynamic_box.setText(translate("training", "dynamic masking"))
+        self.dynamic_box.setToolTip(translate("training", "RoBERTa: a new mask for each sequence every epoch; off: "
+                                                          "BERT's static masks"))
+        self.corpus_combo.setItemText(0, translate("training", "the bundled bilingual corpus (English and Chinese)"))
+        self.curves.set_labels(y_label=translate("training", "loss (nats)"), x_label=translate("training", "step"))
+        for key, label in CURVE_LABELS.items():
+            self.curves.set_curve_label(key, translate("training", label))
+        for key in self.curves.lines:
+            if key not in CURVE_LABELS:
+                self.curves.set_curve_label(key, key.upper())   # the loss's parts: MLM, NSP, SOP
+        if self.begun is not None:
+            self.curves.set_reference(self.begun[0], translate("training", "unigram entropy"))
+            self.corpus_note = translate("training", "{source}: {count} tokens").format(
+                source=engine_text(self.begun[2]), count=f"{self.begun[1]:,}")
+        self.train_button.setText(translate("training", "Train"))
+        self.pause_button.setText(translate("training", "Resume") if self.paused else translate("training", "Pause"))
+        self.stop_button.setText(translate("training", "Stop"))
+        self.save_button.setText(translate("training", "Save…"))
+        self.open_button.setText(translate("training", "Open in the step-through"))
+        self.browse_button.setText(translate("training", "Text file…"))
+        self.device_label.setText(translate("training", "{device} (the window's choice, top right of the "
+                                                        "step-through)").format(device=self.device()))
+        self.explain.setText(translate(
+            "training",
             "<b>Pretraining, live.</b> The model starts from random weights: its first loss is about ln(vocabulary "
             "size), the cost of guessing uniformly. The dashed line is the <b>unigram entropy</b> of the corpus, "
             "the loss of a model that knows only how often each token occurs and ignores the context. A curve "
@@ -262,13 +357,15 @@ class PretrainPanel(QWidget):
             "0.69 is a coin toss); CLM (GPT, LLaMA, ChatGLM) predicts every next token; span corruption (T5) "
             "the masked spans; blank infilling (GLM) Part B.<br><br>"
             "Save writes a Hugging Face folder (config.json, model.safetensors, tokenizer.json) that the "
-            "step-through, engine.load and transformers reopen.",
-            "<b>现场预训练。</b>模型从随机权重开始：第一个损失约为 ln(词表大小)，即均匀猜测的代价。虚线是语料的"
-            "<b>一元熵</b>（unigram entropy）：只知道每个词元出现频率、不看上下文的模型的损失。曲线低于它，说明模型"
-            "用上了上下文。<br><br>MLM（BERT、RoBERTa、ALBERT）预测被选中的 15% 词元；NSP/SOP 再加一个句对损失"
-            "（ln 2 = 0.69 即抛硬币）；CLM（GPT、LLaMA、ChatGLM）预测每个下一个词元；T5 的 span corruption "
-            "预测被遮的片段；GLM 的空白填充预测 Part B。<br><br>保存会写出 Hugging Face 格式的文件夹，逐步视图、"
-            "engine.load 与 transformers 都能重新打开。"))
+            "step-through, engine.load and transformers reopen."))
+        if self.models_filled:
+            self._name_models()
+        if self.model_name() in self.objectives:
+            self._name_objectives()
+        else:
+            self._name_objective_placeholder()
+        self._show_status()
+        self._say_again()
 
     def device(self) -> str:
         try:
@@ -285,13 +382,22 @@ class PretrainPanel(QWidget):
         for name, title in tiny_presets():
             combo.addItem(f"{name}  ·  {title}", name)
         if self.edited:
-            combo.addItem(f"── {EDITED_GROUP} ──")
+            combo.addItem("")
             combo.model().item(combo.count() - 1).setEnabled(False)
             for name in self.edited:
                 combo.addItem(f"  {name}", name)
         combo.blockSignals(False)
+        self.models_filled = True
+        self._name_models()
         if current is not None:
             self.select_model(current)
+
+    def _name_models(self) -> None:
+        """The heading of the edited configurations, in the interface's language."""
+        combo = self.model_combo
+        for index in range(combo.count()):
+            if combo.itemData(index) is None:
+                combo.setItemText(index, f"── {translate('training', EDITED_GROUP)} ──")
 
     def model_name(self) -> str:
         return self.model_combo.currentData() or DEFAULT_MODEL
@@ -314,7 +420,8 @@ class PretrainPanel(QWidget):
         if name in self.objectives:
             self._fill_objectives(name)
             return
-        self.objective_combo.addItem(self.t("(finding what it can learn…)", "（正在查找可用的目标…）"))
+        self.objective_combo.addItem("")
+        self._name_objective_placeholder()
         self.objective_combo.setEnabled(False)
         edited = dict(self.edited)
         self.info_runner.start(lambda job: (name, objectives_of(load_model(name, edited))), self._objectives_found,
@@ -328,18 +435,35 @@ class PretrainPanel(QWidget):
             self._fill_objectives(name)
 
     def _fill_objectives(self, name: str) -> None:
-        from engine.objectives import TITLES
-
         combo = self.objective_combo
         combo.blockSignals(True)
         combo.clear()
         for kind in self.objectives[name]:
-            combo.addItem(f"{kind}  ·  {TITLES[kind]}", kind)
+            combo.addItem("", kind)
         if not self.objectives[name]:
-            combo.addItem(self.t("(no pretraining head: nothing to train)", "（没有预训练头：无法训练）"))
+            combo.addItem("")
+        self._name_objectives()
         combo.setEnabled(bool(self.objectives[name]))
         combo.blockSignals(False)
         self._objective_changed()
+
+    @staticmethod
+    def objective_text(kind: str) -> str:
+        """"MLM  ·  masked language modelling (BERT, RoBERTa, ALBERT)" in the interface's language."""
+        from engine.objectives import TITLES
+
+        return translate("training", "{kind}  ·  {title}").format(kind=kind.upper(), title=engine_text(TITLES[kind]))
+
+    def _name_objectives(self) -> None:
+        combo = self.objective_combo
+        for index in range(combo.count()):
+            kind = combo.itemData(index)
+            combo.setItemText(index, self.objective_text(kind) if kind else
+                              translate("training", "(no pretraining head: nothing to train)"))
+
+    def _name_objective_placeholder(self) -> None:
+        if self.objective_combo.count() == 1 and self.objective_combo.itemData(0) is None:
+            self.objective_combo.setItemText(0, translate("training", "(finding what it can learn…)"))
 
     def select_objective(self, kind: str) -> None:
         index = self.objective_combo.findData(kind)
@@ -351,7 +475,7 @@ class PretrainPanel(QWidget):
         self._update_buttons()
 
     def _info_failed(self, message: str, _user: bool) -> None:
-        self.show_message(message)
+        self.say("engine", message=message)
         self.objective_combo.clear()
         self._update_buttons()
 
@@ -366,9 +490,9 @@ class PretrainPanel(QWidget):
         self._update_buttons()
 
     def _browse(self, _checked: bool = False) -> None:
-        path, _ = QFileDialog.getOpenFileName(self, self.t("A UTF-8 text file (blank lines between documents)",
-                                                           "UTF-8 文本文件（文档之间空一行）"), "",
-                                              "Text (*.txt *.md);;Any file (*)")
+        path, _ = QFileDialog.getOpenFileName(
+            self, translate("training", "A UTF-8 text file (blank lines between documents)"), "",
+            translate("training", "Text (*.txt *.md);;Any file (*)"))
         if path:
             self.set_corpus_file(path)
 
@@ -398,25 +522,92 @@ class PretrainPanel(QWidget):
         if path != self.corpus_path:
             return
         self.corpus_ok = True
-        self.show_message(self.t(f"{Path(path).name}: {len(corpus.documents):,} documents, {corpus.characters:,} "
-                                 f"characters.", f"{Path(path).name}：{len(corpus.documents):,} 篇文档，"
-                                 f"{corpus.characters:,} 个字符。"), error=False)
+        self.say("corpus", error=False, name=Path(path).name, documents=f"{len(corpus.documents):,}",
+                 characters=f"{corpus.characters:,}")
         self._update_buttons()
         self.settled.emit("")
 
     def _corpus_failed(self, message: str, _user: bool) -> None:
         self.corpus_ok = False
-        self.show_message(message)
+        self.say("engine", message=message)
         self._update_buttons()
         self.settled.emit(message)
 
-    # ------------------------------------------------------------------ training
+    # ------------------------------------------------------------------ the message and the status line
     def show_message(self, text: str, error: bool = True) -> None:
+        self.message_source = None
+        self._show_message(text, error)
+
+    def _show_message(self, text: str, error: bool) -> None:
         self.last_error = text if error else ""
         self.message.setStyleSheet(_message_style(error))
         self.message.setText(text)
         self.message.setVisible(bool(text))
 
+    def say(self, kind: str, error: bool = True, **values) -> None:
+        """Show a message of a kind (said again in the other language when it changes)."""
+        self._show_message(self._message_text(kind, values), error)
+        self.message_source = (kind, error, values)
+
+    def _say_again(self) -> None:
+        if self.message_source is not None:
+            kind, error, values = self.message_source
+            self._show_message(self._message_text(kind, values), error)
+
+    def _message_text(self, kind: str, values: dict) -> str:
+        if kind == "engine":
+            return engine_text(values["message"])
+        if kind == "wrong":
+            return translate("training", "Something went wrong: {message}").format(
+                message=engine_text(values["message"]))
+        if kind == "pick":
+            return translate("training", "Pick a readable corpus first.")
+        if kind == "corpus":
+            return translate("training", "{name}: {documents} documents, {characters} characters.").format(**values)
+        if kind == "saved":
+            text = translate("training", "Saved {folder}: {files} ({parameters} parameters).").format(
+                folder=values["folder"], files=", ".join(values["files"]), parameters=f"{values['parameters']:,}")
+            return _sentences(text, engine_text(values["note"])) if values["note"] else text
+        if kind == "done":
+            return self._done_text(**values)
+        return ""
+
+    @staticmethod
+    def _done_text(done: bool, steps: int, mlm: bool, final: float, entropy: float) -> str:
+        gap = entropy - final
+        state = translate("training", "Done") if done else translate("training", "Stopped")
+        what = translate("training", "the MLM loss") if mlm else translate("training", "the loss")
+        if gap >= 0:
+            text = translate("training", "{state} after {steps} steps: {what} averages {final} over the last steps, "
+                                         "{gap} nats below the unigram entropy ({entropy}). Save it to open it in "
+                                         "the step-through.")
+        else:
+            text = translate("training", "{state} after {steps} steps: {what} averages {final} over the last steps, "
+                                         "{gap} nats above the unigram entropy ({entropy}). Save it to open it in "
+                                         "the step-through.")
+        return text.format(state=state, steps=steps, what=what, final=f"{final:.3f}", gap=f"{abs(gap):.3f}",
+                           entropy=f"{entropy:.3f}")
+
+    def _show_status(self) -> None:
+        """The status line: the model loading, or the last step's numbers."""
+        source = self.status_source
+        if source is None:
+            return
+        if source[0] == "loading":
+            self.status.setText(translate("training", "loading {name}…").format(name=html.escape(source[1])))
+            return
+        last = source[1]
+        parts = ", ".join(f"{k.upper()} {v:.3f}" for k, v in last.parts.items()) if len(last.parts) > 1 else ""
+        text = translate("training", "step <b>{step}</b> / {steps} · epoch {epoch} · loss <b>{loss}</b>{parts} · "
+                                     "lr {lr} · {speed} tokens/s · {corpus}").format(
+            step=last.step, steps=last.steps, epoch=last.epoch + 1, loss=f"{last.loss:.3f}",
+            parts=f" ({parts})" if parts else "", lr=f"{last.lr:.2e}", speed=f"{last.tokens_per_s:,.0f}",
+            corpus=html.escape(self.corpus_note))
+        if self.paused:
+            text += " · <b>" + translate("training", "paused") + "</b>"
+        self.status.setText(text)
+
+    # ------------------------------------------------------------------ training
     @property
     def running(self) -> bool:
         """A training job has begun and its result (or error) has not been shown yet."""
@@ -431,22 +622,25 @@ class PretrainPanel(QWidget):
         if self.running or kind is None:
             return
         if not self.corpus_ok:
-            self.show_message(self.last_error or self.t("Pick a readable corpus first.", "请先选择可读的语料。"))
+            if not self.last_error:
+                self.say("pick")
             return
         name, device, path = self.model_name(), self.device(), self.corpus_path
         settings = dict(steps=self.steps_box.value(), seed=self.seed_box.value(), batch_size=self.batch_box.value(),
                         seq_len=self.seq_box.value(), dynamic=self.dynamic_box.isChecked())
         self.feed = feed = _Feed()
         self.trainer, self.saved_folder, self.paused = None, None, False
+        self.begun = None
         self.show_message("", error=False)
         self.curves.clear_curves()
-        self.curves.add_curve(LOSS, "#9ecae1", width=1.2)
-        self.curves.add_curve(SMOOTHED, "#08519c", width=2.5)
+        self.curves.add_curve(LOSS, "#9ecae1", width=1.2, label=translate("training", CURVE_LABELS[LOSS]))
+        self.curves.add_curve(SMOOTHED, "#08519c", width=2.5, label=translate("training", CURVE_LABELS[SMOOTHED]))
         self.losses = []
         self.progress.setRange(0, settings["steps"])
         self.progress.setValue(0)
         self.curves.set_x_range(0, settings["steps"])   # the curve grows left to right over the planned steps
-        self.status.setText(self.t(f"loading {name}…", f"正在加载 {name}…"))
+        self.status_source = ("loading", name)
+        self._show_status()
         edited = dict(self.edited)
 
         def work(job):   # worker thread: no Qt object
@@ -479,9 +673,8 @@ class PretrainPanel(QWidget):
         last = None
         for item in self.feed.take():
             if isinstance(item, tuple) and item[0] == "begun":
-                _, entropy, tokens, source = item
-                self.curves.set_reference(entropy, self.t("unigram entropy", "一元熵"))
-                self.corpus_note = self.t(f"{source}: {tokens:,} tokens", f"{source}：{tokens:,} 个词元")
+                self.begun = item[1:]
+                self.retranslate()   # the reference line and the corpus's note
                 continue
             last = item
             self.losses.append(item.loss)
@@ -491,17 +684,12 @@ class PretrainPanel(QWidget):
             if len(item.parts) > 1:
                 for part, value in item.parts.items():
                     if part not in self.curves.lines:
-                        self.curves.add_curve(part, dashed=True, width=1.2)
+                        self.curves.add_curve(part, dashed=True, width=1.2, label=part.upper())
                     self.curves.append(part, item.step, value)
         if last is not None:
             self.progress.setValue(last.step)
-            parts = ", ".join(f"{k} {v:.3f}" for k, v in last.parts.items()) if len(last.parts) > 1 else ""
-            state = self.t("paused", "已暂停") if self.paused else ""
-            self.status.setText(
-                f"{self.t('step', '步')} <b>{last.step}</b> / {last.steps} · {self.t('epoch', '轮')} {last.epoch + 1} · "
-                f"{self.t('loss', '损失')} <b>{last.loss:.3f}</b>{f' ({parts})' if parts else ''} · lr {last.lr:.2e} · "
-                f"{last.tokens_per_s:,.0f} {self.t('tokens/s', '词元/秒')} · {self.corpus_note}"
-                + (f" · <b>{state}</b>" if state else ""))
+            self.status_source = ("record", last)
+            self._show_status()
 
     def _pause_clicked(self, _checked: bool = False) -> None:
         self.resume() if self.paused else self.pause()
@@ -546,15 +734,8 @@ class PretrainPanel(QWidget):
         self.retranslate()
         final = trainer.mean_loss(min(20, max(1, trainer.step)), "mlm" if trainer.objective in ("nsp", "sop") else None)
         if final is not None:
-            gap = trainer.unigram_entropy - final
-            self.show_message(self.t(
-                f"{'Done' if trainer.state == 'done' else 'Stopped'} after {trainer.step} steps: the "
-                f"{'MLM ' if trainer.objective in ('nsp', 'sop') else ''}loss averages {final:.3f} over the last "
-                f"steps, {abs(gap):.3f} nats {'below' if gap >= 0 else 'above'} the unigram entropy "
-                f"({trainer.unigram_entropy:.3f}). Save it to open it in the step-through.",
-                f"{'完成' if trainer.state == 'done' else '已停止'}，共 {trainer.step} 步：最后几步的平均损失 "
-                f"{final:.3f}，{'低于' if gap >= 0 else '高于'}一元熵（{trainer.unigram_entropy:.3f}）{abs(gap):.3f} "
-                f"nats。保存后可在逐步视图中打开。"), error=False)
+            self.say("done", error=False, done=trainer.state == "done", steps=trainer.step,
+                     mlm=trainer.objective in ("nsp", "sop"), final=final, entropy=trainer.unigram_entropy)
         self._update_buttons()
         self.settled.emit("")
 
@@ -565,14 +746,13 @@ class PretrainPanel(QWidget):
         self.curves.repaint_now()
         self.paused = False
         self.retranslate()
-        self.show_message(message if user else self.t(f"Something went wrong: {message}", f"出错了：{message}"))
+        self.say("engine" if user else "wrong", message=message)
         self._update_buttons()
         self.settled.emit(message)
 
     # ------------------------------------------------------------------ saving and opening
     def _save_clicked(self, _checked: bool = False) -> None:
-        folder = QFileDialog.getExistingDirectory(self, self.t("Save the trained model into a folder",
-                                                               "把训练好的模型保存到文件夹"))
+        folder = QFileDialog.getExistingDirectory(self, translate("training", "Save the trained model into a folder"))
         if folder:
             self.save(folder)
 
@@ -587,14 +767,13 @@ class PretrainPanel(QWidget):
 
     def _saved(self, saved) -> None:
         self.saved_folder = saved.folder if saved.reopens else None
-        text = self.t(f"Saved {saved.folder}: {', '.join(saved.files)} ({saved.parameters:,} parameters).",
-                      f"已保存 {saved.folder}：{', '.join(saved.files)}（{saved.parameters:,} 个参数）。")
-        self.show_message(text + (" " + saved.note if saved.note else ""), error=False)
+        self.say("saved", error=False, folder=str(saved.folder), files=list(saved.files),
+                 parameters=saved.parameters, note=saved.note)
         self._update_buttons()
         self.settled.emit("")
 
     def _save_failed(self, message: str, user: bool, details: str = "") -> None:
-        self.show_message(message if user else self.t(f"Something went wrong: {message}", f"出错了：{message}"))
+        self.say("engine" if user else "wrong", message=message)
         self._update_buttons()
         self.settled.emit(message)
 
@@ -604,6 +783,7 @@ class PretrainPanel(QWidget):
         folder, device, kind = self.saved_folder, self.device(), self.trainer.objective if self.trainer else None
         if folder is None:
             return
+        note = translate("training", "trained here: {kind}, saved in {folder}").format(kind=kind, folder=folder)
 
         def work(job):   # worker thread
             import engine
@@ -620,8 +800,7 @@ class PretrainPanel(QWidget):
                 text = OPEN_TEXTS["clm"]
             job.progress("recording every step…")
             trace = loaded.trace(text=text, text_pair=pair)
-            return OpenRequest(str(folder), device, text, pair, loaded, trace, step, view,
-                               note=f"trained here: {kind}, saved in {folder}")
+            return OpenRequest(str(folder), device, text, pair, loaded, trace, step, view, note=note)
 
         self.save_runner.start(work, self._opened, self._save_failed)
         self._update_buttons()
@@ -651,16 +830,218 @@ class PretrainPanel(QWidget):
 
 
 # ----------------------------------------------------------------------------------------------- experiments
+# The reading of an experiment, composed here from its numbers (engine.experiments writes the same words in English
+# in result.reading; these mirror its _masking_reading, _sentence_reading and _norm_reading, sentence by sentence).
+def experiment_reading(result) -> str:
+    """The result's reading in the interface's language (the engine's own when it is not one of the three)."""
+    compose = {"masking": _masking_reading, "sentence": _sentence_reading, "norm": _norm_reading}.get(result.key)
+    if compose is None:
+        return result.reading
+    try:
+        return compose(result)
+    except (KeyError, ValueError, TypeError, IndexError, ZeroDivisionError):   # a result shaped otherwise
+        return result.reading
+
+
+def _stopped_reading() -> str:
+    return translate("training", "Stopped before both models were trained: nothing to compare yet.")
+
+
+def _wobble(curves) -> float:
+    moves = [abs(a - b) for c in curves for a, b in zip(c.values[-4:], c.values[-3:])]
+    return max(moves) if moves else 0.0
+
+
+def _masking_reading(result) -> str:
+    if result.stopped:
+        return _stopped_reading()
+    n = result.numbers
+    static, dynamic = n["static_held_out"], n["dynamic_held_out"]
+    gap_static, gap_dynamic = static - n["static_train"], dynamic - n["dynamic_train"]
+    noise = _wobble(result.curves)
+    difference = static - dynamic
+    if abs(difference) <= noise:
+        verdict = translate("training", "the two held-out losses end within {difference} nats of each other, inside "
+                                        "the step-to-step wobble of the curves ({noise}): at this size and length, "
+                                        "re-drawing the masks made no measurable difference")
+    elif difference > 0:
+        verdict = translate("training", "dynamic masking ends {difference} nats lower on held-out text ({dynamic} "
+                                        "against {static}), more than the curves' wobble ({noise}): fresh masks each "
+                                        "epoch gave the model more different questions to learn from")
+    else:
+        verdict = translate("training", "static masking ends {difference} nats lower on held-out text ({static} "
+                                        "against {dynamic}), more than the curves' wobble ({noise}): here the "
+                                        "repeated masks did not hurt, the opposite of what the RoBERTa paper "
+                                        "measured at full scale (where the two were close, dynamic slightly better)")
+    verdict = verdict.format(difference=f"{abs(difference):.3f}", noise=f"{noise:.3f}", static=f"{static:.3f}",
+                             dynamic=f"{dynamic:.3f}")
+    memorised = (translate("training", "The static model's training loss sits {gap} nats further below its held-out "
+                                       "loss than the dynamic one's: it has begun to memorise the answers to its "
+                                       "fixed masks.").format(gap=f"{gap_static - gap_dynamic:.3f}")
+                 if gap_static - gap_dynamic > noise else "")
+    below = [name for name, value in (("static", static), ("dynamic", dynamic)) if value < result.reference]
+    if not below:
+        where = translate("training", "Neither ends below the corpus's unigram entropy ({entropy}), the loss of "
+                                      "guessing from word frequencies alone.")
+    elif len(below) == 2:
+        where = translate("training", "Both end below the corpus's unigram entropy ({entropy}), the loss of guessing "
+                                      "from word frequencies alone.")
+    elif below[0] == "static":
+        where = translate("training", "Only the static model ends below the corpus's unigram entropy ({entropy}), "
+                                      "the loss of guessing from word frequencies alone.")
+    else:
+        where = translate("training", "Only the dynamic model ends below the corpus's unigram entropy ({entropy}), "
+                                      "the loss of guessing from word frequencies alone.")
+    first = translate("training", "Both copies of bert-tiny started from the same weights and saw the same text for "
+                                  "{steps} steps ({epochs} passes over the training part); {verdict}.").format(
+        steps=n["steps"], epochs=n.get("epochs", "?"), verdict=verdict)
+    return _sentences(first, memorised, where.format(entropy=f"{result.reference:.3f}"))
+
+
+def _sentence_reading(result) -> str:
+    if result.stopped:
+        return _stopped_reading()
+    n = result.numbers
+    pairs = n["held_out_pairs"].get("nsp", 0)
+    chance = 2 * 0.5 / math.sqrt(max(pairs, 1))
+
+    def level(value: float) -> str:
+        if abs(value - 0.5) <= chance:
+            text = translate("training", "{value} (no better than a coin toss)")
+        elif value > 0.5:
+            text = translate("training", "{value} (above chance)")
+        else:
+            text = translate("training", "{value} (below chance)")
+        return text.format(value=f"{value:.0%}")
+
+    nsp_learned, sop_learned = n["nsp_model_on_nsp"] - 0.5 > chance, n["sop_model_on_sop"] - 0.5 > chance
+    transfer = []
+    if nsp_learned:
+        transfer.append(translate("training", "the NSP-trained model's skill does not carry over to ordering") if
+                        abs(n["nsp_model_on_sop"] - 0.5) <= chance else
+                        translate("training", "the NSP-trained model also tells the order apart somewhat"))
+    if sop_learned:
+        transfer.append(translate("training", "the SOP-trained model tells unrelated sentences apart too") if
+                        n["sop_model_on_nsp"] - 0.5 > chance else
+                        translate("training", "the SOP-trained model's skill does not carry over to NSP pairs"))
+    if not nsp_learned and not sop_learned:
+        ends = n["losses_at_end"]
+        parts = translate("training", "; ").join(
+            translate("training", "{kind} {loss} while MLM went from {start} to {end}").format(
+                kind=kind.upper(), loss=f"{ends[kind][0]:.3f}", start=f"{ends[kind][1]:.2f}",
+                end=f"{ends[kind][2]:.2f}") for kind in ("nsp", "sop") if kind in ends)
+        transfer.append(translate(
+            "training", "neither model learned its own task in these steps, so the comparison the ALBERT paper made "
+                        "cannot be read from these curves. The sentence part of the training loss ended at {parts} "
+                        "(ln 2 = 0.693 is a coin toss): the MLM part is learned first, and the pooled [CLS] vector "
+                        "of a tiny model starts almost the same for every text").format(parts=parts))
+    elif not sop_learned:
+        transfer.append(translate("training", "SOP is the harder task: this tiny ALBERT did not learn it in these "
+                                              "steps, so the paper's comparison cannot be made at this size (try "
+                                              "more steps)"))
+    return translate(
+        "training", "After {steps} steps each, on {pairs} held-out pairs per task (chance wobble about ±{chance}): "
+                    "BERT-tiny trained with NSP scores {nsp_on_nsp} on NSP pairs and {nsp_on_sop} on SOP pairs; "
+                    "ALBERT-tiny trained with SOP scores {sop_on_sop} on SOP pairs and {sop_on_nsp} on NSP pairs. So "
+                    "here {transfer}. NSP can be solved by noticing that the second sentence is about another topic; "
+                    "SOP keeps the topic the same and asks only for the order.").format(
+        steps=n["steps"], pairs=pairs, chance=f"{chance:.0%}", nsp_on_nsp=level(n["nsp_model_on_nsp"]),
+        nsp_on_sop=level(n["nsp_model_on_sop"]), sop_on_sop=level(n["sop_model_on_sop"]),
+        sop_on_nsp=level(n["sop_model_on_nsp"]), transfer=translate("training", "; ").join(transfer))
+
+
+def _norm_reading(result) -> str:
+    if result.stopped:
+        return _stopped_reading()
+    n = result.numbers
+    warmup = (translate("training", "{count} warm-up steps").format(count=n["warmup"]) if n["warmup"] else
+              translate("training", "no warm-up"))
+    setting = translate("training", "Two {layers}-layer GLMs of width {width}, the same weights' seed, the same "
+                                    "batches and the same learning rate ({lr}, {warmup}, no gradient clipping), "
+                                    "{steps} steps each").format(layers=n["layers"], width=n["hidden_size"],
+                                                                 lr=f"{n['lr']:g}", warmup=warmup, steps=n["steps"])
+    said = []
+    for style in ("pre", "post"):
+        if f"{style}_diverged_at" in n:
+            text = (translate("training", "the pre-norm stack diverged at step {step} (its loss became infinite)")
+                    if style == "pre" else
+                    translate("training", "the post-norm stack diverged at step {step} (its loss became infinite)"))
+            said.append(text.format(step=n[f"{style}_diverged_at"]))
+        else:
+            text = (translate("training", "the pre-norm stack went from {first} to {final}") if style == "pre" else
+                    translate("training", "the post-norm stack went from {first} to {final}"))
+            said.append(text.format(first=f"{n[f'{style}_first']:.2f}", final=f"{n[f'{style}_final']:.2f}"))
+    pre, post = n["pre_final"], n["post_final"]
+    wobble = max((max(c.values[-10:]) - min(c.values[-10:])) if c.values[-10:] else 0.0 for c in result.curves)
+    if "post_diverged_at" in n and "pre_diverged_at" not in n:
+        verdict = translate("training", "Post-norm's trouble showed plainly: without warm-up its deep stack could not "
+                                        "be trained at this rate.")
+    elif post - pre > wobble:
+        verdict = translate("training", "Post-norm ends {difference} nats behind (more than the last steps' spread "
+                                        "of {wobble}): with every residual sum normalised, the gradients reaching the "
+                                        "lower layers of a deep stack are uneven at the start, and without warm-up "
+                                        "the first large steps set it back.").format(
+            difference=f"{post - pre:.2f}", wobble=f"{wobble:.2f}")
+    elif pre - post > wobble:
+        verdict = translate("training", "Here post-norm ends {difference} nats ahead (more than the spread of "
+                                        "{wobble}): at this size and rate the trouble the papers report did not "
+                                        "show.").format(difference=f"{pre - post:.2f}", wobble=f"{wobble:.2f}")
+    else:
+        verdict = translate("training", "The two end within {difference} nats, inside the last steps' spread "
+                                        "({wobble}): at this size and rate no difference showed in the loss. The "
+                                        "paper that reports post-norm's trouble without warm-up (Xiong et al. 2020) "
+                                        "trained far wider models for far longer.").format(
+            difference=f"{abs(post - pre):.2f}", wobble=f"{wobble:.2f}")
+    early = max(3, n["steps"] // 5)
+    peaks = {style: max(curve.values[:early]) for style, curve in zip(("pre", "post"), result.curves)
+             if curve.values}
+    rises = {style: peak - n[f"{style}_first"] for style, peak in peaks.items()}
+    if len(rises) == 2:
+        overshoot = [style for style, rise in rises.items() if rise > 0.25]
+        if not overshoot:
+            outcome = translate("training", "neither overshot its start much.")
+        elif len(overshoot) == 2:
+            outcome = translate("training", "the pre and the post-norm stacks jumped above where they began, the "
+                                            "rough start a warm-up is there to smooth.")
+        elif overshoot[0] == "pre":
+            outcome = translate("training", "the pre-norm stack jumped above where it began, the rough start a "
+                                            "warm-up is there to smooth.")
+        else:
+            outcome = translate("training", "the post-norm stack jumped above where it began, the rough start a "
+                                            "warm-up is there to smooth.")
+        verdict = _sentences(verdict, translate(
+            "training", "In the first {early} steps the loss peaked at {pre_peak} (pre-norm) and {post_peak} "
+                        "(post-norm), against starts of {pre_first} and {post_first}: {outcome}").format(
+            early=early, pre_peak=f"{peaks['pre']:.2f}", post_peak=f"{peaks['post']:.2f}",
+            pre_first=f"{n['pre_first']:.2f}", post_first=f"{n['post_first']:.2f}", outcome=outcome))
+    gradients = {}
+    for style in ("pre", "post"):
+        norms = n.get(f"{style}_gradient_by_layer") or []
+        if len(norms) > 1:
+            text = (translate("training", "pre-norm from {first} at layer 1 to {last} at layer {layers} (median "
+                                          "{median})") if style == "pre" else
+                    translate("training", "post-norm from {first} at layer 1 to {last} at layer {layers} (median "
+                                          "{median})"))
+            gradients[style] = text.format(first=f"{norms[0]:.3f}", last=f"{norms[-1]:.3f}", layers=len(norms),
+                                           median=f"{sorted(norms)[len(norms) // 2]:.3f}")
+    measured = (translate("training", "Before the first step, the gradient reaching each layer's weights went {pre} "
+                                      "and {post}: where the norm sits decides how the learning signal is shared out "
+                                      "over the depth; Adam rescales each weight's update, one reason the loss "
+                                      "curves can still agree.").format(**gradients) if len(gradients) == 2 else "")
+    first = translate("training", "{setting}: {pre}, {post} (unigram entropy {entropy}).").format(
+        setting=setting, pre=said[0], post=said[1], entropy=f"{result.reference:.2f}")
+    return _sentences(first, verdict, measured)
+
+
 class ExperimentsPanel(QWidget):
     settled = Signal(str)
 
-    def __init__(self, lang: Callable[[], str], parent=None):
+    def __init__(self, parent=None):
         super().__init__(parent)
         import threading
 
         from engine.experiments import EXPERIMENTS
 
-        self.lang_of = lang
         self.runner = Runner(self, "experiment")
         self.runner.busy_changed.connect(self._busy_changed)
         self.job = None
@@ -671,23 +1052,26 @@ class ExperimentsPanel(QWidget):
         self._mains: list[str] = []
         self._sides: list[str] = []
         self.last_error = ""
+        self.last_message = ""          # the engine's latest progress line
+        self.state_text = ""            # "running", "done", "stopped" or "" (the status line's source)
         self.buttons: dict[str, QPushButton] = {}
+        self.titles: dict[str, str] = {}
         row = QHBoxLayout()
         for key, (title, _fn) in EXPERIMENTS.items():
-            button = QPushButton(title)
+            button = QPushButton()
             button.clicked.connect(lambda _checked=False, key=key: self.start(key))
             self.buttons[key] = button
+            self.titles[key] = title
             row.addWidget(button)
         self.steps_box = _spin(0, 5000, 0)
-        self.steps_box.setSpecialValueText("default")
-        self.steps_box.setToolTip("steps per model (default: each experiment's own)")
         self.seed_box = _spin(0, 2 ** 31 - 1, 0)
-        self.stop_button = QPushButton("Stop")
+        self.stop_button = QPushButton()
         self.stop_button.clicked.connect(self.stop)
         row.addStretch(1)
-        for label, box in (("steps per model", self.steps_box), ("seed", self.seed_box)):
+        self.steps_label, self.seed_label = QLabel(), QLabel()
+        for label, box in ((self.steps_label, self.steps_box), (self.seed_label, self.seed_box)):
             box.setMaximumWidth(110)
-            row.addWidget(QLabel(label))
+            row.addWidget(label)
             row.addWidget(box)
         row.addWidget(self.stop_button)
         self.progress = QProgressBar()
@@ -713,17 +1097,38 @@ class ExperimentsPanel(QWidget):
         self.retranslate()
         self._update_buttons()
 
-    def t(self, en: str, zh: str | None = None) -> str:
-        return pick(self.lang_of(), en, zh)
-
     def retranslate(self) -> None:
-        self.stop_button.setText(self.t("Stop", "停止"))
-        self.intro.setText(self.t(
+        for key, button in self.buttons.items():
+            button.setText(engine_text(self.titles[key]))
+        self.steps_box.setSpecialValueText(translate("training", "default"))
+        self.steps_box.setToolTip(translate("training", "steps per model (default: each experiment's own)"))
+        self.steps_label.setText(translate("training", "steps per model"))
+        self.seed_label.setText(translate("training", "seed"))
+        self.stop_button.setText(translate("training", "Stop"))
+        self.intro.setText(translate(
+            "training",
             "Each button trains two tiny models side by side on the bundled corpus (seeded: the same seed gives the "
             "same curves) and reads the result from the numbers. Tiny models and a few hundred steps are not the "
-            "papers' setting: the reading says what happened here.",
-            "每个按钮在内置语料上并排训练两个微型模型（有种子：相同种子得到相同曲线），并根据数字解读结果。"
-            "微型模型和几百步不是论文的设置：解读只说明这里实际发生了什么。"))
+            "papers' setting: the reading says what happened here."))
+        self.curves.set_labels(x_label=translate("training", "step"))
+        for name in self.curves.lines:
+            self.curves.set_curve_label(name, engine_text(name))
+        if self.result is not None:
+            self._label_result(self.result)
+            self.reading.setText(experiment_reading(self.result))
+        elif self.job is not None:
+            self.reading.setText(translate("training", "running…"))
+        self._show_status()
+
+    def _show_status(self) -> None:
+        if self.state_text == "done":
+            self.status.setText(translate("training", "done"))
+        elif self.state_text == "stopped":
+            self.status.setText(translate("training", "stopped"))
+        elif self.last_message:
+            self.status.setText(progress_text(self.last_message))
+        else:
+            self.status.setText("")
 
     def start(self, key: str, steps: int | None = None) -> None:
         """Run experiment `key` in a worker; its two curves grow live."""
@@ -734,12 +1139,13 @@ class ExperimentsPanel(QWidget):
         steps = steps or self.steps_box.value() or None
         seed = self.seed_box.value()
         self.key, self.result, self.last_error = key, None, ""
+        self.last_message, self.state_text = "", ""
         self.stop_flag.clear()
         self.feed = feed = _Feed()
         flag = self.stop_flag
         self.curves.clear_curves()
         self._mains, self._sides = [], []
-        self.reading.setText(self.t("running…", "运行中…"))
+        self.reading.setText(translate("training", "running…"))
         self.progress.setRange(0, 0)
         settings = {"seed": seed, **({"steps": steps} if steps else {})}
 
@@ -756,7 +1162,8 @@ class ExperimentsPanel(QWidget):
         if name in self.curves.lines:
             return
         drawn = self._sides if side else self._mains
-        self.curves.add_curve(name, COLOURS[len(drawn) % 2], dashed=side, width=1.3 if side else 2.0)
+        self.curves.add_curve(name, COLOURS[len(drawn) % 2], dashed=side, width=1.3 if side else 2.0,
+                              label=engine_text(name))
         drawn.append(name)
 
     def _drain(self) -> None:
@@ -772,7 +1179,8 @@ class ExperimentsPanel(QWidget):
             self.progress.setRange(0, last.total)
             self.progress.setValue(last.done)
             if last.message:
-                self.status.setText(last.message)
+                self.last_message = last.message
+                self._show_status()
 
     def stop(self, _checked: bool = False) -> None:
         self.stop_flag.set()
@@ -786,21 +1194,27 @@ class ExperimentsPanel(QWidget):
         self._update_buttons()
         self.settled.emit("")
 
+    def _label_result(self, result) -> None:
+        self.curves.set_labels(engine_text(result.title), engine_text(result.y_label))
+        self.curves.set_reference(result.reference, engine_text(result.reference_label))
+        for name in self.curves.lines:
+            self.curves.set_curve_label(name, engine_text(name))
+
     def show_result(self, result) -> None:
         """Draw a finished (or stopped) result whole: its curves, the reference line, the reading."""
         self.curves.clear_curves()
-        self.curves.set_labels(result.title, result.y_label)
         for index, curve in enumerate(result.curves):
-            self.curves.add_curve(curve.name, COLOURS[index])
+            self.curves.add_curve(curve.name, COLOURS[index], label=engine_text(curve.name))
             self.curves.set_points(curve.name, curve.steps, curve.values)
         for index, curve in enumerate(result.side_curves):
-            self.curves.add_curve(curve.name, COLOURS[index], dashed=True, width=1.3)
+            self.curves.add_curve(curve.name, COLOURS[index], dashed=True, width=1.3, label=engine_text(curve.name))
             self.curves.set_points(curve.name, curve.steps, curve.values)
-        self.curves.set_reference(result.reference, result.reference_label)
+        self._label_result(result)
         self.progress.setRange(0, 1)
         self.progress.setValue(1)
-        self.status.setText(self.t("stopped" if result.stopped else "done", "已停止" if result.stopped else "完成"))
-        self.reading.setText(result.reading)
+        self.state_text = "stopped" if result.stopped else "done"
+        self._show_status()
+        self.reading.setText(experiment_reading(result))
 
     def _failed(self, message: str, user: bool, details: str = "") -> None:
         self.job = None
@@ -808,7 +1222,7 @@ class ExperimentsPanel(QWidget):
         self.timer.stop()
         self.last_error = message
         self.progress.setRange(0, 1)
-        self.reading.setText(html.escape(message))
+        self.reading.setText(html.escape(engine_text(message)))
         self._update_buttons()
         self.settled.emit(message)
 
@@ -827,11 +1241,22 @@ class ExperimentsPanel(QWidget):
         return [self.runner]
 
 
+def progress_text(message: str) -> str:
+    """An experiment's progress line ("static masking: step 12 of 150, loss 4.321") in the interface's language."""
+    found = re.fullmatch(r"(?P<label>.+): step (?P<step>\d+) of (?P<steps>\d+), loss (?P<loss>\S+)", message)
+    if found is None or i18n.current() == "en":
+        return message
+    return translate("training", "{label}: step {step} of {steps}, loss {loss}").format(
+        label=engine_text(found["label"]), step=found["step"], steps=found["steps"], loss=found["loss"])
+
+
 # ----------------------------------------------------------------------------------------------- the page
 class TrainView(QWidget):
     """The Train page: its parts in tabs (Pretrain, Experiments, and the lab's further panels)."""
     name, title = "train", "Train"
     open_requested = Signal(object)    # an OpenRequest for the step-through
+    PARTS = (QT_TRANSLATE_NOOP("training", "Pretrain"), QT_TRANSLATE_NOOP("training", "Experiments"),
+             QT_TRANSLATE_NOOP("training", "Fine-tune"), QT_TRANSLATE_NOOP("training", "Induction heads"))
 
     def __init__(self, state, device: Callable[[], str] | None = None, edited: dict | None = None, parent=None):
         super().__init__(parent)
@@ -841,10 +1266,9 @@ class TrainView(QWidget):
             device_of = lambda: (ref() or (lambda: "cpu"))()   # noqa: E731
         else:
             device_of = device or (lambda: "cpu")
-        lang = lambda: state.lang   # noqa: E731
-        self.pretrain = PretrainPanel(lang, device_of, edited)
+        self.pretrain = PretrainPanel(device_of, edited)
         self.pretrain.open_requested.connect(self.open_requested)
-        self.experiments = ExperimentsPanel(lang)
+        self.experiments = ExperimentsPanel()
         self.finetune = FinetunePanel(state, device_of)       # "pre-train, then fine-tune"
         self.induction = InductionPanel(state, device_of)     # in-context learning in miniature
         self.parts = QTabWidget()
@@ -861,10 +1285,8 @@ class TrainView(QWidget):
             self.retranslate()
 
     def retranslate(self) -> None:
-        lang = self.state.lang
-        for index, (en, zh) in enumerate((("Pretrain", "预训练"), ("Experiments", "实验"), ("Fine-tune", "微调"),
-                                          ("Induction heads", "归纳头"))):
-            self.parts.setTabText(index, pick(lang, en, zh))
+        for index, text in enumerate(self.PARTS):
+            self.parts.setTabText(index, translate("training", text))
         self.pretrain.retranslate()
         self.experiments.retranslate()
 
