@@ -19,18 +19,36 @@ from __future__ import annotations
 from pathlib import Path
 
 import numpy as np
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QT_TRANSLATE_NOOP, Qt, Signal
 from PySide6.QtWidgets import (QAbstractItemView, QCheckBox, QComboBox, QHBoxLayout, QHeaderView, QLabel, QLineEdit,
                                QPushButton, QSpinBox, QSplitter, QTableWidget, QTableWidgetItem, QTabWidget,
                                QVBoxLayout, QWidget)
 
+from explorer.i18n import ComposedTexts, mark_data, translate
 from explorer.views.inspect_demos import DemosPanel
 from explorer.widgets.heatmap import Heatmap
-from explorer.widgets.inspect_parts import HeadGrid, TokenTable, readable, readable_tokens
+from explorer.widgets.inspect_parts import (HeadGrid, TokenTable, engine_text, quoted, readable, readable_tokens,
+                                            site_label, token_and_number)
 from explorer.workers import Runner
 
+WEIGHTS = {"random": QT_TRANSLATE_NOOP("inspect", "random weights"),
+           "real": QT_TRANSLATE_NOOP("inspect", "real weights"),
+           "trained": QT_TRANSLATE_NOOP("inspect", "trained weights")}
+# the kinds of attention a model has, by their sites' pattern ("{stack}.{}.{kind}"), as the Ablate page names them
+KINDS = {"blocks.{}.attn": QT_TRANSLATE_NOOP("inspect", "self-attention"),
+         "encoder.blocks.{}.attn": QT_TRANSLATE_NOOP("inspect", "encoder"),
+         "decoder.blocks.{}.attn": QT_TRANSLATE_NOOP("inspect", "decoder"),
+         "decoder.blocks.{}.cross_attn": QT_TRANSLATE_NOOP("inspect", "decoder cross-attention")}
+STACKS = {"blocks": QT_TRANSLATE_NOOP("inspect", "layers"), "encoder.blocks": QT_TRANSLATE_NOOP("inspect", "encoder"),
+          "decoder.blocks": QT_TRANSLATE_NOOP("inspect", "decoder")}
+PARTS = (QT_TRANSLATE_NOOP("inspect", "Logit lens"), QT_TRANSLATE_NOOP("inspect", "Heads"),
+         QT_TRANSLATE_NOOP("inspect", "Rollout"), QT_TRANSLATE_NOOP("inspect", "Ablate"),
+         QT_TRANSLATE_NOOP("inspect", "Demonstrations"))
+MODES = (("zero", QT_TRANSLATE_NOOP("inspect", "zero: the head's output is 0")),
+         ("mean", QT_TRANSLATE_NOOP("inspect", "mean: its mean over the positions")))
 
-def _label(text: str, wrap: bool = True) -> QLabel:
+
+def _label(text: str = "", wrap: bool = True) -> QLabel:
     label = QLabel(text)
     label.setWordWrap(wrap)
     label.setTextInteractionFlags(Qt.TextSelectableByMouse)
@@ -47,6 +65,37 @@ class NumberItem(QTableWidgetItem):
 
     def __lt__(self, other):
         return self.value < getattr(other, "value", 0.0)
+
+
+def kind_label(key: str) -> str:
+    """A kind of attention ("decoder.blocks.{}.cross_attn") as the Ablate page names it ("decoder cross-attention")."""
+    return translate("inspect", KINDS[key]) if key in KINDS else key.replace(".{}", "")
+
+
+def stack_label(stack: str) -> str:
+    return translate("inspect", STACKS[stack]) if stack in STACKS else stack
+
+
+def layer_label(index: int) -> str:
+    """A logit-lens row: 0 the embeddings (the first block's input), l the output of layer l."""
+    return translate("inspect", "embeddings") if index == 0 else \
+        translate("inspect", "layer {layer}").format(layer=index)
+
+
+def describe(intervention) -> str:
+    """engine.interventions.Intervention.describe, in the interface's language."""
+    parts = []
+    if intervention.heads:
+        heads = translate("inspect", ", ").join(
+            translate("inspect", "{site} head {head}").format(site=site_label(s), head=h + 1)
+            for s, hs in intervention.heads.items() for h in hs)
+        parts.append((translate("inspect", "zeroed: {heads}") if intervention.mode == "zero" else
+                      translate("inspect", "mean-ablated: {heads}")).format(heads=heads))
+    if intervention.blocked:
+        parts.append(translate("inspect", "blocked {count} mask cell(s)").format(count=len(intervention.blocked)))
+    if intervention.replace:
+        parts.append(translate("inspect", "replaced {count} token(s)").format(count=len(intervention.replace)))
+    return translate("inspect", "; ").join(parts) or translate("inspect", "no change")
 
 
 # ----------------------------------------------------------------------------------------------- the analysis
@@ -94,41 +143,102 @@ class InspectView(QWidget):
         self.blocked: list[tuple[int, int]] = []
         self.head_choice: dict[str, set] = {}
         self._generation = -1
+        self.texts = ComposedTexts()   # labels composed from results, composed again on a language change
+        self._lens_cell_shown: tuple[int, int] | None = None
         self._build()
+        self.retranslate()
         state.events.trace.connect(self._trace_changed)
+        state.events.settings.connect(self._settings_changed)
+
+    def _settings_changed(self, change) -> None:
+        if change[0] == "lang":
+            self.retranslate()
+
+    def retranslate(self) -> None:
+        """Every text of the page in the interface's language (the results shown are composed again)."""
+        for index, title in enumerate(PARTS):
+            self.parts.setTabText(index, translate("inspect", title))
+        self.lens_all.setText(translate("inspect", "every position (MLM heads)"))
+        self.lens_all.setToolTip(translate("inspect", "an MLM head predicts the token at its position: by default "
+                                                      "only the [MASK]s are read"))
+        self.heads_note.setText(translate("inspect", "One row per head. Click a column to sort (a low entropy: a head "
+                                                     "that looks at few keys; a high share on special tokens: a head "
+                                                     "parked on [CLS]/[SEP]). Double-click a row to open that head in "
+                                                     "the step-through."))
+        self.rollout_note.setText(translate("inspect", "Attention rollout (Abnar & Zuidema 2020): each layer's heads "
+                                                       "averaged, half the weight kept on the token itself for the "
+                                                       "residual path, rows renormalised, multiplied through the "
+                                                       "layers. Row q: how much of each input token reaches position "
+                                                       "q."))
+        self.rollout_layer.setPrefix(translate("inspect", "after layer "))
+        self.heads_off_label.setText(translate("inspect", "Heads to switch off (click; red = off):"))
+        for index, (_mode, text) in enumerate(MODES):
+            self.ablate_mode.setItemText(index, translate("inspect", text))
+        self.replace_position.setPrefix(translate("inspect", "token "))
+        self.replace_word.setPlaceholderText(translate("inspect", "replace it by… (a word; empty: keep)"))
+        self.clear_button.setText(translate("inspect", "Clear all"))
+        self.ablate_button.setText(translate("inspect", "Run with these changes"))
+        self.pattern_label.setText(translate("inspect", "Pattern of"))
+        self.ablate_head.setPrefix(translate("inspect", "head "))
+        for index in range(self.rollout_stack.count()):
+            self.rollout_stack.setItemText(index, stack_label(self.rollout_stack.itemData(index)))
+        for index in range(self.ablate_kind.count()):
+            self.ablate_kind.setItemText(index, kind_label(self.ablate_kind.itemData(index)[0]))
+        for index in range(self.ablate_site.count()):
+            self.ablate_site.setItemText(index, site_label(self.ablate_site.itemData(index)))
+        self.head_grid.retranslate()
+        self.texts.recompose()
+        self._update_blocked()
+        if self.analysis is not None and self.state.trace is not None and self.state.loaded is not None:
+            self._show_lens()
+            self._retranslate_heads()
+            self._show_rollout()
+            self._show_comparison()
+            self._show_predictions()
 
     # ------------------------------------------------------------------ building
     def _build(self) -> None:
-        self.status = _label("Run a model on the Step through page (Ctrl+1); this page reads that run.")
-        self.status.setStyleSheet("color:#555")
+        # the status line: what is read (interface), the user's text (data, quoted), a note on random weights
+        self.status, self.status_text, self.status_note = _label(wrap=False), mark_data(_label(wrap=False)), _label()
+        for label in (self.status, self.status_text, self.status_note):
+            label.setStyleSheet("color:#555")
+        self._show_status(self._idle_text)
         self.parts = QTabWidget()
-        self.parts.addTab(self._build_lens(), "Logit lens")
-        self.parts.addTab(self._build_heads(), "Heads")
-        self.parts.addTab(self._build_rollout(), "Rollout")
-        self.parts.addTab(self._build_ablate(), "Ablate")
+        for page in (self._build_lens(), self._build_heads(), self._build_rollout(), self._build_ablate()):
+            self.parts.addTab(page, "")
         self.demos = DemosPanel(self.state)
         self.demos.ready.connect(self.ready)
-        self.parts.addTab(self.demos, "Demonstrations")
+        self.parts.addTab(self.demos, "")
         layout = QVBoxLayout(self)
-        layout.addWidget(self.status)
+        status = QHBoxLayout()
+        status.addWidget(self.status)
+        status.addWidget(self.status_text)
+        status.addWidget(self.status_note, 1)
+        layout.addLayout(status)
         layout.addWidget(self.parts, 1)
 
     def _build_lens(self) -> QWidget:
         page = QWidget()
-        self.lens_caption = _label("")
-        self.lens_all = QCheckBox("every position (MLM heads)")
-        self.lens_all.setToolTip("an MLM head predicts the token at its position: by default only the [MASK]s are read")
+        self.lens_caption = _label()
+        self.lens_all = QCheckBox()
         self.lens_all.toggled.connect(lambda _on: self.refresh(force=True))
-        self.lens_table = TokenTable()
+        self.lens_table = mark_data(TokenTable())   # its cells and columns are tokens; its rows are named in _show_lens
         self.lens_table.cell_chosen.connect(self._lens_cell)
-        self.lens_detail = _label("click a cell for its top five tokens")
+        # a clicked cell: where (interface), its top five tokens (data), the final answer's probability (interface)
+        self.lens_detail, self.lens_detail_tokens, self.lens_detail_final = \
+            _label(wrap=False), mark_data(_label(wrap=False)), _label()
+        self._show_lens_cell(None)
         top = QHBoxLayout()
         top.addWidget(self.lens_caption, 1)
         top.addWidget(self.lens_all)
         layout = QVBoxLayout(page)
         layout.addLayout(top)
         layout.addWidget(self.lens_table, 1)
-        layout.addWidget(self.lens_detail)
+        detail = QHBoxLayout()
+        detail.addWidget(self.lens_detail)
+        detail.addWidget(self.lens_detail_tokens)
+        detail.addWidget(self.lens_detail_final, 1)
+        layout.addLayout(detail)
         return page
 
     def _build_heads(self) -> QWidget:
@@ -139,10 +249,9 @@ class InspectView(QWidget):
         self.heads_table.setSortingEnabled(True)
         self.heads_table.horizontalHeader().setSectionResizeMode(QHeaderView.Stretch)
         self.heads_table.cellDoubleClicked.connect(self._head_opened)
+        self.heads_note = _label()
         layout = QVBoxLayout(page)
-        layout.addWidget(_label("One row per head. Click a column to sort (a low entropy: a head that looks at few "
-                                "keys; a high share on special tokens: a head parked on [CLS]/[SEP]). "
-                                "Double-click a row to open that head in the step-through."))
+        layout.addWidget(self.heads_note)
         layout.addWidget(self.heads_table, 1)
         return page
 
@@ -150,16 +259,14 @@ class InspectView(QWidget):
         page = QWidget()
         self.rollout_stack = QComboBox()
         self.rollout_layer = QSpinBox()
-        self.rollout_layer.setPrefix("after layer ")
         self.rollout_layer.setMinimum(1)
         for widget in (self.rollout_stack, self.rollout_layer):
             signal = widget.currentIndexChanged if isinstance(widget, QComboBox) else widget.valueChanged
             signal.connect(lambda _v: self._show_rollout())
         self.rollout_map = Heatmap()
+        self.rollout_note = _label()
         row = QHBoxLayout()
-        row.addWidget(_label("Attention rollout (Abnar & Zuidema 2020): each layer's heads averaged, half the "
-                             "weight kept on the token itself for the residual path, rows renormalised, multiplied "
-                             "through the layers. Row q: how much of each input token reaches position q."), 1)
+        row.addWidget(self.rollout_note, 1)
         row.addWidget(self.rollout_stack)
         row.addWidget(self.rollout_layer)
         layout = QVBoxLayout(page)
@@ -174,34 +281,32 @@ class InspectView(QWidget):
         self.head_grid = HeadGrid()
         self.head_grid.changed.connect(self._grid_changed)
         self.ablate_mode = QComboBox()
-        self.ablate_mode.addItem("zero: the head's output is 0", "zero")
-        self.ablate_mode.addItem("mean: its mean over the positions", "mean")
+        for mode, text in MODES:
+            self.ablate_mode.addItem(text, mode)
         self.replace_position = QSpinBox()
-        self.replace_position.setPrefix("token ")
         self.replace_position.setMinimum(1)
         self.replace_word = QLineEdit()
-        self.replace_word.setPlaceholderText("replace it by… (a word; empty: keep)")
-        self.blocked_label = _label("Blocked mask cells: none (click cells of the Before pattern to block them)")
-        clear = QPushButton("Clear all")
+        self.blocked_label = _label()
+        self.clear_button = clear = QPushButton()
         clear.clicked.connect(self.clear_interventions)
-        self.ablate_button = QPushButton("Run with these changes")
+        self.ablate_button = QPushButton()
         self.ablate_button.clicked.connect(self.run_ablation)
         self.ablate_site = QComboBox()
         self.ablate_site.currentIndexChanged.connect(lambda _i: self._show_comparison())
         self.ablate_head = QSpinBox()
-        self.ablate_head.setPrefix("head ")
         self.ablate_head.setMinimum(1)
         self.ablate_head.valueChanged.connect(lambda _v: self._show_comparison())
         self.before_map, self.after_map, self.diff_map = Heatmap(), Heatmap(), Heatmap()
         self.before_map.cell_clicked.connect(self._toggle_blocked)
-        self.predictions = QTableWidget()
+        self.predictions = mark_data(QTableWidget())   # predicted tokens; its interface words are set in translate
         self.predictions.setEditTriggers(QAbstractItemView.NoEditTriggers)
         self.predictions.horizontalHeader().setSectionResizeMode(QHeaderView.Stretch)
         self.predictions.verticalHeader().hide()
-        self.ablate_summary = _label("")
+        self.ablate_summary = _label()
+        self.heads_off_label = _label()
 
         controls = QVBoxLayout()
-        controls.addWidget(_label("Heads to switch off (click; red = off):"))
+        controls.addWidget(self.heads_off_label)
         controls.addWidget(self.ablate_kind)
         controls.addWidget(self.head_grid)
         controls.addWidget(self.ablate_mode)
@@ -221,7 +326,8 @@ class InspectView(QWidget):
         left.setMaximumWidth(420)
 
         pick = QHBoxLayout()
-        pick.addWidget(QLabel("Pattern of"))
+        self.pattern_label = QLabel()
+        pick.addWidget(self.pattern_label)
         pick.addWidget(self.ablate_site, 1)
         pick.addWidget(self.ablate_head)
         maps = QSplitter(Qt.Horizontal)
@@ -257,14 +363,15 @@ class InspectView(QWidget):
         """Analyse the state's trace (in a worker) unless that was done already."""
         state = self.state
         if state.trace is None or state.loaded is None:
-            self.status.setText("Run a model on the Step through page (Ctrl+1); this page reads that run.")
+            self._show_status(self._idle_text)
             return
         if state.generation == self._generation and not force:
             return
         self._generation = state.generation
         loaded, trace, text, pair = state.loaded, state.trace, state.text, state.pair
         all_positions = self.lens_all.isChecked()
-        self.status.setText(f"{loaded.name}: reading the run of “{text[:80]}”…")
+        self._show_status(lambda: translate("inspect", "{model}: reading the run of").format(model=loaded.name),
+                          f"“{text[:80]}”…")
         self.runner.cancel_all()
         self.runner.start(lambda job: analyse(loaded, trace, text, pair, all_positions, job.check),
                           self._analysed, self._failed)
@@ -276,17 +383,39 @@ class InspectView(QWidget):
     def runners(self) -> list[Runner]:
         return [self.runner, self.ablate_runner, self.demos.runner]
 
+    @staticmethod
+    def _idle_text() -> str:
+        return translate("inspect", "Run a model on the Step through page (Ctrl+1); this page reads that run.")
+
+    def _show_status(self, compose, text: str = "", note=lambda: "") -> None:
+        """The status line: compose() says what is read, then the user's text (data), then note()."""
+        self.texts.say(self.status, compose)
+        self.status_text.setText(text)
+        self.status_text.setVisible(bool(text))
+        self.texts.say(self.status_note, note)
+
     def _failed(self, message: str, _user: bool = True) -> None:
-        self.status.setText(message)
+        self._show_status(lambda: engine_text(message))
         self.ready.emit()
 
     def _analysed(self, result: dict) -> None:
         self.analysis = result
-        loaded = self.state.loaded
-        weights = f"{loaded.weights} weights" if loaded is not None else ""
-        self.status.setText(f"{result['model']} ({weights}) on “{self.state.text[:80]}”"
-                            + ("  ·  random weights: the tools work, the answers mean nothing"
-                               if loaded is not None and loaded.weights == "random" else ""))
+        self._lens_cell_shown = None
+        loaded, text = self.state.loaded, self.state.text
+
+        def status() -> str:
+            weights = ""
+            if loaded is not None:
+                weights = translate("inspect", WEIGHTS[loaded.weights]) if loaded.weights in WEIGHTS else \
+                    translate("inspect", "{weights} weights").format(weights=loaded.weights)
+            return translate("inspect", "{model} ({weights}) on").format(model=result["model"], weights=weights)
+
+        def note() -> str:
+            if loaded is not None and loaded.weights == "random":
+                return translate("inspect", "  ·  random weights: the tools work, the answers mean nothing")
+            return ""
+        self._show_status(status, f"“{text[:80]}”" if text else "", note)
+        self._show_lens_cell(None)
         self._show_lens()
         self._show_heads()
         self._fill_rollout()
@@ -298,7 +427,7 @@ class InspectView(QWidget):
     def _show_lens(self) -> None:
         result = self.analysis
         if "lens_error" in result:
-            self.lens_caption.setText(result["lens_error"])
+            self.lens_caption.setText(engine_text(result["lens_error"]))
             self.lens_table.set_cells([], [], [], [])
             return
         lens = result["lens"]
@@ -309,44 +438,89 @@ class InspectView(QWidget):
         columns = [f"{p + 1} {names[p] if p < len(names) else lens.tokens[p]}" for p in lens.positions]
         texts = [[words[l][p][0] for p in range(len(lens.positions))] for l in range(len(lens.layers))]
         tips = [[self._lens_tip(l, p) for p in range(len(lens.positions))] for l in range(len(lens.layers))]
-        self.lens_table.set_cells(lens.layers, columns, texts, probs, tips, scale)
-        what = "the next token" if lens.kind == "lm" else "the token at that position"
-        self.lens_caption.setText(f"Each layer's hidden state through the model's own output head: its top "
-                                  f"prediction of {what}. Colour: that prediction's probability, white 0 → blue "
-                                  f"{scale:.3g}. The last row is the model's own output. {lens.note}")
+        self.lens_table.set_cells([layer_label(i) for i in range(len(lens.layers))], columns, texts, probs, tips,
+                                  scale)
+        caption = (translate("inspect", "Each layer's hidden state through the model's own output head: its top "
+                                        "prediction of the next token. Colour: that prediction's probability, white "
+                                        "0 → blue {scale}. The last row is the model's own output. {note}")
+                   if lens.kind == "lm" else
+                   translate("inspect", "Each layer's hidden state through the model's own output head: its top "
+                                        "prediction of the token at that position. Colour: that prediction's "
+                                        "probability, white 0 → blue {scale}. The last row is the model's own "
+                                        "output. {note}"))
+        self.lens_caption.setText(caption.format(scale=f"{scale:.3g}", note=engine_text(lens.note) if lens.note
+                                                 else "").rstrip())
+        if self._lens_cell_shown is not None:
+            self._show_lens_cell(self._lens_cell_shown)
 
     def _lens_tip(self, layer: int, column: int) -> str:
         lens, words = self.analysis["lens"], self.analysis["lens_words"]
-        tops = ", ".join(f"{w} {float(p):.3g}" for w, p in zip(words[layer][column], lens.top_probs[layer, column]))
-        return (f"{lens.layers[layer]}, position {lens.positions[column] + 1}: {tops}\n"
-                f"probability of the model's final answer here: {float(lens.final_prob[layer, column]):.3g}")
+        tops = translate("inspect", ", ").join(token_and_number(w, f"{float(p):.3g}")
+                                               for w, p in zip(words[layer][column], lens.top_probs[layer, column]))
+        return translate("inspect", "{layer}, position {position}: {tops}\nprobability of the model's final answer "
+                                    "here: {probability}").format(
+            layer=layer_label(layer), position=lens.positions[column] + 1, tops=tops,
+            probability=f"{float(lens.final_prob[layer, column]):.3g}")
 
     def _lens_cell(self, row: int, col: int) -> None:
         if self.analysis and "lens" in self.analysis:
-            self.lens_detail.setText(self._lens_tip(row, col).replace("\n", "  ·  "))
+            self._show_lens_cell((row, col))
+
+    def _show_lens_cell(self, cell: tuple[int, int] | None) -> None:
+        lens = (self.analysis or {}).get("lens")
+        if cell is not None and (lens is None or not (0 <= cell[0] < len(lens.layers)
+                                                      and 0 <= cell[1] < len(lens.positions))):
+            cell = None
+        self._lens_cell_shown = cell
+        if cell is None:
+            self.texts.say(self.lens_detail, lambda: translate("inspect", "click a cell for its top five tokens"))
+            self.lens_detail_tokens.setText("")
+            self.texts.say(self.lens_detail_final, lambda: "")
+            return
+        layer, column = cell
+        lens, words = self.analysis["lens"], self.analysis["lens_words"]
+        self.texts.say(self.lens_detail, lambda: translate("inspect", "{layer}, position {position}:")
+                  .format(layer=layer_label(layer), position=lens.positions[column] + 1))
+        tops = zip(words[layer][column], lens.top_probs[layer, column])
+        self.lens_detail_tokens.setText(translate("inspect", ", ").join(token_and_number(w, f"{float(p):.3g}")
+                                                                        for w, p in tops))
+        self.texts.say(self.lens_detail_final, lambda: "  ·  " + translate(
+            "inspect", "probability of the model's final answer here: {probability}")
+                  .format(probability=f"{float(lens.final_prob[layer, column]):.3g}"))
 
     # ------------------------------------------------------------------ heads
-    COLUMNS = ("where", "head", "entropy (bits)", "mean distance", "on special tokens", "on the first token",
-               "on itself")
+    COLUMNS = (QT_TRANSLATE_NOOP("inspect", "where"), QT_TRANSLATE_NOOP("inspect", "head"),
+               QT_TRANSLATE_NOOP("inspect", "entropy (bits)"), QT_TRANSLATE_NOOP("inspect", "mean distance"),
+               QT_TRANSLATE_NOOP("inspect", "on special tokens"), QT_TRANSLATE_NOOP("inspect", "on the first token"),
+               QT_TRANSLATE_NOOP("inspect", "on itself"))   # (the CSV keeps the English names)
 
     def _show_heads(self) -> None:
-        from engine.interventions import site_title
-
         table = self.heads_table
         summaries = self.analysis["summaries"]
         table.setSortingEnabled(False)
         table.clear()
         table.setColumnCount(len(self.COLUMNS))
-        table.setHorizontalHeaderLabels(self.COLUMNS)
+        table.setHorizontalHeaderLabels([translate("inspect", c) for c in self.COLUMNS])
         table.setRowCount(len(summaries))
         for row, s in enumerate(summaries):
-            where = QTableWidgetItem(site_title(s.site))
+            where = QTableWidgetItem(site_label(s.site))
             where.setData(Qt.UserRole, (s.step, s.head))
+            where.setData(Qt.UserRole + 1, s.site)
             table.setItem(row, 0, where)
             table.setItem(row, 1, NumberItem(s.head + 1, str(s.head + 1)))
             for col, value in enumerate((s.entropy, s.distance, s.special, s.first, s.self_share), start=2):
                 table.setItem(row, col, NumberItem(value))
         table.setSortingEnabled(True)
+
+    def _retranslate_heads(self) -> None:
+        """The column names and the layers' names in the new language, the rows kept as sorted."""
+        table = self.heads_table
+        if table.columnCount() == len(self.COLUMNS):
+            table.setHorizontalHeaderLabels([translate("inspect", c) for c in self.COLUMNS])
+        for row in range(table.rowCount()):
+            item = table.item(row, 0)
+            if item is not None and item.data(Qt.UserRole + 1):
+                item.setText(site_label(item.data(Qt.UserRole + 1)))
 
     def _head_opened(self, row: int, _col: int = 0) -> None:
         step, head = self.heads_table.item(row, 0).data(Qt.UserRole)
@@ -364,7 +538,7 @@ class InspectView(QWidget):
         self.rollout_stack.blockSignals(True)
         self.rollout_stack.clear()
         for stack in stacks:
-            self.rollout_stack.addItem(stack.replace(".blocks", "").replace("blocks", "layers"), stack)
+            self.rollout_stack.addItem(stack_label(stack), stack)
         self.rollout_stack.blockSignals(False)
         self._show_rollout(last=True)
 
@@ -380,8 +554,10 @@ class InspectView(QWidget):
         self.rollout_layer.blockSignals(False)
         layer = self.rollout_layer.value() - 1
         tokens = self._readable_tokens(decoder=stack.startswith("decoder"))
-        self.rollout_map.set_matrix(flow[layer], tokens, tokens, mode="prob", row_name="position",
-                                    col_name="input token", title=f"rollout after layer {layer + 1}")
+        self.rollout_map.set_matrix(flow[layer], tokens, tokens, mode="prob",
+                                    row_name=translate("inspect", "position"),
+                                    col_name=translate("inspect", "input token"),
+                                    title=translate("inspect", "rollout after layer {layer}").format(layer=layer + 1))
 
     # ------------------------------------------------------------------ ablate
     def _kinds(self) -> list[tuple[str, str, int, int]]:
@@ -394,13 +570,7 @@ class InspectView(QWidget):
             key = f"{stack}.{{}}.{kind}"
             layers, heads = groups.get(key, (0, 0))
             groups[key] = (max(layers, s.layer + 1), max(heads, s.head + 1))
-        out = []
-        for key, (layers, heads) in groups.items():
-            label = key.replace(".{}.attn", "").replace(".{}.cross_attn", " cross-attention")
-            label = {"blocks": "self-attention"}.get(label, label.replace("blocks", "self-attention"))
-            out.append((label.replace("encoder.self-attention", "encoder").replace("decoder.self-attention",
-                                                                                   "decoder"), key, layers, heads))
-        return out
+        return [(kind_label(key), key, layers, heads) for key, (layers, heads) in groups.items()]
 
     def _fill_ablate(self) -> None:
         self.comparison = None
@@ -415,9 +585,8 @@ class InspectView(QWidget):
         self.replace_position.setMaximum(max(1, len(self.state.trace.tokens)))
         self.ablate_site.blockSignals(True)
         self.ablate_site.clear()
-        from engine.interventions import site_title
         for s in dict.fromkeys(s.site for s in self.analysis["summaries"]):
-            self.ablate_site.addItem(site_title(s), s)
+            self.ablate_site.addItem(site_label(s), s)
         self.ablate_site.blockSignals(False)
         self._update_blocked()
         self._show_comparison()
@@ -446,9 +615,10 @@ class InspectView(QWidget):
         self._update_blocked()
 
     def _update_blocked(self) -> None:
-        cells = ", ".join(f"({q + 1}, {k + 1})" for q, k in self.blocked) or "none"
-        self.blocked_label.setText(f"Blocked mask cells (query, key): {cells}  — click cells of the Before "
-                                   f"pattern to block them in every self-attention layer")
+        cells = ", ".join(f"({q + 1}, {k + 1})" for q, k in self.blocked) or translate("inspect", "none")
+        self.blocked_label.setText(translate("inspect", "Blocked mask cells (query, key): {cells}  — click cells of "
+                                                        "the Before pattern to block them in every self-attention "
+                                                        "layer").format(cells=cells))
 
     def clear_interventions(self, _checked: bool = False) -> None:
         self.head_choice = {}
@@ -472,10 +642,16 @@ class InspectView(QWidget):
             tokenizer = self.state.loaded.tokenizer
             ids = tokenizer.encode(word, add_special_tokens=False).ids if tokenizer is not None else []
             if not ids:
-                raise InputError(f"{word!r} gives no token for this model")
+                error = InputError(self._no_token(word))
+                error.word = word
+                raise error
             replace[self.replace_position.value() - 1] = ids[0]
         return Intervention(heads={k: sorted(v) for k, v in heads.items()},
                             mode=self.ablate_mode.currentData(), blocked=list(self.blocked), replace=replace)
+
+    @staticmethod
+    def _no_token(word: str) -> str:
+        return translate("inspect", "{word} gives no token for this model").format(word=repr(word))
 
     def run_ablation(self, _checked: bool = False) -> None:
         from engine.errors import InputError
@@ -483,33 +659,42 @@ class InspectView(QWidget):
 
         state = self.state
         if state.trace is None or not state.text:
-            self.ablate_summary.setText("Run a text first (the step-through's Run).")
+            self.texts.say(self.ablate_summary,
+                           lambda: translate("inspect", "Run a text first (the step-through's Run)."))
             return
         try:
             intervention = self.intervention()
         except InputError as error:
-            self.ablate_summary.setText(str(error))
+            word, message = getattr(error, "word", None), str(error)
+            self.texts.say(self.ablate_summary, (lambda: self._no_token(word)) if word is not None else
+                      (lambda: engine_text(message)))
             return
         if intervention.empty:
-            self.ablate_summary.setText("Nothing to change: click heads off, block mask cells or replace a token.")
+            self.texts.say(self.ablate_summary, lambda: translate(
+                "inspect", "Nothing to change: click heads off, block mask cells or replace a token."))
             return
         loaded, trace, text, pair = state.loaded, state.trace, state.text, state.pair
-        self.ablate_summary.setText(f"running: {intervention.describe()}…")
+        self.texts.say(self.ablate_summary, lambda: translate("inspect", "running: {changes}…")
+                  .format(changes=describe(intervention)))
         self.ablate_runner.cancel_all()
         self.ablate_runner.start(lambda job: compare(loaded, intervention, text=text, text_pair=pair, before=trace),
                                  self._compared, self._ablate_failed)
 
     def _ablate_failed(self, message: str, _user: bool = True) -> None:
-        self.ablate_summary.setText(message)
+        self.texts.say(self.ablate_summary, lambda: engine_text(message))
         self.ready.emit()
 
     def _compared(self, result) -> None:
         self.comparison = result
-        tops = ""
-        if result.kind:
-            tops = f"  ·  largest change of any logit {result.logit_change:.3g}; KL per position up to " \
-                   f"{max(result.kl, default=0):.3g} nats"
-        self.ablate_summary.setText(f"{result.intervention.describe()}{tops}")
+
+        def summary() -> str:
+            tops = ""
+            if result.kind:
+                tops = translate("inspect", "  ·  largest change of any logit {change}; KL per position up to {kl} "
+                                            "nats").format(change=f"{result.logit_change:.3g}",
+                                                           kl=f"{max(result.kl, default=0):.3g}")
+            return describe(result.intervention) + tops
+        self.texts.say(self.ablate_summary, summary)
         chosen = next((s for s in result.intervention.heads), None)
         if chosen is not None and self.ablate_site.findData(chosen) >= 0:
             self.ablate_site.setCurrentIndex(self.ablate_site.findData(chosen))
@@ -527,22 +712,23 @@ class InspectView(QWidget):
         head = min(self.ablate_head.value() - 1, before.shape[0] - 1)
         rows = self._side_tokens(site, "q", before.shape[1])
         cols = self._side_tokens(site, "k", before.shape[2])
-        self.before_map.set_matrix(before[head].numpy(), rows, cols, mode="prob", row_name="query", col_name="key",
-                                   title="before")
+        query, key = translate("inspect", "query"), translate("inspect", "key")
+        self.before_map.set_matrix(before[head].numpy(), rows, cols, mode="prob", row_name=query, col_name=key,
+                                   title=translate("inspect", "before"))
         for q, k in self.blocked:
             if q < before.shape[1] and k < before.shape[2]:
                 self.before_map.select(q, k)
         result = self.comparison
         if result is None or f"{site}.hook_pattern" not in result.after.cache:
             self.after_map.set_matrix(np.zeros_like(before[head].numpy()), rows, cols, mode="prob",
-                                      row_name="query", col_name="key", title="after (run to see)")
+                                      row_name=query, col_name=key, title=translate("inspect", "after (run to see)"))
             self.diff_map.set_matrix(np.zeros_like(before[head].numpy()), rows, cols, mode="signed",
-                                     row_name="query", col_name="key", title="after − before")
+                                     row_name=query, col_name=key, title=translate("inspect", "after − before"))
             return
         self.after_map.set_matrix(result.pattern(site, "after")[head].numpy(), rows, cols, mode="prob",
-                                  row_name="query", col_name="key", title="after")
+                                  row_name=query, col_name=key, title=translate("inspect", "after"))
         self.diff_map.set_matrix(result.pattern(site, "diff")[head].numpy(), rows, cols, mode="signed",
-                                 row_name="query", col_name="key", title="after − before")
+                                 row_name=query, col_name=key, title=translate("inspect", "after − before"))
 
     def _side_tokens(self, site: str, side: str, n: int) -> list[str]:
         """Readable labels of a pattern's query ("q") or key ("k") axis: T5's decoder tokens on the decoder side."""
@@ -560,28 +746,35 @@ class InspectView(QWidget):
         if result is None or not result.kind:
             table.setRowCount(0)
             table.setColumnCount(1)
-            table.setHorizontalHeaderLabels(["this model has no token head: only the patterns compare"])
+            table.setHorizontalHeaderLabels([translate("inspect", "this model has no token head: only the "
+                                                                  "patterns compare")])
             return
         tokenizer = self.state.loaded.tokenizer
         names = self._readable_tokens(decoder=result.tokens != list(result.before.tokens))
         names += [str(i + 1) for i in range(len(names), len(result.tokens))]
-        headers = ["position", "before: top 3", "after: top 3", "KL (nats)"]
+        headers = [translate("inspect", "position"), translate("inspect", "before: top 3"),
+                   translate("inspect", "after: top 3"), translate("inspect", "KL (nats)")]
         table.setColumnCount(len(headers))
         table.setHorizontalHeaderLabels(headers)
         table.setRowCount(len(result.positions) + len(result.changes))
+        comma = translate("inspect", ", ")
         for row, position in enumerate(result.positions):
-            top = [", ".join(f"{readable(tokenizer, i)} {p:.3g}" for i, _t, p in side[row][:3])
+            top = [comma.join(token_and_number(readable(tokenizer, i), f"{p:.3g}") for i, _t, p in side[row][:3])
                    for side in (result.top_before, result.top_after)]
-            table.setItem(row, 0, QTableWidgetItem(f"{position + 1} {names[position]}"))
+            table.setItem(row, 0, QTableWidgetItem(translate("inspect", "{position} {token}")
+                                                   .format(position=position + 1, token=quoted(names[position]))))
             table.setItem(row, 1, QTableWidgetItem(top[0]))
             table.setItem(row, 2, QTableWidgetItem(top[1]))
             table.setItem(row, 3, NumberItem(result.kl[row], f"{result.kl[row]:.3g}"))
         start = len(result.positions)
         for offset, change in enumerate(result.changes):
             row = start + offset
-            table.setItem(row, 0, QTableWidgetItem(f"largest change: position {change.position + 1}"))
-            table.setItem(row, 1, QTableWidgetItem(f"{readable(tokenizer, change.id)} {change.before:.3g}"))
-            table.setItem(row, 2, QTableWidgetItem(f"{readable(tokenizer, change.id)} {change.after:.3g}"))
+            table.setItem(row, 0, QTableWidgetItem(translate("inspect", "largest change: position {position}")
+                                                   .format(position=change.position + 1)))
+            table.setItem(row, 1, QTableWidgetItem(token_and_number(readable(tokenizer, change.id),
+                                                                    f"{change.before:.3g}")))
+            table.setItem(row, 2, QTableWidgetItem(token_and_number(readable(tokenizer, change.id),
+                                                                    f"{change.after:.3g}")))
             table.setItem(row, 3, QTableWidgetItem(f"{change.delta:+.3g}"))
 
     # ------------------------------------------------------------------ export

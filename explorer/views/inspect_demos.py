@@ -16,12 +16,13 @@ from __future__ import annotations
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QT_TRANSLATE_NOOP, Qt, Signal
 from PySide6.QtWidgets import (QComboBox, QFormLayout, QHBoxLayout, QLabel, QLineEdit, QListWidget, QPushButton,
                                QSlider, QSpinBox, QSplitter, QStackedWidget, QVBoxLayout, QWidget)
 
+from explorer.i18n import ComposedTexts, translate
 from explorer.widgets.heatmap import Heatmap
-from explorer.widgets.inspect_parts import GroupingPicture, TokenTable, readable_tokens
+from explorer.widgets.inspect_parts import GroupingPicture, TokenTable, engine_text, readable_tokens
 from explorer.widgets.plots import curve_pen, plot_widget
 from explorer.workers import Runner
 
@@ -29,9 +30,25 @@ ROPE_POSITIONS = 512          # the RoPE score matrix covers positions 0 .. 511
 GQA_PRESETS = ("llama-2-70b", "llama-3-8b", "chatglm2-6b", "llama-1-7b", "llama-tiny")
 COLOURS = {"pre": "#1f77b4", "post": "#d62728", "deepnorm": "#2ca02c", "ALBERT": "#d62728", "BERT": "#1f77b4",
            "GELU": "#1f77b4", "SiLU": "#ff7f0e", "ReLU": "#7f7f7f"}
+DEMOS = (QT_TRANSLATE_NOOP("inspect_demos", "RoPE: only m − n matters"),
+         QT_TRANSLATE_NOOP("inspect_demos", "Position tables"),
+         QT_TRANSLATE_NOOP("inspect_demos", "LayerNorm vs RMSNorm"),
+         QT_TRANSLATE_NOOP("inspect_demos", "Pre-norm vs post-norm"),
+         QT_TRANSLATE_NOOP("inspect_demos", "Feed-forward gate"),
+         QT_TRANSLATE_NOOP("inspect_demos", "Grouped-query heads"),
+         QT_TRANSLATE_NOOP("inspect_demos", "ALBERT: one layer, N times"))
+PLACEMENTS = {"pre": QT_TRANSLATE_NOOP("inspect_demos", "pre-norm (GLM's code, GPT-2, LLaMA)"),
+              "post": QT_TRANSLATE_NOOP("inspect_demos", "post-norm (BERT, GPT-1, the notes' GLM)"),
+              "deepnorm": QT_TRANSLATE_NOOP("inspect_demos", "DeepNorm (GLM-130B)")}
+# engine.demos.Grouping.kind and position_tables' labels, in the interface's language
+GROUPINGS = {"multi-head (MHA)": QT_TRANSLATE_NOOP("inspect_demos", "multi-head (MHA)"),
+             "multi-query (MQA)": QT_TRANSLATE_NOOP("inspect_demos", "multi-query (MQA)"),
+             "grouped-query (GQA)": QT_TRANSLATE_NOOP("inspect_demos", "grouped-query (GQA)")}
+TABLES = {"position": QT_TRANSLATE_NOOP("inspect_demos", "position"),
+          "block position (row 2)": QT_TRANSLATE_NOOP("inspect_demos", "block position (row 2)")}
 
 
-def _label(text: str) -> QLabel:
+def _label(text: str = "") -> QLabel:
     label = QLabel(text)
     label.setWordWrap(True)
     label.setTextInteractionFlags(Qt.TextSelectableByMouse)
@@ -46,21 +63,70 @@ class DemosPanel(QWidget):
         self.state = state
         self.runner = Runner(self, "demos")
         self._rope = None
+        self._positions = None    # the position table shown: (asked, matrix, mode, what its note says)
+        self._placement = None    # (depth, runs) of the pre- vs post-norm stacks shown
+        self._albert = None       # the ALBERT vs BERT reports shown
+        self.texts = ComposedTexts()   # labels composed from results, composed again on a language change
         self._build()
+        self.retranslate()
+        state.events.settings.connect(self._settings_changed)
+
+    def _settings_changed(self, change) -> None:
+        if change[0] == "lang":
+            self.retranslate()
+
+    def retranslate(self) -> None:
+        """Every text of the panel in the interface's language; the results shown are composed again."""
+        for row, title in enumerate(DEMOS):
+            self.demo_list.item(row).setText(translate("inspect_demos", title))
+        for label, text in ((self.rope_model_label, QT_TRANSLATE_NOOP("inspect_demos", "model")),
+                            (self.rope_m_label, QT_TRANSLATE_NOOP("inspect_demos", "query at m")),
+                            (self.rope_n_label, QT_TRANSLATE_NOOP("inspect_demos", "key at n")),
+                            (self.norm_input_label, QT_TRANSLATE_NOOP("inspect_demos", "vector x (numbers)"))):
+            label.setText(translate("inspect_demos", text))
+        self.position_head.setPrefix(translate("inspect_demos", "head "))
+        self.depth.setPrefix(translate("inspect_demos", "layers: "))
+        self.placement_button.setText(translate("inspect_demos", "Compute"))
+        self.ffn_layer.setPrefix(translate("inspect_demos", "layer "))
+        self.albert_button.setText(translate("inspect_demos", "Compare ALBERT with BERT on the text"))
+        self.norm_plot.setTitle(translate("inspect_demos", "the same vector, normalised two ways"))
+        self.norm_plot.setLabel("bottom", translate("inspect_demos", "dimension"))
+        self.activation_plot.setTitle(translate("inspect_demos", "‖hidden state‖ after each layer"))
+        self.gradient_plot.setTitle(translate("inspect_demos", "‖gradient of the layer's weights‖"))
+        self.ffn_curves.setTitle(translate("inspect_demos", "act(x): what each activation lets through"))
+        self.ffn_hist.setTitle(translate("inspect_demos", "act(x) / x over every token and feature of this layer"))
+        self.ffn_hist.setLabel("bottom", translate("inspect_demos", "fraction of the feature let through"))
+        self.albert_plot.setTitle(translate("inspect_demos", "cosine of each layer's output with the layer before"))
+        for plot in (self.activation_plot, self.gradient_plot, self.albert_plot):
+            plot.setLabel("bottom", translate("inspect_demos", "layer"))
+        self._name_choices()
+        self.texts.recompose()
+        if self._rope is not None:
+            self._show_rope_map()
+            self._show_rope()
+        if self._positions is not None:
+            self._show_positions()
+        if self.norm_table.rowCount():
+            self.show_norms()
+        if self._placement is not None:
+            self._show_placement()
+        if self.state.trace is not None and self.ffn_note.text():
+            self.show_ffn()
+        if self.gqa_note.text():
+            self.show_gqa()
+        if self._albert is not None:
+            self._show_albert()
 
     # ------------------------------------------------------------------ building
     def _build(self) -> None:
-        self.message = _label("")
+        self.message = _label()
         self.message.setStyleSheet("color:#a00")
         self.message.hide()
         self.demo_list = QListWidget()
         self.demo_list.setMaximumWidth(200)
         self.demo_pages = QStackedWidget()
-        for title, build in (("RoPE: only m − n matters", self._build_rope),
-                             ("Position tables", self._build_positions), ("LayerNorm vs RMSNorm", self._build_norms),
-                             ("Pre-norm vs post-norm", self._build_placement), ("Feed-forward gate", self._build_ffn),
-                             ("Grouped-query heads", self._build_gqa), ("ALBERT: one layer, N times",
-                                                                         self._build_albert)):
+        for title, build in zip(DEMOS, (self._build_rope, self._build_positions, self._build_norms,
+                                        self._build_placement, self._build_ffn, self._build_gqa, self._build_albert)):
             self.demo_list.addItem(title)
             self.demo_pages.addWidget(build())
         self.demo_list.currentRowChanged.connect(self._demo_chosen)
@@ -85,7 +151,7 @@ class DemosPanel(QWidget):
             box.valueChanged.connect(slider.setValue)
             slider.setValue(value)
             slider.valueChanged.connect(lambda _v: self._show_rope())
-        self.rope_result = _label("")
+        self.rope_result = _label()
         self.rope_result.setStyleSheet("font-size: 13pt")
         self.rope_map = Heatmap()
         self.rope_angles = plot_widget()
@@ -98,13 +164,14 @@ class DemosPanel(QWidget):
         for line in self.rope_lines:
             self.rope_map.plot.addItem(line)
         form = QFormLayout()
-        form.addRow("model", self.rope_model)
-        for text, slider, box in (("query at m", self.rope_m, self.rope_m_box), ("key at n", self.rope_n,
-                                                                               self.rope_n_box)):
+        self.rope_model_label, self.rope_m_label, self.rope_n_label = QLabel(), QLabel(), QLabel()
+        form.addRow(self.rope_model_label, self.rope_model)
+        for label, slider, box in ((self.rope_m_label, self.rope_m, self.rope_m_box),
+                                   (self.rope_n_label, self.rope_n, self.rope_n_box)):
             row = QHBoxLayout()
             row.addWidget(slider, 1)
             row.addWidget(box)
-            form.addRow(text, row)
+            form.addRow(label, row)
         pictures = QSplitter(Qt.Horizontal)
         pictures.addWidget(self.rope_map)
         pictures.addWidget(self.rope_angles)
@@ -120,10 +187,9 @@ class DemosPanel(QWidget):
         self.position_source = QComboBox()
         self.position_source.currentIndexChanged.connect(lambda _i: self.compute_positions())
         self.position_head = QSpinBox()
-        self.position_head.setPrefix("head ")
         self.position_head.setMinimum(1)
         self.position_head.valueChanged.connect(lambda _v: self.compute_positions())
-        self.position_note = _label("")
+        self.position_note = _label()
         self.position_map = Heatmap()
         row = QHBoxLayout()
         row.addWidget(self.position_source, 1)
@@ -139,12 +205,12 @@ class DemosPanel(QWidget):
         self.norm_input = QLineEdit("1 2 3 10")
         self.norm_input.editingFinished.connect(self.show_norms)
         self.norm_table = TokenTable()
-        self.norm_note = _label("")
-        self.norm_plot = plot_widget("the same vector, normalised two ways")
-        self.norm_plot.setLabel("bottom", "dimension")
+        self.norm_note = _label()
+        self.norm_plot = plot_widget()
         self.norm_plot.addLegend(labelTextColor="k")
         form = QFormLayout()
-        form.addRow("vector x (numbers)", self.norm_input)
+        self.norm_input_label = QLabel()
+        form.addRow(self.norm_input_label, self.norm_input)
         layout = QVBoxLayout(page)
         layout.addLayout(form)
         layout.addWidget(self.norm_note)
@@ -157,16 +223,16 @@ class DemosPanel(QWidget):
         self.depth = QSpinBox()
         self.depth.setRange(2, 96)
         self.depth.setValue(24)
-        self.depth.setPrefix("layers: ")
-        go = QPushButton("Compute")
+        self.placement_button = go = QPushButton()
         go.clicked.connect(self.compute_placement)
-        self.placement_note = _label("GLM's three placements of LayerNorm, the same random stack (normal 0.02 "
-                                     "weights), one language-modelling loss on random tokens.")
-        self.activation_plot = plot_widget("‖hidden state‖ after each layer")
-        self.gradient_plot = plot_widget("‖gradient of the layer's weights‖")
+        self.placement_note = _label()
+        self.texts.say(self.placement_note, lambda: translate(
+            "inspect_demos", "GLM's three placements of LayerNorm, the same random stack (normal 0.02 weights), one "
+                             "language-modelling loss on random tokens."))
+        self.activation_plot = plot_widget()
+        self.gradient_plot = plot_widget()
         for plot in (self.activation_plot, self.gradient_plot):
             plot.addLegend(labelTextColor="k")
-            plot.setLabel("bottom", "layer")
         row = QHBoxLayout()
         row.addWidget(self.depth)
         row.addWidget(go)
@@ -183,20 +249,23 @@ class DemosPanel(QWidget):
     def _build_ffn(self) -> QWidget:
         page = QWidget()
         self.ffn_layer = QSpinBox()
-        self.ffn_layer.setPrefix("layer ")
         self.ffn_layer.setMinimum(1)
         self.ffn_layer.valueChanged.connect(lambda _v: self.show_ffn())
-        self.ffn_note = _label("")
-        self.ffn_curves = plot_widget("act(x): what each activation lets through")
+        self.ffn_note = _label()
+        self.ffn_curves = plot_widget()
         self.ffn_curves.addLegend(labelTextColor="k")
-        self.ffn_hist = plot_widget("act(x) / x over every token and feature of this layer")
-        self.ffn_hist.setLabel("bottom", "fraction of the feature let through")
+        self.ffn_hist = plot_widget()
         self.ffn_map = Heatmap()
         plots = QHBoxLayout()
         plots.addWidget(self.ffn_curves)
         plots.addWidget(self.ffn_hist)
+        for plot in (self.ffn_curves, self.ffn_hist):
+            plot.setMinimumHeight(170)   # the heatmap below must not squeeze them to a line
+        pick = QHBoxLayout()
+        pick.addWidget(self.ffn_layer)
+        pick.addStretch(1)
         layout = QVBoxLayout(page)
-        layout.addWidget(self.ffn_layer)
+        layout.addLayout(pick)
         layout.addWidget(self.ffn_note)
         layout.addLayout(plots, 1)
         layout.addWidget(self.ffn_map, 1)
@@ -207,7 +276,7 @@ class DemosPanel(QWidget):
         self.gqa_model = QComboBox()
         self.gqa_model.currentIndexChanged.connect(lambda _i: self.show_gqa())
         self.gqa_picture = GroupingPicture()
-        self.gqa_note = _label("")
+        self.gqa_note = _label()
         layout = QVBoxLayout(page)
         self.gqa_picture.setMaximumHeight(260)
         layout.addWidget(self.gqa_model)
@@ -218,12 +287,11 @@ class DemosPanel(QWidget):
 
     def _build_albert(self) -> QWidget:
         page = QWidget()
-        go = QPushButton("Compare ALBERT with BERT on the text")
+        self.albert_button = go = QPushButton()
         go.clicked.connect(self.compute_albert)
-        self.albert_note = _label("")
-        self.albert_plot = plot_widget("cosine of each layer's output with the layer before")
+        self.albert_note = _label()
+        self.albert_plot = plot_widget()
         self.albert_plot.addLegend(labelTextColor="k")
-        self.albert_plot.setLabel("bottom", "layer")
         layout = QVBoxLayout(page)
         layout.addWidget(go)
         layout.addWidget(self.albert_note)
@@ -261,33 +329,65 @@ class DemosPanel(QWidget):
         self.rope_model.blockSignals(True)
         self.rope_model.clear()
         if loaded is not None and rope_setup(loaded.module) is not None:
-            self.rope_model.addItem(f"{current} (the model of the run)", "")
-        for family, preset in self._rope_presets().items():
-            self.rope_model.addItem(f"{preset} ({family})", preset)
+            self.rope_model.addItem(current, "")
+        for _family, preset in self._rope_presets().items():
+            self.rope_model.addItem(preset, preset)
         self.rope_model.blockSignals(False)
         self.position_source.blockSignals(True)
         self.position_source.clear()
         if loaded is not None:
             for label in position_tables(loaded.module):
-                self.position_source.addItem(f"{current}: learned {label} table, cosine of positions",
-                                             ("table", label))
-        t5 = current if loaded is not None and getattr(loaded.module, "is_encoder_decoder", False) else "t5-tiny"
-        self.position_source.addItem("sinusoidal table (Vaswani et al. 2017), cosine of positions", ("sin", None))
-        self.position_source.addItem(f"{t5}: T5 buckets of key − query (encoder)", ("buckets", True))
-        self.position_source.addItem(f"{t5}: T5 buckets (decoder: the past only)", ("buckets", False))
-        self.position_source.addItem(f"{t5}: T5 learned bias of one head (encoder)", ("bias", False))
+                self.position_source.addItem(label, ("table", label))
+        for source in (("sin", None), ("buckets", True), ("buckets", False), ("bias", False)):
+            self.position_source.addItem("", source)
         self.position_source.blockSignals(False)
         self.gqa_model.blockSignals(True)
         self.gqa_model.clear()
         if loaded is not None:
-            self.gqa_model.addItem(f"{current} (the model of the run)", "")
+            self.gqa_model.addItem(current, "")
         for name in GQA_PRESETS:
             self.gqa_model.addItem(name, name)
         self.gqa_model.blockSignals(False)
+        self._name_choices()
         self._rope = None
         row = self.demo_list.currentRow()
         if row >= 0:
             self._demo_chosen(row)
+
+    def _name_choices(self) -> None:
+        """The model choices' texts in the interface's language."""
+        loaded = self.state.loaded
+        current = loaded.name if loaded is not None else ""
+        family_of = {}   # preset -> its family's title ("LLaMA", "ChatGLM2/3"), as the chapter names them
+        if self.rope_model.count():
+            from engine.models import FAMILIES
+            family_of = {preset: getattr(FAMILIES.get(family), "title", family)
+                         for family, preset in self._rope_presets().items()}
+        for index in range(self.rope_model.count()):
+            preset = self.rope_model.itemData(index)
+            self.rope_model.setItemText(index, translate("inspect_demos", "{model} (the model of the run)")
+                                        .format(model=current) if not preset else
+                                        translate("inspect_demos", "{preset} ({family})")
+                                        .format(preset=preset, family=family_of.get(preset, "")))
+        t5 = current if loaded is not None and getattr(loaded.module, "is_encoder_decoder", False) else "t5-tiny"
+        for index in range(self.position_source.count()):
+            kind, detail = self.position_source.itemData(index)
+            if kind == "table":
+                table = translate("inspect_demos", TABLES[detail]) if detail in TABLES else detail
+                text = translate("inspect_demos", "{model}: learned {table} table, cosine of positions") \
+                    .format(model=current, table=table)
+            elif kind == "sin":
+                text = translate("inspect_demos", "sinusoidal table (Vaswani et al. 2017), cosine of positions")
+            elif kind == "buckets":
+                text = (translate("inspect_demos", "{model}: T5 buckets of key − query (encoder)") if detail else
+                        translate("inspect_demos", "{model}: T5 buckets (decoder: the past only)")).format(model=t5)
+            else:
+                text = translate("inspect_demos", "{model}: T5 learned bias of one head (encoder)").format(model=t5)
+            self.position_source.setItemText(index, text)
+        for index in range(self.gqa_model.count()):
+            if self.gqa_model.itemData(index) == "":
+                self.gqa_model.setItemText(index, translate("inspect_demos", "{model} (the model of the run)")
+                                           .format(model=current))
 
     _rope_families: dict | None = None
 
@@ -314,7 +414,8 @@ class DemosPanel(QWidget):
             job.check()
             return preset, setup, rope_check(setup, 0, 0, positions=ROPE_POSITIONS)
 
-        self.rope_result.setText("computing the scores of 512 × 512 positions…")
+        self.texts.say(self.rope_result,
+                  lambda: translate("inspect_demos", "computing the scores of 512 × 512 positions…"))
         self.runner.start(work, self._rope_ready, self._demo_failed)
 
     def _rope_ready(self, result) -> None:
@@ -322,11 +423,17 @@ class DemosPanel(QWidget):
         if preset != self.rope_model.currentData():
             return
         self._rope = (setup, check)
-        self.rope_map.set_matrix(check.scores.numpy(), mode="signed", row_name="query position m",
-                                 col_name="key position n", title="q·k with q at m, k at n: constant along each "
-                                                                  "diagonal m − n")
+        self._show_rope_map()
         self._show_rope()
         self.ready.emit()
+
+    def _show_rope_map(self) -> None:
+        _setup, check = self._rope
+        self.rope_map.set_matrix(check.scores.numpy(), mode="signed",
+                                 row_name=translate("inspect_demos", "query position m"),
+                                 col_name=translate("inspect_demos", "key position n"),
+                                 title=translate("inspect_demos", "q·k with q at m, k at n: constant along each "
+                                                                  "diagonal m − n"))
 
     def _show_rope(self) -> None:
         if self._rope is None:
@@ -344,23 +451,33 @@ class DemosPanel(QWidget):
             a = rotated(setup, q, torch.tensor([m + s]))[0]
             b = rotated(setup, k, torch.tensor([n + s]))[0]
             shifted.append(f"({m + s}, {n + s}) {float(a @ b):.5f}")
-        verdict = "✔ depends only on m − n" if check.relative else "✘ not only on m − n"
-        layout = "interleaved pairs (x[2j], x[2j+1])" if setup.interleaved else "rotate-half pairs (x[j], x[j+d/2])"
-        part = (f"the first {setup.rotary.rot_dim} of {setup.head_dim} dimensions turn, the rest pass through"
-                if setup.rotary.rot_dim < setup.head_dim else f"all {setup.head_dim} dimensions turn")
+        verdict = translate("inspect_demos", "✔ depends only on m − n") if check.relative else \
+            translate("inspect_demos", "✘ not only on m − n")
+        layout = translate("inspect_demos", "interleaved pairs (x[2j], x[2j+1])") if setup.interleaved else \
+            translate("inspect_demos", "rotate-half pairs (x[j], x[j+d/2])")
+        part = (translate("inspect_demos", "the first {turned} of {dims} dimensions turn, the rest pass through")
+                .format(turned=setup.rotary.rot_dim, dims=setup.head_dim) if setup.rotary.rot_dim < setup.head_dim
+                else translate("inspect_demos", "all {dims} dimensions turn").format(dims=setup.head_dim))
         self.rope_result.setText(
-            f"score(q at m={m}, k at n={n}) = {score:.5f}   ·   m − n = {m - n}   ·   "
-            f"the same pair moved together: "
-            f"{'; '.join(shifted)}\n{verdict}: over all 512 × 512 positions the scores along any diagonal differ "
-            f"by at most {check.deviation:.2g} (scores up to {check.scale:.3g}; float32 rounding).  {layout}; "
-            f"{part}.")
+            translate("inspect_demos", "score(q at m={m}, k at n={n}) = {score}   ·   m − n = {difference}   ·   "
+                                       "the same pair moved together: {shifted}")
+            .format(m=m, n=n, score=f"{score:.5f}", difference=m - n,
+                    shifted=translate("inspect_demos", "; ").join(shifted))
+            + "\n" +
+            translate("inspect_demos", "{verdict}: over all 512 × 512 positions the scores along any diagonal differ "
+                                       "by at most {deviation} (scores up to {scale}; float32 rounding).  {layout}; "
+                                       "{part}.")
+            .format(verdict=verdict, deviation=f"{check.deviation:.2g}", scale=f"{check.scale:.3g}", layout=layout,
+                    part=part))
+        self.texts.forget(self.rope_result)   # composed again from self._rope on a language change
         self.rope_map.select(m, n)
         self.rope_lines[0].setValue(m + 0.5)   # the chosen cell, findable among 512 x 512
         self.rope_lines[1].setValue(n + 0.5)
         theta = setup.rotary.inv_freq.float().cpu().numpy()[:8]
         plot = self.rope_angles
         pairs = setup.rotary.rot_dim // 2
-        plot.setTitle(f"pairs 1–{len(theta)} of {pairs} turned by m·θ_j (blue), n·θ_j (orange)")
+        plot.setTitle(translate("inspect_demos", "pairs 1–{count} of {pairs} turned by m·θ_j (blue), n·θ_j "
+                                                 "(orange)").format(count=len(theta), pairs=pairs))
         plot.clear()
         circle = np.linspace(0, 2 * np.pi, 100)
         for j in range(len(theta)):   # pair j on its own ring, turned by position x theta_j
@@ -380,7 +497,7 @@ class DemosPanel(QWidget):
         return torch.randn(setup.head_dim, generator=generator), torch.randn(setup.head_dim, generator=generator)
 
     def _demo_failed(self, message: str, _user: bool = True) -> None:
-        self.message.setText(message)
+        self.texts.say(self.message, lambda: engine_text(message))
         self.message.show()
         self.ready.emit()
 
@@ -396,19 +513,14 @@ class DemosPanel(QWidget):
         head = self.position_head.value() - 1
         self.position_head.setVisible(kind == "bias")
 
-        def work(_job):
+        def work(_job):   # -> (matrix, colour mode, what the note says: its kind and its numbers)
             if kind == "table":
                 table = position_tables(loaded.module)[detail][:128]
-                return (cosine_matrix(table).numpy(), "signed",
-                        f"Cosine similarity of the first {table.shape[0]} learned position vectors with each other. "
-                        f"Trained tables show a band: neighbours alike, far positions not. "
-                        f"{'With random weights it is noise off the diagonal.' if loaded.weights == 'random' else ''}")
+                return (cosine_matrix(table).numpy(), "signed", ("table", table.shape[0], loaded.weights == "random"))
             if kind == "sin":
                 size = loaded.family.attention_dims(loaded.config).hidden
                 table = sinusoidal_table(128, int(size))
-                return (cosine_matrix(table).numpy(), "signed",
-                        f"The original Transformer's fixed sin/cos table (d = {size}): a smooth band, the same "
-                        f"for every model; none of the chapter's families uses it (BERT and GPT learn theirs).")
+                return cosine_matrix(table).numpy(), "signed", ("sin", size)
             import engine
             t5 = loaded if getattr(loaded.module, "is_encoder_decoder", False) else None
             if kind == "buckets":
@@ -416,27 +528,54 @@ class DemosPanel(QWidget):
                 config = t5.config if t5 is not None else T5Config()
                 buckets = t5_buckets(48, detail, config.relative_attention_num_buckets,
                                      config.relative_attention_max_distance)
-                return (buckets.float().numpy(), "linear",
-                        "T5's bucket of each (query, key) distance: the near distances one bucket each, farther ones "
-                        "sharing log-spaced buckets" + (", keys to the right in the upper half." if detail else
-                                                        "; the decoder tells only the past apart."))
+                return buckets.float().numpy(), "linear", ("buckets", detail)
             bias = t5_bias((t5 or engine.load("t5-tiny")).module, 48)
             head_ = min(head, bias.shape[0] - 1)
-            return (bias[head_].numpy(), "signed",
-                    f"What head {head_ + 1} adds to every score before the softmax, by the (query, key) bucket: "
-                    f"T5's only position signal, learned per head, shared by the stack's layers.")
+            return bias[head_].numpy(), "signed", ("bias", head_ + 1)
 
         self.runner.start(lambda job: ((source, head),) + work(job), self._positions_ready, self._demo_failed)
 
     def _positions_ready(self, result) -> None:
-        asked, matrix, mode, note = result
+        asked, _matrix, _mode, _note = result
         if asked != (self.position_source.currentData(), self.position_head.value() - 1):
             return   # a later choice is being computed
-        self.position_note.setText(note)
-        pairs = asked[0][0] in ("buckets", "bias")
-        self.position_map.set_matrix(matrix, mode=mode, row_name="query position" if pairs else "position",
-                                     col_name="key position" if pairs else "position")
+        self._positions = result
+        self._show_positions()
         self.ready.emit()
+
+    def _show_positions(self) -> None:
+        asked, matrix, mode, note = self._positions
+        self.position_note.setText(self._position_note(note))
+        pairs = asked[0][0] in ("buckets", "bias")
+        position = translate("inspect_demos", "position")
+        self.position_map.set_matrix(matrix, mode=mode,
+                                     row_name=translate("inspect_demos", "query position") if pairs else position,
+                                     col_name=translate("inspect_demos", "key position") if pairs else position)
+
+    @staticmethod
+    def _position_note(note: tuple) -> str:
+        kind = note[0]
+        if kind == "table":
+            _kind, count, random = note
+            text = translate("inspect_demos", "Cosine similarity of the first {count} learned position vectors with "
+                                              "each other. Trained tables show a band: neighbours alike, far "
+                                              "positions not. ").format(count=count)
+            return text + (translate("inspect_demos", "With random weights it is noise off the diagonal.")
+                           if random else "")
+        if kind == "sin":
+            return translate("inspect_demos", "The original Transformer's fixed sin/cos table (d = {size}): a smooth "
+                                              "band, the same for every model; none of the chapter's families uses "
+                                              "it (BERT and GPT learn theirs).").format(size=note[1])
+        if kind == "buckets":
+            return translate("inspect_demos", "T5's bucket of each (query, key) distance: the near distances one "
+                                              "bucket each, farther ones sharing log-spaced buckets, keys to the "
+                                              "right in the upper half.") if note[1] else \
+                translate("inspect_demos", "T5's bucket of each (query, key) distance: the near distances one bucket "
+                                           "each, farther ones sharing log-spaced buckets; the decoder tells only the "
+                                           "past apart.")
+        return translate("inspect_demos", "What head {head} adds to every score before the softmax, by the (query, "
+                                          "key) bucket: T5's only position signal, learned per head, shared by the "
+                                          "stack's layers.").format(head=note[1])
 
     # ------------------------------------------------------------------ norms
     def show_norms(self) -> None:
@@ -447,10 +586,10 @@ class DemosPanel(QWidget):
         try:
             values = [float(v) for v in self.norm_input.text().replace(",", " ").split()]
         except ValueError:
-            self.norm_note.setText("Type numbers separated by spaces, e.g. 1 2 3 10.")
+            self.norm_note.setText(translate("inspect_demos", "Type numbers separated by spaces, e.g. 1 2 3 10."))
             return
         if len(values) < 2:
-            self.norm_note.setText("Type at least two numbers.")
+            self.norm_note.setText(translate("inspect_demos", "Type at least two numbers."))
             return
         result = norm_compare(torch.tensor(values[:64]))
         rows = ["x", "LayerNorm(x)", "RMSNorm(x)"]
@@ -461,12 +600,14 @@ class DemosPanel(QWidget):
                                   scale=scale)
         self.norm_table.setMaximumHeight(self.norm_table.verticalHeader().length() + 40)
         ln, rms = result.layer_norm, result.rms_norm
-        self.norm_note.setText(
-            f"x: mean {result.mean:.4g}, standard deviation {result.std:.4g}, rms {result.rms:.4g}.   LayerNorm "
-            f"subtracts the mean, then divides by the standard deviation: mean {abs(float(ln.mean())):.3f}, rms "
-            f"{float(ln.pow(2).mean().sqrt()):.3g}.   RMSNorm only divides by the rms (no mean, no bias: fewer "
-            f"operations, LLaMA's and T5's choice): mean {float(rms.mean()):.3f} kept, rms "
-            f"{float(rms.pow(2).mean().sqrt()):.3g}.")
+        self.norm_note.setText(translate(
+            "inspect_demos", "x: mean {mean}, standard deviation {std}, rms {rms}.   LayerNorm subtracts the mean, "
+                             "then divides by the standard deviation: mean {ln_mean}, rms {ln_rms}.   RMSNorm only "
+                             "divides by the rms (no mean, no bias: fewer operations, LLaMA's and T5's choice): mean "
+                             "{rms_mean} kept, rms {rms_rms}.").format(
+            mean=f"{result.mean:.4g}", std=f"{result.std:.4g}", rms=f"{result.rms:.4g}",
+            ln_mean=f"{abs(float(ln.mean())):.3f}", ln_rms=f"{float(ln.pow(2).mean().sqrt()):.3g}",
+            rms_mean=f"{float(rms.mean()):.3f}", rms_rms=f"{float(rms.pow(2).mean().sqrt()):.3g}"))
         plot = self.norm_plot
         plot.clear()
         x = np.arange(1, len(ln) + 1)
@@ -479,30 +620,38 @@ class DemosPanel(QWidget):
         from engine.demos import norm_placement
 
         depth = self.depth.value()
-        self.placement_note.setText(f"computing a {depth}-layer stack three ways…")
+        self.texts.say(self.placement_note, lambda: translate("inspect_demos", "computing a {depth}-layer stack three "
+                                                                          "ways…").format(depth=depth))
         self.runner.start(lambda job: (depth, norm_placement(depth=depth)), self._placement_ready,
                                self._demo_failed)
 
     def _placement_ready(self, result) -> None:
-        depth, runs = result
+        self._placement = result
+        self._show_placement()
+        self.ready.emit()
+
+    def _show_placement(self) -> None:
+        depth, runs = self._placement
         for plot in (self.activation_plot, self.gradient_plot):
             plot.clear()
         layers = np.arange(1, depth + 1)
-        names = {"pre": "pre-norm (GLM's code, GPT-2, LLaMA)", "post": "post-norm (BERT, GPT-1, the notes' GLM)",
-                 "deepnorm": "DeepNorm (GLM-130B)"}
         for run in runs:
             pen = curve_pen(COLOURS[run.style], 2)
-            self.activation_plot.plot(layers, run.activation, pen=pen, name=names[run.style])
-            self.gradient_plot.plot(layers, run.gradient, pen=pen, name=names[run.style])
+            name = translate("inspect_demos", PLACEMENTS[run.style]) if run.style in PLACEMENTS else run.style
+            self.activation_plot.plot(layers, run.activation, pen=pen, name=name)
+            self.gradient_plot.plot(layers, run.gradient, pen=pen, name=name)
         pre = next(r for r in runs if r.style == "pre")
         post = next(r for r in runs if r.style == "post")
-        self.placement_note.setText(
-            f"{depth} layers at initialisation. Pre-norm adds every sub-layer to a stream it never normalises: "
-            f"‖h‖ grows from {pre.activation[0]:.3g} to {pre.activation[-1]:.3g}. Post-norm normalises after every "
-            f"sum: ‖h‖ stays {post.activation[-1]:.3g} (√H). Gradients of the layers' weights, first → last: "
-            f"pre-norm {pre.gradient[0]:.3g} → {pre.gradient[-1]:.3g}, post-norm {post.gradient[0]:.3g} → "
-            f"{post.gradient[-1]:.3g}.")
-        self.ready.emit()
+        self.texts.say(self.placement_note, lambda: translate(
+            "inspect_demos", "{depth} layers at initialisation. Pre-norm adds every sub-layer to a stream it "
+                             "never normalises: ‖h‖ grows from {pre_first} to {pre_last}. Post-norm normalises "
+                             "after every sum: ‖h‖ stays {post_last} (√H). Gradients of the layers' weights, first "
+                             "→ last: pre-norm {pre_grad_first} → {pre_grad_last}, post-norm {post_grad_first} → "
+                             "{post_grad_last}.").format(
+            depth=depth, pre_first=f"{pre.activation[0]:.3g}", pre_last=f"{pre.activation[-1]:.3g}",
+            post_last=f"{post.activation[-1]:.3g}", pre_grad_first=f"{pre.gradient[0]:.3g}",
+            pre_grad_last=f"{pre.gradient[-1]:.3g}", post_grad_first=f"{post.gradient[0]:.3g}",
+            post_grad_last=f"{post.gradient[-1]:.3g}"))
 
     # ------------------------------------------------------------------ feed-forward
     def show_ffn(self) -> None:
@@ -523,7 +672,7 @@ class DemosPanel(QWidget):
         try:
             report = ffn_gates(trace, self.ffn_layer.value() - 1, stack)
         except InputError as error:
-            self.ffn_note.setText(str(error))
+            self.ffn_note.setText(engine_text(str(error)))
             return
         passed = report.passed.clamp(0.0, 1.0).numpy()
         counts, edges = np.histogram(passed.ravel(), bins=40, range=(0.0, 1.0))
@@ -531,15 +680,22 @@ class DemosPanel(QWidget):
         self.ffn_hist.plot(edges, counts, stepMode="center", fillLevel=0, brush=(31, 119, 180, 120))
         features = min(report.passed.shape[1], 96)
         tokens = readable_tokens(self.state.trace, self.state.loaded, decoder=stack.startswith("decoder"))
-        self.ffn_map.set_matrix(report.passed[:, :features].numpy(), tokens, None, mode="linear", row_name="token",
-                                col_name=f"feature (first {features} of {report.passed.shape[1]})",
-                                title="act(x) / x: the share of each feature let through")
-        kind = ("gated (SwiGLU / gated GELU): act(gate_proj x) multiplies a second projection, up_proj x; the gate "
-                "is computed from one projection and applied to another" if report.gated else
-                "a plain MLP (GELU/ReLU): the activation gates its own input, act(x) = x · (share let through)")
-        self.ffn_note.setText(f"Layer {report.layer + 1}: {kind}. {report.open_share:.0%} of the values pass more than "
-                              f"half, {report.closed_share:.0%} less than a tenth (GELU(x) = x·Φ(x), SiLU(x) = "
-                              f"x·σ(x): both multiply x by a number between 0 and 1; ReLU by exactly 0 or 1).")
+        self.ffn_map.set_matrix(report.passed[:, :features].numpy(), tokens, None, mode="linear",
+                                row_name=translate("inspect_demos", "token"),
+                                col_name=translate("inspect_demos", "feature (first {shown} of {count})")
+                                .format(shown=features, count=report.passed.shape[1]),
+                                title=translate("inspect_demos", "act(x) / x: the share of each feature let through"))
+        kind = (translate("inspect_demos", "gated (SwiGLU / gated GELU): act(gate_proj x) multiplies a second "
+                                           "projection, up_proj x; the gate is computed from one projection and "
+                                           "applied to another") if report.gated else
+                translate("inspect_demos", "a plain MLP (GELU/ReLU): the activation gates its own input, act(x) = x · "
+                                           "(share let through)"))
+        self.ffn_note.setText(translate("inspect_demos", "Layer {layer}: {kind}. {open} of the values pass more "
+                                                         "than half, {closed} less than a tenth (GELU(x) = x·Φ(x), "
+                                                         "SiLU(x) = x·σ(x): both multiply x by a number between 0 "
+                                                         "and 1; ReLU by exactly 0 or 1).")
+                              .format(layer=report.layer + 1, kind=kind, open=f"{report.open_share:.0%}",
+                                      closed=f"{report.closed_share:.0%}"))
 
     # ------------------------------------------------------------------ grouped heads
     def show_gqa(self) -> None:
@@ -564,12 +720,18 @@ class DemosPanel(QWidget):
         g = model_grouping(family, config)
         self.gqa_picture.set_grouping(g.kv_of_query)
         share = g.heads // g.kv_heads
-        self.gqa_note.setText(
-            f"{title}: {g.kind}. {g.heads} query heads, {g.kv_heads} key/value head{'s' if g.kv_heads > 1 else ''}: "
-            f"repeat_kv hands each key/value head to {share} query head{'s' if share > 1 else ''}. KV cache per token "
-            f"(all {g.layers} layers, fp16): {human_bytes(g.bytes_per_token)}, against "
-            f"{human_bytes(g.mha_bytes_per_token)} with a key/value head per query head (MHA) and "
-            f"{human_bytes(g.mqa_bytes_per_token)} with a single one (MQA): {g.saved:.0%} of the full cache saved.")
+        kv_heads = (translate("inspect_demos", "{count} key/value heads") if g.kv_heads > 1 else
+                    translate("inspect_demos", "{count} key/value head")).format(count=g.kv_heads)
+        shared = (translate("inspect_demos", "{count} query heads") if share > 1 else
+                  translate("inspect_demos", "{count} query head")).format(count=share)
+        self.gqa_note.setText(translate(
+            "inspect_demos", "{model}: {kind}. {heads} query heads, {kv_heads}: repeat_kv hands each key/value head "
+                             "to {shared}. KV cache per token (all {layers} layers, fp16): {cache}, against {mha} "
+                             "with a key/value head per query head (MHA) and {mqa} with a single one (MQA): {saved} of "
+                             "the full cache saved.").format(
+            model=title, kind=translate("inspect_demos", GROUPINGS[g.kind]) if g.kind in GROUPINGS else g.kind,
+            heads=g.heads, kv_heads=kv_heads, shared=shared, layers=g.layers, cache=human_bytes(g.bytes_per_token),
+            mha=human_bytes(g.mha_bytes_per_token), mqa=human_bytes(g.mqa_bytes_per_token), saved=f"{g.saved:.0%}"))
 
     # ------------------------------------------------------------------ ALBERT
     def compute_albert(self, _checked: bool = False) -> None:
@@ -588,19 +750,31 @@ class DemosPanel(QWidget):
                 out[label] = (model.name, sharing(model, model.trace(text=text)))
             return out
 
-        self.albert_note.setText("running ALBERT and BERT on the text…")
+        self.texts.say(self.albert_note, lambda: translate("inspect_demos", "running ALBERT and BERT on the text…"))
         self.runner.start(work, self._albert_ready, self._demo_failed)
 
     def _albert_ready(self, result) -> None:
+        self._albert = result
+        self._show_albert()
+        self.ready.emit()
+
+    def _show_albert(self) -> None:
         plot = self.albert_plot
         plot.clear()
         lines = []
-        for label, (name, report) in result.items():
+        for label, (name, report) in self._albert.items():
             plot.plot(np.arange(1, report.layers + 1), report.cosine, pen=curve_pen(COLOURS[label], 2),
-                      symbol="o", symbolBrush=COLOURS[label], name=f"{name} ({report.parameter_sets} weight sets)")
-            lines.append(f"{name}: {report.layers} layers, {report.parameter_sets} distinct set"
-                         f"{'s' if report.parameter_sets > 1 else ''} of layer weights; the hidden states change by "
-                         f"{', '.join(f'{c:.0%}' for c in report.change)} from layer to layer")
-        self.albert_note.setText("ALBERT applies one layer's weights at every depth, yet each application reads a "
-                                 "different input, so the hidden states keep changing.\n" + "\n".join(lines))
-        self.ready.emit()
+                      symbol="o", symbolBrush=COLOURS[label],
+                      name=translate("inspect_demos", "{model} ({count} weight sets)")
+                      .format(model=name, count=report.parameter_sets))
+            line = translate("inspect_demos", "{model}: {layers} layers, {count} distinct sets of layer weights; the "
+                                              "hidden states change by {changes} from layer to layer") \
+                if report.parameter_sets > 1 else \
+                translate("inspect_demos", "{model}: {layers} layers, {count} distinct set of layer weights; the "
+                                           "hidden states change by {changes} from layer to layer")
+            lines.append(line.format(model=name, layers=report.layers, count=report.parameter_sets,
+                                     changes=translate("inspect_demos", ", ").join(f"{c:.0%}" for c in report.change)))
+        self.texts.forget(self.albert_note)   # composed again from self._albert on a language change
+        self.albert_note.setText(translate("inspect_demos", "ALBERT applies one layer's weights at every depth, yet "
+                                                            "each application reads a different input, so the hidden "
+                                                            "states keep changing.") + "\n" + "\n".join(lines))

@@ -3,12 +3,15 @@ layers x heads to click (the heads to switch off), the picture of grouped-query 
 reads them."""
 from __future__ import annotations
 
+import re
 from typing import Sequence
 
-from PySide6.QtCore import QRectF, Qt, Signal
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QRectF, Qt, Signal
 from PySide6.QtGui import QColor, QFont, QPainter, QPen
 from PySide6.QtWidgets import (QAbstractItemView, QGridLayout, QHeaderView, QLabel, QSizePolicy, QTableWidget,
                                QTableWidgetItem, QToolButton, QWidget)
+
+from explorer.i18n import translate, translate_message
 
 LOW, HIGH = QColor("#ffffff"), QColor("#08519c")   # 0 -> white, the top of the scale -> deep blue
 def readable(tokenizer, token_id: int) -> str:
@@ -86,6 +89,8 @@ class HeadGrid(QWidget):
         self.grid.setSpacing(2)
         self.grid.setContentsMargins(0, 0, 0, 0)
         self.buttons: dict[tuple[int, int], QToolButton] = {}
+        self.head_labels: list[QLabel] = []
+        self.layer_labels: list[QLabel] = []
         self.setSizePolicy(QSizePolicy.Preferred, QSizePolicy.Maximum)
 
     def set_shape(self, layers: int, heads: int) -> None:
@@ -93,22 +98,36 @@ class HeadGrid(QWidget):
             if widget is not None:
                 widget.deleteLater()
         self.buttons = {}
+        self.head_labels, self.layer_labels = [], []
         for h in range(heads):
-            label = QLabel(f"h{h + 1}")
+            label = QLabel()
             label.setAlignment(Qt.AlignCenter)
             self.grid.addWidget(label, 0, h + 1)
+            self.head_labels.append(label)
         for layer in range(layers):
-            self.grid.addWidget(QLabel(f"layer {layer + 1}"), layer + 1, 0)
+            label = QLabel()
+            self.grid.addWidget(label, layer + 1, 0)
+            self.layer_labels.append(label)
             for h in range(heads):
                 button = QToolButton()
                 button.setCheckable(True)
                 button.setFixedSize(26, 20)
-                button.setToolTip(f"layer {layer + 1}, head {h + 1}: click to switch it off")
                 button.setStyleSheet("QToolButton { background: #e8f0e8; border: 1px solid #9a9; }"
                                      "QToolButton:checked { background: #c0392b; border: 1px solid #7b241c; }")
                 button.toggled.connect(lambda _on: self.changed.emit())
                 self.grid.addWidget(button, layer + 1, h + 1)
                 self.buttons[(layer, h)] = button
+        self.retranslate()
+
+    def retranslate(self) -> None:
+        """The labels and tool tips in the interface's language."""
+        for h, label in enumerate(self.head_labels):
+            label.setText(translate("inspect_parts", "h{head}").format(head=h + 1))
+        for layer, label in enumerate(self.layer_labels):
+            label.setText(translate("inspect_parts", "layer {layer}").format(layer=layer + 1))
+        for (layer, h), button in self.buttons.items():
+            button.setToolTip(translate("inspect_parts", "layer {layer}, head {head}: click to switch it off")
+                              .format(layer=layer + 1, head=h + 1))
 
     def chosen(self) -> dict[int, list[int]]:
         """layer -> heads switched off (0-based)."""
@@ -155,8 +174,9 @@ class GroupingPicture(QWidget):
         font.setPointSizeF(max(6.0, min(10.0, box_q / 3)))
         painter.setFont(font)
         painter.setPen(QColor("black"))
-        painter.drawText(QRectF(0, 14, 110, 24), Qt.AlignVCenter, "query heads")
-        painter.drawText(QRectF(0, height - 44, 110, 24), Qt.AlignVCenter, "key/value heads")
+        painter.drawText(QRectF(0, 14, 110, 24), Qt.AlignVCenter, translate("inspect_parts", "query heads"))
+        painter.drawText(QRectF(0, height - 44, 110, 24), Qt.AlignVCenter,
+                         translate("inspect_parts", "key/value heads"))
         top, bottom = 14.0, height - 44.0
         for i, group in enumerate(self.kv_of_query):
             colour = QColor(GROUP_COLOURS[group % len(GROUP_COLOURS)])
@@ -172,5 +192,65 @@ class GroupingPicture(QWidget):
             x = 110 + g * step_kv + (step_kv - box_kv) / 2
             painter.fillRect(QRectF(x, bottom, box_kv, 24), colour)
             painter.setPen(QColor("white"))
-            painter.drawText(QRectF(x, bottom, box_kv, 24), Qt.AlignCenter, f"kv {g + 1}")
+            painter.drawText(QRectF(x, bottom, box_kv, 24), Qt.AlignCenter,
+                             translate("inspect_parts", "kv {group}").format(group=g + 1))
         painter.end()
+
+
+# ----------------------------------------------------------------------------------------------- engine's words
+# The engine's messages this page shows (engine/lens.py, rollout.py, interventions.py, demos.py write them in
+# English, knowing no Qt): each template mirrors one of its f-strings, so the message reads in the interface's
+# language; one no template matches stays as the engine wrote it.
+ENGINE_MESSAGES = (
+    QT_TRANSLATE_NOOP("engine_inspect", "{model} has no output head (no MLM or LM head): the logit lens needs the "
+                                        "head the model predicts tokens with."),
+    QT_TRANSLATE_NOOP("engine_inspect", "the trace has no layers under {stack} to read with the lens"),
+    QT_TRANSLATE_NOOP("engine_inspect", "No [MASK] in the text: every position is read (an MLM head predicts the "
+                                        "token at its position)."),
+    QT_TRANSLATE_NOOP("engine_inspect", "no attention patterns under {stack} in this trace"),
+    QT_TRANSLATE_NOOP("engine_inspect", "no feed-forward steps under {name} in this trace"),
+    QT_TRANSLATE_NOOP("engine_inspect", "{heads} query heads cannot share {kv_heads} key/value heads evenly"),
+    QT_TRANSLATE_NOOP("engine_inspect", "{site} is not an attention layer of {model}"),
+    QT_TRANSLATE_NOOP("engine_inspect", "mask cell ({query}, {key}) is outside the positions"),
+    QT_TRANSLATE_NOOP("engine_inspect", "position {position} is outside the {count} tokens"),
+    QT_TRANSLATE_NOOP("engine_inspect", "token id {id} is outside 0..{last}"),
+    QT_TRANSLATE_NOOP("engine_inspect", "positions count from 0"),
+)
+
+
+def engine_text(message: str) -> str:
+    """An engine message in the interface's language (as it is when no template fits)."""
+    return translate_message("engine_inspect", message, ENGINE_MESSAGES)
+
+
+_SITE = re.compile(r"^(?:(\w+)\.)?blocks\.(\d+)\.(attn|cross_attn)$")
+
+
+def site_label(site: str) -> str:
+    """"blocks.2.attn" -> "layer 3"; "decoder.blocks.0.cross_attn" -> "decoder layer 1 cross-attention" (engine
+    .interventions.site_title's words, in the interface's language)."""
+    match = _SITE.match(site)
+    if not match:
+        return site
+    stack, layer, kind = match.groups()
+    n = int(layer) + 1
+    if kind == "cross_attn":
+        return translate("inspect_parts", "decoder layer {layer} cross-attention").format(layer=n)
+    if stack == "encoder":
+        return translate("inspect_parts", "encoder layer {layer}").format(layer=n)
+    if stack == "decoder":
+        return translate("inspect_parts", "decoder layer {layer}").format(layer=n)
+    if stack:
+        return translate("inspect_parts", "{stack} layer {layer}").format(stack=stack, layer=n)
+    return translate("inspect_parts", "layer {layer}").format(layer=n)
+
+
+def token_and_number(token: str, number: str) -> str:
+    """A token with its number ("cat 0.31"): the Chinese window quotes the token (“cat” 0.31), as Chinese text
+    quotes a word of another language."""
+    return translate("inspect_parts", "{token} {number}").format(token=token, number=number)
+
+
+def quoted(token: str) -> str:
+    """A token inside a sentence: as it is in English, “quoted” in Chinese."""
+    return translate("inspect_parts", "{token}").format(token=token)
