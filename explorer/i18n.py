@@ -11,6 +11,9 @@ Values go in after translation, by name, so a translation can move them: `transl
 Switching at run time: `use("zh")` installs the translator (Qt then sends every widget a LanguageChange event) and
 the window's state announces the `lang` setting, on which each page sets its texts again.
 
+The module itself loads no Qt (the state, the session helpers and the generation stepper use it without a window):
+until PySide6 is loaded no translator can be installed, so `translate` gives the English as it is.
+
 What stays English in the Chinese window, by design: model and tensor names, code, tokens, the user's own text and
 corpora, units and the acronyms the chapter itself keeps (BERT, MLM, FFN, RoPE, ...). A widget that shows such data
 is marked with `mark_data(widget)`, so the test that walks the Chinese window for English skips it.
@@ -18,9 +21,8 @@ is marked with `mark_data(widget)`, so the test that walks the Chinese window fo
 from __future__ import annotations
 
 import re
+import sys
 from pathlib import Path
-
-from PySide6.QtCore import QCoreApplication, QLocale, QTranslator
 
 LANGS = ("en", "zh")
 I18N_DIR = Path(__file__).resolve().parent.parent / "assets" / "i18n"
@@ -28,13 +30,21 @@ TS_DIR = I18N_DIR / "zh_CN"
 QM_FILE = I18N_DIR / "plm_explorer_zh_CN.qm"
 DATA_PROPERTY = "plm_data"   # a widget whose text is data (tokens, user text, code), not interface
 
-_translator: QTranslator | None = None
+_translator = None   # the installed QTranslator, when Chinese is on
 _current = "en"
 
 
 def translate(context: str, text: str, comment: str | None = None, n: int = -1) -> str:
     """The text in the interface's language (English when no translation is installed or known)."""
-    return QCoreApplication.translate(context, text, comment, n)
+    qt_core = sys.modules.get("PySide6.QtCore")
+    if qt_core is None:   # no Qt loaded, so no translator installed: the English is the answer
+        return text
+    return qt_core.QCoreApplication.translate(context, text, comment, n)
+
+
+def QT_TRANSLATE_NOOP(_context: str, text: str) -> str:   # noqa: N802 - Qt's spelling, which lupdate reads
+    """Mark a literal for lupdate where it is defined (a table); translate(context, value) where it is shown."""
+    return text
 
 
 def current() -> str:
@@ -44,6 +54,8 @@ def current() -> str:
 
 def system_language() -> str:
     """The default: Chinese when the system locale is Chinese, else English."""
+    from PySide6.QtCore import QLocale
+
     return "zh" if QLocale.system().language() == QLocale.Language.Chinese else "en"
 
 
@@ -51,6 +63,8 @@ def use(lang: str) -> bool:
     """Install (zh) or remove (en) the Chinese translator. Returns False when the compiled translations are
     missing or unreadable (the interface then stays English, and the caller says so)."""
     global _translator, _current
+    from PySide6.QtCore import QCoreApplication, QTranslator
+
     if lang not in LANGS:
         raise ValueError(f"language must be one of {', '.join(LANGS)}, not {lang!r}")
     app = QCoreApplication.instance()

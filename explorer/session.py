@@ -8,29 +8,18 @@ from __future__ import annotations
 
 import math
 import re
-import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
+
+from explorer.i18n import QT_TRANSLATE_NOOP, translate
 
 DEFAULT_TEXT = "The cat sat on the mat because it was tired."
 DEFAULT_MODEL, FALLBACK_MODEL = "minilm", "bert-tiny"
 MAX_CHARS = 5000            # the text box refuses more than this before anything runs
 TOKENIZER_STEP = "__tokens__"
 OUTPUT_STEP = "__output__"
-
-
-# This module stays Qt-free (the state and scripts use it without a window): its texts go through Qt's translation
-# once the window has loaded explorer.i18n, and read in English before that. lupdate collects the literals below.
-def translate(context: str, text: str) -> str:
-    """explorer.i18n.translate once the window has loaded it (the callers here pass literals, which lupdate reads)."""
-    loaded = sys.modules.get("explorer.i18n")
-    return text if loaded is None else loaded.translate(context, text)
-
-
-def QT_TRANSLATE_NOOP(_context: str, text: str) -> str:   # noqa: N802 - Qt's spelling, which lupdate reads
-    return text
 
 
 GROUP_TITLES = (QT_TRANSLATE_NOOP("session", "Encoder-only"), QT_TRANSLATE_NOOP("session", "Encoder-decoder"),

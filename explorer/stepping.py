@@ -28,19 +28,13 @@ import numpy as np
 import torch
 
 from engine.errors import InputError
+from explorer.i18n import QT_TRANSLATE_NOOP, current, translate, translate_message
 
 CANDIDATES = 10              # top next tokens shown per step
 DEFAULT_MAX_NEW = 16
 ENCODER_ONLY = "Encoder-only"
 GLM_BLANK = " [MASK]"        # as engine.generation: GLM continues a text by filling a blank at its end
 LOCAL_GROUP = "Models on this computer"
-
-
-# This module stays Qt-free (the steps run in workers, tests drive it without a window): its interface texts go
-# through explorer.i18n (Qt) only inside the functions the page calls, and tables of texts are marked with this
-# stand-in for Qt's QT_TRANSLATE_NOOP (lupdate reads the name; the page translates the value where it shows it).
-def QT_TRANSLATE_NOOP(_context: str, text: str) -> str:   # noqa: N802 - Qt's spelling, which lupdate reads
-    return text
 
 
 # messages of this module's own errors (English, raised in a worker), translated where the page shows them
@@ -76,7 +70,6 @@ TOKENIZER_KINDS = {"byte-bpe": QT_TRANSLATE_NOOP("engine_generate", "byte-level 
 def engine_note(message: str) -> str:
     """A note the engine wrote (a vocabulary's provenance, a family's KV-cache remark) in the interface's language;
     one no template matches stays as written."""
-    from explorer.i18n import current, translate, translate_message
 
     if not message or current() == "en":
         return message
@@ -99,7 +92,6 @@ ENGINE_ERRORS = (
 
 def error_text(message: str) -> str:
     """An error a step ended with (this module's or the engine's) in the interface's language."""
-    from explorer.i18n import translate_message
 
     translated = translate_message("stepping", message, ERROR_TEMPLATES)
     return translated if translated != message else translate_message("engine_generate", message, ENGINE_ERRORS)
@@ -533,7 +525,6 @@ def kv_figures(loaded, element_size: int | None = None) -> KVFigures | None:
 
 def kv_remarks(figures: KVFigures) -> str:
     """What the KV-cache panel adds under its figures: the family's remark, and for T5 what the cache leaves out."""
-    from explorer.i18n import translate
 
     notes = [engine_note(figures.note)] if figures.note else []
     if figures.kind == "encoder-decoder":
@@ -548,7 +539,6 @@ def meaning(loaded, lang: str | None = None) -> tuple[bool, str]:
     """(real, what to say): random weights make the output meaningless, and the vocabulary note says whether the
     ids even are the released model's. `loaded`: a LoadedModel, or a ModelInfo (before loading). Said in the
     interface's language (`lang` is not used: Qt's translator decides; kept for older callers)."""
-    from explorer.i18n import translate
 
     tokenizer = getattr(loaded, "tokenizer", None)
     if hasattr(loaded, "vocabulary_note"):   # a ModelInfo
@@ -580,7 +570,6 @@ def meaning(loaded, lang: str | None = None) -> tuple[bool, str]:
 
 
 def encoder_message(title: str) -> str:
-    from explorer.i18n import translate
 
     return translate("stepping", "{title} is an encoder: it fills [MASK] in a text rather than continuing it. It "
                                  "reads the whole text at once (both directions), so there is no next token to "
@@ -654,7 +643,6 @@ def template(key: str) -> Template:
 # ----------------------------------------------------------------------------------------------- placeholders
 def placeholder(mask_token: str | None, kind: str | None) -> str:
     """What the text box says before anything is typed: which mask spelling the model uses, if any."""
-    from explorer.i18n import translate
 
     if kind == "encoder":
         return translate("stepping", "This model fills {spelling} (typed as [MASK]) rather than continuing a "

@@ -128,10 +128,10 @@ def export_svg(widget: QWidget, path: str | Path, title: str = "PLM Explorer") -
     return atomic_write(path, write, ".svg")
 
 
-def save_and_say(save, say, lang: str = "en") -> Path | None:
+def save_and_say(save, say) -> Path | None:
     """Run an export (`save()` writes a file and returns its path) and tell the page where it went or why not:
     `say(text, error=True)`, in the interface's language. Never a traceback: the engine's ExportError already names
-    the reason. (`lang` is no longer read: the installed translation decides.)"""
+    the reason."""
     from engine.errors import PLMError
     from explorer.error_texts import explain
 

@@ -24,6 +24,8 @@ import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication
 
+from explorer.i18n import translate
+
 DEFAULT_ACTIONS = 2000
 DEFAULT_SEED = 20240917
 WARM_UP = 300                # actions before the memory baseline (every tiny model loaded, every view drawn once)
@@ -212,11 +214,14 @@ class Monkey:
         status = window.statusBar().currentMessage()
         if bad:
             assert written is None, (kind, where, written)
-            assert window.last_error and "Saved" not in status and "\n" not in window.last_error
+            assert window.last_error and "\n" not in window.last_error
+            assert translate("app", "Saved {path}").format(path=path) not in status
         elif written is not None:
-            assert Path(written).stat().st_size > 0 and window.message.text() == f"Saved {written}"
+            saved = translate("app", "Saved {path}").format(path=written)   # (the monkey switches languages)
+            assert Path(written).stat().st_size > 0 and window.message.text() == saved
         else:   # nothing to export yet (no Run, a page not drawn yet): said so
-            assert window.last_error and "Saved" not in status, (kind, window.last_error)
+            assert window.last_error and translate("app", "Saved {path}").format(path=path) not in status, \
+                (kind, window.last_error)
 
     def copy_csv(self):
         self.say("copy csv")
