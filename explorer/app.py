@@ -1129,7 +1129,7 @@ class MainWindow(QMainWindow):
     def open_tokenizers(self, text: str | None = None) -> TokenizersDialog:
         """Tools > Compare tokenizers (Ctrl+T): a non-modal dialog with its own workers."""
         if self.tokenizers_dialog is None:
-            self.tokenizers_dialog = TokenizersDialog(self, text, self.state.lang)
+            self.tokenizers_dialog = TokenizersDialog(self, text)
         elif text is not None:
             self.tokenizers_dialog.compare.set_text(text)
         self.tokenizers_dialog.show()

@@ -535,10 +535,10 @@ def kv_remarks(figures: KVFigures) -> str:
 
 
 # ----------------------------------------------------------------------------------------------- what it means
-def meaning(loaded, lang: str | None = None) -> tuple[bool, str]:
+def meaning(loaded) -> tuple[bool, str]:
     """(real, what to say): random weights make the output meaningless, and the vocabulary note says whether the
     ids even are the released model's. `loaded`: a LoadedModel, or a ModelInfo (before loading). Said in the
-    interface's language (`lang` is not used: Qt's translator decides; kept for older callers)."""
+    interface's language."""
 
     tokenizer = getattr(loaded, "tokenizer", None)
     if hasattr(loaded, "vocabulary_note"):   # a ModelInfo

@@ -981,8 +981,7 @@ class MergePlayer(QWidget):
 class TokenizersDialog(QDialog):
     """Tools > Compare tokenizers (Ctrl+T): non-modal, never blocks the main window."""
 
-    def __init__(self, parent=None, text: str | None = None, lang: str | None = None):
-        """lang: unused (the installed translator decides the language); kept for callers that still pass it."""
+    def __init__(self, parent=None, text: str | None = None):
         super().__init__(parent)
         self.setModal(False)
         self.resize(1280, 820)

@@ -193,7 +193,7 @@ def test_random_weights_say_the_output_is_meaningless_and_a_checkpoint_is_real(q
     real, said = stepping.meaning(type("Loaded", (), {"weights": "real", "source": "a checkpoint", "name": "x",
                                                       "tokenizer": None})())
     assert real and "Real weights" in said and "meaningless" not in said
-    assert not stepping.meaning(engine.load("t5-tiny"), "zh")[0]
+    assert not stepping.meaning(engine.load("t5-tiny"))[0]
 
 
 # ---------------------------------------------------------------------------------------------- readable tokens
