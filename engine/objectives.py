@@ -197,13 +197,13 @@ def _encoded(vocab: Vocabulary, text: str) -> list[int]:
 # --- MLM ------------------------------------------------------------------------------------------------------------
 
 def choose_and_mask(ids: list[int], maskable: list[bool], vocab: Vocabulary, rng: random.Random,
-                    explain: bool = True) -> tuple[list[int], list[int], list[dict]]:
+                    explain: bool = True, rate: float = MASK_RATE) -> tuple[list[int], list[int], list[dict]]:
     """BERT's masking of one sequence: round(15%) of the maskable positions (at least one) are chosen; each chosen
     one becomes the mask token (80%), a random non-special token (10%) or stays (10%), and is labelled with its
     original id. Returns (input ids, labels, decisions)."""
     mask_id = _need(vocab.mask_id, "mask token", vocab, "mlm")
     candidates = [i for i, ok in enumerate(maskable) if ok]
-    count = min(len(candidates), max(1, int(MASK_RATE * len(candidates) + 0.5))) if candidates else 0
+    count = min(len(candidates), max(1, int(rate * len(candidates) + 0.5))) if candidates else 0
     chosen = sorted(rng.sample(candidates, count))
     inputs, labels, decisions = list(ids), [IGNORE] * len(ids), []
     for position in chosen:
@@ -222,8 +222,8 @@ def choose_and_mask(ids: list[int], maskable: list[bool], vocab: Vocabulary, rng
 
 
 def mlm_from_ids(vocab: Vocabulary, ids: list[int], maskable: list[bool], rng: random.Random,
-                 segments: list[int] | None = None, explain: bool = True) -> Example:
-    inputs, labels, decisions = choose_and_mask(ids, maskable, vocab, rng, explain)
+                 segments: list[int] | None = None, explain: bool = True, rate: float = MASK_RATE) -> Example:
+    inputs, labels, decisions = choose_and_mask(ids, maskable, vocab, rng, explain, rate)
     example = Example("mlm", inputs, labels, attention_mask=[1] * len(ids), position_ids=list(range(len(ids))),
                       token_type_ids=list(segments) if segments is not None else [0] * len(ids), decisions=decisions)
     if explain:

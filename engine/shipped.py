@@ -48,6 +48,7 @@ class ShippedModel:
     rotations: int = 8        # copies of the training documents, each rotated (see split_corpus)
     batch_size: int = 16
     seq_len: int = 64
+    mask_rate: float = 0.15   # MLM: the share of tokens chosen (BERT's 15%)
     prompts: tuple[str, ...] = ()  # what the card shows it doing ([MASK] / <extra_id_0> mark the blanks)
 
 

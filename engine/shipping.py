@@ -91,7 +91,7 @@ def train_shipped(model: ShippedModel, steps: int | None = None, device="cpu",
         loaded = build_untrained(model, device)
         trainer = Trainer(loaded, model.objective, train_corpus, steps=steps or model.steps,
                           batch_size=model.batch_size, seq_len=model.seq_len, lr=model.lr, seed=model.seed,
-                          device=device)
+                          device=device, mask_rate=model.mask_rate)
         for record in trainer.run():
             if on_progress is not None and on_progress(record) is False:
                 trainer.stop()
@@ -205,6 +205,7 @@ def ship(name: str, out: str | Path | None = None, steps: int | None = None, dev
         "tokenizer": loaded.tokenizer.recipe, "vocab_size": loaded.config.vocab_size,
         "steps": trainer.step, "table_steps": model.steps, "batch_size": model.batch_size,
         "seq_len": model.seq_len, "lr": model.lr, "seed": model.seed, "rotations": model.rotations,
+        "mask_rate": model.mask_rate,
         "parameters": sum(p.numel() for p in loaded.module.parameters()),
         "train_seconds": round(seconds, 1), "device": str(trainer.device), "final_train_loss": trainer.mean_loss(),
     }
@@ -286,7 +287,7 @@ def _to_float16(folder: Path) -> None:
     config_path.write_text(json.dumps(config, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
 
 
-_WHAT = {"mlm": "masked language modelling (15% of tokens chosen; 80% [MASK], 10% random, 10% kept; dynamic "
+_WHAT = {"mlm": "masked language modelling ({rate:.0%} of tokens chosen; 80% [MASK], 10% random, 10% kept; dynamic "
                 "masking)",
          "clm": "causal language modelling (every next token)",
          "span": "T5 span corruption (spans of mean length 3 covering 15%, each replaced by a sentinel)",
@@ -319,7 +320,7 @@ def model_card(record: dict) -> str:
     facts = [
         f"Architecture: the `{record['preset']}` preset{overrides}; a vocabulary of {record['vocab_size']:,} tokens "
         f"(this app's `{record['tokenizer']}` tokenizer recipe, trained on the whole corpus).",
-        f"Objective: {_WHAT.get(record['objective'], record['objective'])}.",
+        f"Objective: {_WHAT.get(record['objective'], record['objective']).format(rate=record.get('mask_rate', 0.15))}.",
         f"Training: {record['steps']:,} steps of {record['batch_size']} sequences x {record['seq_len']} tokens, "
         f"AdamW, peak learning rate {record['lr']:g} (warm-up, then cosine decay to a tenth), seed {record['seed']}, "
         f"{record['train_seconds']:.0f} s on {record['device']} (one thread, on a shared machine). Every "

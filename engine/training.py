@@ -32,7 +32,7 @@ import torch
 import torch.nn.functional as F
 
 from engine.errors import InputError, PLMError
-from engine.objectives import (IGNORE, KINDS, PAIR_LABELS, TITLES, Example, Vocabulary, blank_from_ids,
+from engine.objectives import (IGNORE, KINDS, MASK_RATE, PAIR_LABELS, TITLES, Example, Vocabulary, blank_from_ids,
                                choose_and_mask, clm_from_ids, mlm_from_ids, pair_from_ids, rng_for, span_from_ids,
                                split_documents, split_sentences)
 
@@ -126,8 +126,10 @@ def _windows(stream: list[int], length: int, stride: int) -> list[list[int]]:
 class Items:
     """The corpus as numbered items for one objective; `example(i, epoch)` builds item i's example."""
 
-    def __init__(self, kind: str, vocab: Vocabulary, corpus: Corpus, seq_len: int, seed: int, dynamic: bool):
+    def __init__(self, kind: str, vocab: Vocabulary, corpus: Corpus, seq_len: int, seed: int, dynamic: bool,
+                 mask_rate: float = MASK_RATE):
         self.kind, self.vocab, self.seed, self.dynamic, self.seq_len = kind, vocab, seed, dynamic, seq_len
+        self.mask_rate = mask_rate
         frame = len(vocab.prefix) + len(vocab.suffix)
         encoded = vocab.tokenizer.encode_batch(corpus.documents, add_special_tokens=False)
         self.documents = [list(e.ids) for e in encoded]          # content ids of each document
@@ -175,7 +177,8 @@ class Items:
         rng = rng_for(self.seed, kind, index, epoch if self.dynamic or kind != "mlm" else 0)
         if kind == "mlm":
             ids = vocab.frame(self.windows[index])
-            return mlm_from_ids(vocab, ids, [i not in vocab.special_ids for i in ids], rng, explain=False)
+            return mlm_from_ids(vocab, ids, [i not in vocab.special_ids for i in ids], rng, explain=False,
+                                rate=self.mask_rate)
         if kind == "clm":
             return clm_from_ids(vocab, self.windows[index], explain=False)
         if kind == "span":
@@ -199,7 +202,8 @@ class Items:
         example = pair_from_ids(self.vocab, self.kind, first, second, label, self.seq_len, explain=False)
         special = self.vocab.special_ids
         example.input_ids, example.labels, _ = choose_and_mask(
-            example.input_ids, [i not in special for i in example.input_ids], self.vocab, rng, explain=False)
+            example.input_ids, [i not in special for i in example.input_ids], self.vocab, rng, explain=False,
+            rate=self.mask_rate)
         return example
 
 
@@ -296,7 +300,8 @@ class Trainer:
 
     def __init__(self, loaded, objective: str, corpus: Corpus | str | Path | None = None, *, steps: int = 300,
                  batch_size: int = 16, seq_len: int = 64, lr: float | None = None, weight_decay: float = 0.01,
-                 warmup: int | None = None, seed: int = 0, dynamic: bool = True, device=None, clip: float = 1.0):
+                 warmup: int | None = None, seed: int = 0, dynamic: bool = True, device=None, clip: float = 1.0,
+                 mask_rate: float = MASK_RATE):
         check_objective(loaded, objective)
         lr = DEFAULT_LR[objective] if lr is None else lr
         for name, value, low in (("steps", steps, 1), ("batch size", batch_size, 1), ("sequence length", seq_len, 8)):
@@ -304,6 +309,8 @@ class Trainer:
                 raise InputError(f"The {name} must be a whole number of at least {low}, not {value!r}.")
         if isinstance(lr, bool) or not (isinstance(lr, (int, float)) and 0 < lr < 1):
             raise InputError(f"The learning rate must lie between 0 and 1, not {lr!r}.")
+        if isinstance(mask_rate, bool) or not (isinstance(mask_rate, (int, float)) and 0 < mask_rate < 1):
+            raise InputError(f"The share of tokens masked must lie between 0 and 1, not {mask_rate!r}.")
         limit = loaded.max_length
         if limit is not None and seq_len > limit:
             raise InputError(f"{loaded.name} reads at most {limit} tokens: choose a sequence length of {limit} or "
@@ -312,6 +319,7 @@ class Trainer:
         self.corpus = corpus if isinstance(corpus, Corpus) else load_corpus(corpus)
         self.steps, self.batch_size, self.seq_len, self.lr = steps, batch_size, seq_len, float(lr)
         self.weight_decay, self.seed, self.dynamic, self.clip = weight_decay, seed, dynamic, clip
+        self.mask_rate = float(mask_rate)   # MLM (and NSP/SOP's MLM part): BERT's 15%; more learns faster
         self.warmup = max(1, min(100, steps // 10)) if warmup is None else max(0, warmup)
         if device is not None:
             from engine.devices import resolve_device
@@ -322,7 +330,7 @@ class Trainer:
             self.module.float()   # AdamW's updates are lost in half precision
         self.vocab = Vocabulary.of(loaded.tokenizer)
         self.pad_id = self.vocab.pad_id if self.vocab.pad_id is not None else (self.vocab.eos_id or 0)
-        self.items = Items(objective, self.vocab, self.corpus, seq_len, seed, dynamic)
+        self.items = Items(objective, self.vocab, self.corpus, seq_len, seed, dynamic, self.mask_rate)
         # the loss of a model that knows only how often each token occurs: the curve should fall below it
         self.unigram_entropy = unigram_entropy(self.items.content)
         self.optimizer = adamw(self.module, self.lr, weight_decay)
@@ -444,7 +452,8 @@ class Trainer:
                 "planned_steps": self.steps, "epochs": self.epoch + 1 if self.step else 0,
                 "batch_size": self.batch_size, "seq_len": self.seq_len, "lr": self.lr,
                 "weight_decay": self.weight_decay, "warmup": self.warmup, "seed": self.seed,
-                "masking": "dynamic" if self.dynamic else "static", "items": len(self.items),
+                "masking": "dynamic" if self.dynamic else "static", "mask_rate": self.mask_rate,
+                "items": len(self.items),
                 "corpus_tokens": len(self.items.content), "unigram_entropy": self.unigram_entropy,
                 "final_loss": self.mean_loss(), "final_parts": {k: self.mean_loss(part=k) for k in
                                                                 (self.history[-1].parts if self.history else {})},

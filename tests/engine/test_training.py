@@ -83,6 +83,24 @@ def test_dynamic_masking_redraws_each_epoch_and_static_masking_does_not():
     assert static.example(5, 0).input_ids == static.example(5, 1).input_ids == static.example(5, 7).input_ids
 
 
+@pytest.mark.parametrize("rate", [0.15, 0.4])
+def test_the_mask_rate_sets_the_share_of_tokens_labelled(rate):
+    items = Trainer(engine.load("bert-tiny"), "mlm", steps=1, seq_len=64, mask_rate=rate).items
+    labelled = maskable = 0
+    for index in range(min(len(items), 40)):
+        example = items.example(index, 0)
+        labelled += sum(label != -100 for label in example.labels)
+        maskable += sum(label != -100 or i not in items.vocab.special_ids   # ([MASK] replaced some)
+                        for i, label in zip(example.input_ids, example.labels))
+    assert abs(labelled / maskable - rate) < 0.02
+
+
+@pytest.mark.parametrize("rate", [0, 1, 1.5, True, "0.4"])
+def test_a_mask_rate_outside_zero_to_one_is_refused(rate):
+    with pytest.raises(InputError, match="share of tokens masked"):
+        Trainer(engine.load("bert-tiny"), "mlm", steps=1, mask_rate=rate)
+
+
 def test_a_run_pauses_resumes_and_stops_from_another_thread():
     trainer = Trainer(engine.load("gpt2-tiny"), "clm", steps=50, batch_size=2, seq_len=16)
     run = trainer.run()
