@@ -9,7 +9,7 @@ import weakref
 
 from PySide6.QtCore import QT_TRANSLATE_NOOP, QObject, Qt
 from PySide6.QtGui import QAction, QActionGroup, QColor, QKeySequence, QPalette
-from PySide6.QtWidgets import QApplication, QMainWindow, QStyleFactory, QWidget
+from PySide6.QtWidgets import QApplication, QGraphicsTextItem, QMainWindow, QStyleFactory, QWidget
 
 from explorer.i18n import translate
 
@@ -35,6 +35,23 @@ def _number(value, default: float, low: float, high: float) -> float:
     except (TypeError, ValueError):
         return default
     return min(max(number, low), high) if number == number else default
+
+
+def scale_plot_text(window: QWidget, factor: float) -> None:
+    """Plot titles and axis labels are graphics items, which an application font does not reach: scale the ones
+    already drawn (items made later start from the zoomed application font)."""
+    import pyqtgraph as pg
+
+    if factor == 1.0:
+        return
+    for view in window.findChildren(pg.GraphicsView):
+        for item in view.scene().items() if view.scene() is not None else ():
+            if isinstance(item, QGraphicsTextItem) and item.font().pointSizeF() > 0:
+                font = item.font()
+                font.setPointSizeF(font.pointSizeF() * factor)
+                item.setFont(font)
+            elif isinstance(item, pg.LabelItem) and str(item.opts.get("size", "")).endswith("pt"):   # titles: 11pt
+                item.setText(item.text, size=f"{float(item.opts['size'][:-2]) * factor:g}pt")
 
 
 def dark_palette() -> QPalette:
@@ -125,7 +142,7 @@ class Presenter(QObject):
 
     # ------------------------------------------------------------------ the pieces
     def set_zoom(self, zoom: float, remember: bool = True) -> float:
-        self.zoom = min(max(zoom, ZOOM_RANGE[0]), ZOOM_RANGE[1])
+        before, self.zoom = self.zoom, min(max(zoom, ZOOM_RANGE[0]), ZOOM_RANGE[1])
         app = QApplication.instance()
         font = app.font()
         font.setPointSizeF(self.base_point_size * self.zoom)
@@ -134,6 +151,7 @@ class Presenter(QObject):
             sheet = widget.styleSheet()
             if sheet:
                 widget.setStyleSheet(sheet)
+        scale_plot_text(self.window, self.zoom / before)
         if remember:
             _settings().setValue(KEYS["zoom"], self.zoom)
         self.window.statusBar().showMessage(translate("presenting", "Zoom {percent}").format(

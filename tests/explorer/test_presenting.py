@@ -3,6 +3,7 @@ secondary panels and restores them, the dark theme changes the palette, Play spe
 corrupt stored value is ignored."""
 from __future__ import annotations
 
+import pytest
 from PySide6.QtGui import QAction, QPalette
 from PySide6.QtWidgets import QApplication
 
@@ -30,6 +31,31 @@ def test_zoom_scales_the_fonts_and_is_remembered(qtbot, open_window, keep_open):
     again = open_window()
     assert again.presenter.zoom == 2.0
     assert point_size() == base * 2.0
+
+
+def test_zoom_scales_the_plots_titles_and_axis_labels_too(qtbot, open_window):
+    import pyqtgraph as pg
+    from PySide6.QtWidgets import QGraphicsTextItem
+
+    from tests.explorer.helpers import run_and_wait
+
+    window = open_window()
+    run_and_wait(qtbot, window)
+    window.state.go_to("blocks.0.attn.hook_pattern", "attention")
+    qtbot.wait(20)
+
+    def text_sizes():   # axis labels (text items) and titles (label items, sized in their HTML)
+        items = [item for view in window.findChildren(pg.GraphicsView) if view.isVisible()
+                 for item in view.scene().items() if item.isVisible()]
+        return [item.font().pointSizeF() for item in items if isinstance(item, QGraphicsTextItem)] + \
+            [float(item.opts["size"][:-2]) for item in items if isinstance(item, pg.LabelItem) and "size" in item.opts]
+
+    before = text_sizes()
+    assert before
+    window.presenter.set_zoom(2.0)
+    assert text_sizes() == pytest.approx([size * 2.0 for size in before])
+    window.presenter.set_zoom(1.0)
+    assert text_sizes() == pytest.approx(before)
 
 
 def test_presentation_mode_hides_secondary_panels_and_gives_them_back(open_window):
