@@ -20,6 +20,7 @@ is marked with `mark_data(widget)`, so the test that walks the Chinese window fo
 """
 from __future__ import annotations
 
+import functools
 import re
 import sys
 from pathlib import Path
@@ -92,6 +93,7 @@ def mark_data(widget, is_data: bool = True):
     return widget
 
 
+@functools.lru_cache(maxsize=None)   # a page matches its messages against hundreds of templates on every redraw
 def _pattern(template: str) -> re.Pattern:
     parts = re.split(r"\{(\w+)\}", template)   # literal, field, literal, field, ...
     regex = "".join(re.escape(p) if i % 2 == 0 else f"(?P<{p}>.+?)" for i, p in enumerate(parts))
