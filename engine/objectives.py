@@ -43,6 +43,9 @@ TITLES = {
     "blank": "autoregressive blank infilling (GLM)",
 }
 
+# How the trainer cuts a corpus for MLM and span corruption: fixed windows of running text (the papers' way), or one
+# sentence per example, framed as a typed prompt is (what a small model must see to fill a blank in one sentence)
+UNITS = ("windows", "sentences")
 MASK_RATE = 0.15                          # share of the maskable tokens chosen
 MASK_SPLIT = (0.8, 0.1, 0.1)              # of the chosen: [MASK], a random token, unchanged
 SPAN_RATE, SPAN_MEAN = 0.15, 3            # T5: noise density and mean span length

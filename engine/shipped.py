@@ -49,6 +49,7 @@ class ShippedModel:
     batch_size: int = 16
     seq_len: int = 64
     mask_rate: float = 0.15   # MLM: the share of tokens chosen (BERT's 15%)
+    unit: str = "windows"     # MLM / span: examples cut as "windows" of running text or one "sentences" each
     prompts: tuple[str, ...] = ()  # what the card shows it doing ([MASK] / <extra_id_0> mark the blanks)
 
 

@@ -91,7 +91,7 @@ def train_shipped(model: ShippedModel, steps: int | None = None, device="cpu",
         loaded = build_untrained(model, device)
         trainer = Trainer(loaded, model.objective, train_corpus, steps=steps or model.steps,
                           batch_size=model.batch_size, seq_len=model.seq_len, lr=model.lr, seed=model.seed,
-                          device=device, mask_rate=model.mask_rate)
+                          device=device, mask_rate=model.mask_rate, unit=model.unit)
         for record in trainer.run():
             if on_progress is not None and on_progress(record) is False:
                 trainer.stop()
@@ -101,9 +101,10 @@ def train_shipped(model: ShippedModel, steps: int | None = None, device="cpu",
 
 # --- measuring ------------------------------------------------------------------------------------------------------
 
-def corpus_loss(loaded, objective: str, corpus, seq_len: int = 64, seed: int = 0) -> tuple[float, int]:
+def corpus_loss(loaded, objective: str, corpus, seq_len: int = 64, seed: int = 0,
+                unit: str = "windows") -> tuple[float, int]:
     """(the objective's loss in nats per predicted token, the corpus's token count) on `corpus`, every item once
-    with one fixed draw of masks or spans (epoch 0, static)."""
+    with one fixed draw of masks or spans (epoch 0, static), the corpus cut as the model was trained (`unit`)."""
     import torch
 
     from engine.objectives import Vocabulary
@@ -111,7 +112,7 @@ def corpus_loss(loaded, objective: str, corpus, seq_len: int = 64, seed: int = 0
 
     vocab = Vocabulary.of(loaded.tokenizer)
     pad_id = vocab.pad_id if vocab.pad_id is not None else (vocab.eos_id or 0)
-    items = Items(objective, vocab, corpus, seq_len, seed, dynamic=False)
+    items = Items(objective, vocab, corpus, seq_len, seed, dynamic=False, unit=unit)
     module = loaded.module.eval()
     total, weight = 0.0, 0
     with torch.no_grad():
@@ -124,15 +125,15 @@ def corpus_loss(loaded, objective: str, corpus, seq_len: int = 64, seed: int = 0
     return total / max(weight, 1), len(items.content)
 
 
-def held_out_loss(loaded, objective: str, seq_len: int = 64, seed: int = 0) -> dict:
+def held_out_loss(loaded, objective: str, seq_len: int = 64, seed: int = 0, unit: str = "windows") -> dict:
     """The objective's loss on the held-out documents and on the training documents, and the unigram entropy of
     the whole corpus under the model's tokenizer (all in nats per predicted token)."""
     from engine.objectives import Vocabulary
     from engine.training import Items, load_corpus, unigram_entropy
 
     train, held = split_corpus()
-    held_loss, held_tokens = corpus_loss(loaded, objective, held, seq_len, seed)
-    train_loss, _ = corpus_loss(loaded, objective, train, seq_len, seed)
+    held_loss, held_tokens = corpus_loss(loaded, objective, held, seq_len, seed, unit)
+    train_loss, _ = corpus_loss(loaded, objective, train, seq_len, seed, unit)
     everything = Items(objective, Vocabulary.of(loaded.tokenizer), load_corpus(), seq_len, seed,
                        dynamic=False).content
     return {"held_out_loss": held_loss, "held_out_tokens": held_tokens, "held_out_documents": len(held.documents),
@@ -205,7 +206,7 @@ def ship(name: str, out: str | Path | None = None, steps: int | None = None, dev
         "tokenizer": loaded.tokenizer.recipe, "vocab_size": loaded.config.vocab_size,
         "steps": trainer.step, "table_steps": model.steps, "batch_size": model.batch_size,
         "seq_len": model.seq_len, "lr": model.lr, "seed": model.seed, "rotations": model.rotations,
-        "mask_rate": model.mask_rate,
+        "mask_rate": model.mask_rate, "unit": model.unit,
         "parameters": sum(p.numel() for p in loaded.module.parameters()),
         "train_seconds": round(seconds, 1), "device": str(trainer.device), "final_train_loss": trainer.mean_loss(),
     }
@@ -227,7 +228,7 @@ def describe(folder: str | Path, record: dict | None = None) -> dict:
         record = json.loads((folder / "shipped.json").read_text(encoding="utf-8"))
     model = get_shipped(record["name"])
     loaded = engine.load(str(folder))
-    measured = held_out_loss(loaded, model.objective, model.seq_len, model.seed)
+    measured = held_out_loss(loaded, model.objective, model.seq_len, model.seed, model.unit)
     record = {"rotations": model.rotations, **record, **measured,
               "examples": [[prompt, demo(loaded, prompt)] for prompt in model.prompts],
               "bytes": (folder / "model.safetensors").stat().st_size}
@@ -307,6 +308,12 @@ def _verdict(record: dict) -> str:
             "text it never saw, where it does worse than token frequencies alone: a small model on a tiny corpus.")
 
 
+def _batch(record: dict) -> str:
+    if record.get("unit", "windows") == "sentences":
+        return f"{record['batch_size']} sentences (each at most {record['seq_len']} tokens)"
+    return f"{record['batch_size']} sequences x {record['seq_len']} tokens"
+
+
 def model_card(record: dict) -> str:
     gap = record["unigram_entropy"] - record["held_out_loss"]
     overrides = f" with {json.dumps(record['config_overrides'])}" if record["config_overrides"] else ""
@@ -321,11 +328,14 @@ def model_card(record: dict) -> str:
         f"Architecture: the `{record['preset']}` preset{overrides}; a vocabulary of {record['vocab_size']:,} tokens "
         f"(this app's `{record['tokenizer']}` tokenizer recipe, trained on the whole corpus).",
         f"Objective: {_WHAT.get(record['objective'], record['objective']).format(rate=record.get('mask_rate', 0.15))}.",
-        f"Training: {record['steps']:,} steps of {record['batch_size']} sequences x {record['seq_len']} tokens, "
+        f"Training: {record['steps']:,} steps of {_batch(record)}, "
         f"AdamW, peak learning rate {record['lr']:g} (warm-up, then cosine decay to a tenth), seed {record['seed']}, "
         f"{record['train_seconds']:.0f} s on {record['device']} (one thread, on a shared machine). Every "
-        f"{HELD_OUT_EVERY}th document of the corpus is held out; the others are read in {record['rotations']} "
-        f"rotations, so the trainer's fixed windows start at different places in the text.",
+        f"{HELD_OUT_EVERY}th document of the corpus is held out; "
+        + (f"the others are read in {record['rotations']} rotations, so the trainer's fixed windows start at "
+           f"different places in the text." if record.get("unit", "windows") == "windows" else
+           "each sentence of the others is one example, framed as a typed sentence is ([CLS] sentence [SEP]): "
+           "the blanks a user types sit in one short sentence, not in a window of running text."),
         f"Loss in nats per predicted token (one fixed draw of masks or spans), against the corpus's unigram entropy "
         f"of {record['unigram_entropy']:.3f} nats (the loss of knowing only how often each token occurs): on the "
         f"training documents {record['training_text_loss']:.3f}; on the {record['held_out_documents']} held-out "

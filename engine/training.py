@@ -34,7 +34,7 @@ import torch.nn.functional as F
 from engine.errors import InputError, PLMError
 from engine.objectives import (IGNORE, KINDS, MASK_RATE, PAIR_LABELS, TITLES, Example, Vocabulary, blank_from_ids,
                                choose_and_mask, clm_from_ids, mlm_from_ids, pair_from_ids, rng_for, span_from_ids,
-                               split_documents, split_sentences)
+                               split_documents, split_sentences, UNITS)
 
 __all__ = ["DEFAULT_LR", "Corpus", "load_corpus", "Progress", "Trainer", "train", "check_objective", "objectives_for",
            "unigram_entropy"]
@@ -127,14 +127,22 @@ class Items:
     """The corpus as numbered items for one objective; `example(i, epoch)` builds item i's example."""
 
     def __init__(self, kind: str, vocab: Vocabulary, corpus: Corpus, seq_len: int, seed: int, dynamic: bool,
-                 mask_rate: float = MASK_RATE):
+                 mask_rate: float = MASK_RATE, unit: str = "windows"):
+        if unit not in UNITS:
+            raise InputError(f"Examples are cut as {' or '.join(UNITS)}, not {unit!r}.")
         self.kind, self.vocab, self.seed, self.dynamic, self.seq_len = kind, vocab, seed, dynamic, seq_len
-        self.mask_rate = mask_rate
+        self.mask_rate, self.unit = mask_rate, unit
         frame = len(vocab.prefix) + len(vocab.suffix)
         encoded = vocab.tokenizer.encode_batch(corpus.documents, add_special_tokens=False)
         self.documents = [list(e.ids) for e in encoded]          # content ids of each document
         self.content = [i for ids in self.documents for i in ids]
-        if kind == "clm":
+        if unit == "sentences" and kind in ("mlm", "span"):
+            # one sentence per example, framed as a typed prompt is ([CLS] sentence [SEP]); long ones in pieces
+            flat = [s for document in corpus.documents for s in split_sentences(document)]
+            ids = [list(e.ids) for e in vocab.tokenizer.encode_batch(flat, add_special_tokens=False)] if flat else []
+            size = seq_len - frame
+            self.windows = [s[start:start + size] for s in ids for start in range(0, len(s), size)]
+        elif kind == "clm":
             # each document framed as the family reads it (<s> ..., [gMASK] sop ...) and ended by eos when there is
             # one; windows of T + 1 tokens overlap by one so every token is a label once
             stream = []
@@ -301,7 +309,7 @@ class Trainer:
     def __init__(self, loaded, objective: str, corpus: Corpus | str | Path | None = None, *, steps: int = 300,
                  batch_size: int = 16, seq_len: int = 64, lr: float | None = None, weight_decay: float = 0.01,
                  warmup: int | None = None, seed: int = 0, dynamic: bool = True, device=None, clip: float = 1.0,
-                 mask_rate: float = MASK_RATE):
+                 mask_rate: float = MASK_RATE, unit: str = "windows"):
         check_objective(loaded, objective)
         lr = DEFAULT_LR[objective] if lr is None else lr
         for name, value, low in (("steps", steps, 1), ("batch size", batch_size, 1), ("sequence length", seq_len, 8)):
@@ -330,7 +338,8 @@ class Trainer:
             self.module.float()   # AdamW's updates are lost in half precision
         self.vocab = Vocabulary.of(loaded.tokenizer)
         self.pad_id = self.vocab.pad_id if self.vocab.pad_id is not None else (self.vocab.eos_id or 0)
-        self.items = Items(objective, self.vocab, self.corpus, seq_len, seed, dynamic, self.mask_rate)
+        self.unit = unit               # MLM / span: "windows" of running text or one "sentences" each
+        self.items = Items(objective, self.vocab, self.corpus, seq_len, seed, dynamic, self.mask_rate, unit)
         # the loss of a model that knows only how often each token occurs: the curve should fall below it
         self.unigram_entropy = unigram_entropy(self.items.content)
         self.optimizer = adamw(self.module, self.lr, weight_decay)
@@ -453,7 +462,7 @@ class Trainer:
                 "batch_size": self.batch_size, "seq_len": self.seq_len, "lr": self.lr,
                 "weight_decay": self.weight_decay, "warmup": self.warmup, "seed": self.seed,
                 "masking": "dynamic" if self.dynamic else "static", "mask_rate": self.mask_rate,
-                "items": len(self.items),
+                "examples": self.unit, "items": len(self.items),
                 "corpus_tokens": len(self.items.content), "unigram_entropy": self.unigram_entropy,
                 "final_loss": self.mean_loss(), "final_parts": {k: self.mean_loss(part=k) for k in
                                                                 (self.history[-1].parts if self.history else {})},

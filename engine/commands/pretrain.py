@@ -1,5 +1,5 @@
 """python -m engine pretrain --model M --objective KIND --steps N --out DIR [--corpus FILE] [--seed S] [--lr LR]
-[--batch B] [--seq-len T] [--static] [--device D] [--threads N] [--log-every K] [--json]"""
+[--batch B] [--seq-len T] [--static] [--mask-rate R] [--examples windows|sentences] [--device D] [--threads N] [--log-every K] [--json]"""
 from __future__ import annotations
 
 import json
@@ -10,7 +10,7 @@ HELP = ("pretrain a model (a tiny preset or a checkpoint folder) on the bundled 
 
 
 def add_arguments(parser) -> None:
-    from engine.objectives import KINDS
+    from engine.objectives import KINDS, UNITS
 
     parser.add_argument("--model", required=True, help="a preset (bert-tiny, gpt2-tiny, ...) or a checkpoint folder")
     parser.add_argument("--objective", required=True, choices=KINDS,
@@ -25,6 +25,11 @@ def add_arguments(parser) -> None:
     parser.add_argument("--batch", type=int, default=16, help="sequences per step (default 16)")
     parser.add_argument("--seq-len", type=int, default=64, help="tokens per sequence (default 64)")
     parser.add_argument("--static", action="store_true", help="mlm: static masking (default: dynamic)")
+    parser.add_argument("--mask-rate", type=float, default=0.15,
+                        help="mlm, nsp, sop: the share of tokens chosen for prediction (default BERT's 0.15)")
+    parser.add_argument("--examples", choices=UNITS, default="windows",
+                        help="mlm, span: cut the corpus into fixed windows of running text (default) or one "
+                             "sentence per example, framed as a typed prompt is")
     parser.add_argument("--device", default="cpu")
     parser.add_argument("--threads", type=int, default=None,
                         help="CPU threads for torch (default: torch's choice; 1 is often fastest for tiny models)")
@@ -49,7 +54,8 @@ def run(args) -> int:
     loaded = engine.load(args.model, device=args.device, seed=args.seed)
     lr = args.lr if args.lr is not None else DEFAULT_LR[args.objective]
     trainer = Trainer(loaded, args.objective, args.corpus, steps=args.steps, batch_size=args.batch,
-                      seq_len=args.seq_len, lr=lr, seed=args.seed, dynamic=not args.static)
+                      seq_len=args.seq_len, lr=lr, seed=args.seed, dynamic=not args.static,
+                      mask_rate=args.mask_rate, unit=args.examples)
     every = args.log_every or max(1, args.steps // 20)
     if not args.json:
         print(f"{loaded.name} ({loaded.family.title}) on {trainer.device}: {args.objective}, {args.steps} steps of "

@@ -251,6 +251,9 @@ class PretrainPanel(QWidget):
         self.seq_box = _spin(8, 512, 64)
         self.dynamic_box = QCheckBox()
         self.dynamic_box.setChecked(True)
+        self.mask_box = _spin(1, 99, 15)          # percent of the tokens chosen (BERT's 15%)
+        self.mask_box.setSuffix(" %")
+        self.sentences_box = QCheckBox()          # MLM / span: one sentence per example instead of windows
         self.device_label = QLabel()
         form = QFormLayout()
         form.setLabelAlignment(Qt.AlignRight)
@@ -266,6 +269,10 @@ class PretrainPanel(QWidget):
             numbers.addWidget(self.number_labels[key])
             numbers.addWidget(box)
         numbers.addWidget(self.dynamic_box)
+        self.number_labels["mask"] = QLabel()
+        numbers.addWidget(self.number_labels["mask"])
+        numbers.addWidget(self.mask_box)
+        numbers.addWidget(self.sentences_box)
         numbers.addStretch(1)
         for key, field in (("model", self.model_combo), ("objective", self.objective_combo),
                            ("corpus", corpus_row), ("settings", numbers), ("device", self.device_label)):
@@ -323,8 +330,16 @@ class PretrainPanel(QWidget):
             self.form_labels[key].setText(text)
         for key, text in (("steps", translate("training", "steps")), ("seed", translate("training", "seed")),
                           ("batch", translate("training", "batch")),
-                          ("tokens", translate("training", "tokens per sequence"))):
+                          ("tokens", translate("training", "tokens per sequence")),
+                          ("mask", translate("training", "masked"))):
             self.number_labels[key].setText(text)
+        self.mask_box.setToolTip(translate("training", "The share of tokens chosen for prediction (BERT: 15%; more "
+                                                       "labels per step, a harder task)"))
+        self.sentences_box.setText(translate("training", "one sentence per example"))
+        self.sentences_box.setToolTip(translate("training", "Cut the corpus into sentences, each framed as a typed "
+                                                            "sentence is ([CLS] sentence [SEP]), instead of windows "
+                                                            "of running text: a small model then fills blanks in "
+                                                            "one typed sentence better"))
         self.dynamic_box.setText(translate("training", "dynamic masking"))
         self.dynamic_box.setToolTip(translate("training", "RoBERTa: a new mask for each sequence every epoch; off: "
                                                           "BERT's static masks"))
@@ -471,7 +486,6 @@ class PretrainPanel(QWidget):
             self.objective_combo.setCurrentIndex(index)
 
     def _objective_changed(self, _index: int = -1) -> None:
-        self.dynamic_box.setEnabled(self.objective() in ("mlm", "nsp", "sop"))
         self._update_buttons()
 
     def _info_failed(self, message: str, _user: bool) -> None:
@@ -627,7 +641,9 @@ class PretrainPanel(QWidget):
             return
         name, device, path = self.model_name(), self.device(), self.corpus_path
         settings = dict(steps=self.steps_box.value(), seed=self.seed_box.value(), batch_size=self.batch_box.value(),
-                        seq_len=self.seq_box.value(), dynamic=self.dynamic_box.isChecked())
+                        seq_len=self.seq_box.value(), dynamic=self.dynamic_box.isChecked(),
+                        mask_rate=self.mask_box.value() / 100,
+                        unit="sentences" if self.sentences_box.isChecked() else "windows")
         self.feed = feed = _Feed()
         self.trainer, self.saved_folder, self.paused = None, None, False
         self.begun = None
@@ -822,7 +838,10 @@ class PretrainPanel(QWidget):
         for w in (self.model_combo, self.corpus_combo, self.browse_button, self.steps_box, self.seed_box,
                   self.batch_box, self.seq_box):
             w.setEnabled(not running)
-        self.dynamic_box.setEnabled(not running and self.objective() in ("mlm", "nsp", "sop"))
+        masking = self.objective() in ("mlm", "nsp", "sop")
+        self.dynamic_box.setEnabled(not running and masking)
+        self.mask_box.setEnabled(not running and masking)
+        self.sentences_box.setEnabled(not running and self.objective() in ("mlm", "span"))
         self.objective_combo.setEnabled(not running and self.objective() is not None)
 
     def runners(self) -> list[Runner]:

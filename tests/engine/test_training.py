@@ -14,7 +14,7 @@ import engine
 from engine.presets import all_presets
 from engine.__main__ import main
 from engine.errors import InputError
-from engine.training import Trainer, load_corpus, objectives_for, train, unigram_entropy
+from engine.training import Corpus, Trainer, load_corpus, objectives_for, train, unigram_entropy
 
 TEXT = "The cat sat on the mat. 小猫坐在垫子上。"
 
@@ -99,6 +99,33 @@ def test_the_mask_rate_sets_the_share_of_tokens_labelled(rate):
 def test_a_mask_rate_outside_zero_to_one_is_refused(rate):
     with pytest.raises(InputError, match="share of tokens masked"):
         Trainer(engine.load("bert-tiny"), "mlm", steps=1, mask_rate=rate)
+
+
+@pytest.mark.parametrize("objective", ["mlm", "span"])
+def test_sentence_examples_are_one_sentence_each_framed_as_a_typed_prompt(objective):
+    loaded = engine.load("bert-tiny" if objective == "mlm" else "t5-tiny")
+    corpus = Corpus(["The cat sat on the mat. The dog sat on the log.\n图书馆六点关门。", "Hello world."], "test")
+    items = Trainer(loaded, objective, corpus, steps=1, seq_len=32, unit="sentences").items
+    decoded = [loaded.tokenizer.decode(window).replace(" ", "").lower() for window in items.windows]
+    assert len(decoded) == 4
+    assert decoded[0] == "thecatsatonthemat." and decoded[1] == "thedogsatonthelog." and decoded[3] == "helloworld."
+    if objective == "mlm":                     # as a typed sentence is: [CLS] sentence [SEP], then padding
+        example = items.example(0, 0)
+        assert loaded.tokenizer.id_to_token(example.input_ids[0]) == "[CLS]"
+        assert loaded.tokenizer.id_to_token(example.input_ids[-1]) == "[SEP]"
+        assert len(example.input_ids) == len(items.windows[0]) + 2
+
+
+def test_a_sentence_longer_than_the_sequence_is_cut_into_pieces():
+    loaded = engine.load("bert-tiny")
+    long = " ".join(["word"] * 50) + "."
+    items = Trainer(loaded, "mlm", Corpus([long], "test"), steps=1, seq_len=16, unit="sentences").items
+    assert [len(w) for w in items.windows] == [14, 14, 14, 9]      # 51 tokens, 14 per piece ([CLS], [SEP] aside)
+
+
+def test_an_unknown_way_of_cutting_examples_is_refused():
+    with pytest.raises(InputError, match="windows or sentences"):
+        Trainer(engine.load("bert-tiny"), "mlm", steps=1, unit="paragraphs")
 
 
 def test_a_run_pauses_resumes_and_stops_from_another_thread():

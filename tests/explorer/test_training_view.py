@@ -54,6 +54,19 @@ def test_training_in_the_worker_draws_the_loss_curve_below_a_unigram_entropy_lin
     assert pretrain.save_button.isEnabled() and not pretrain.open_button.isEnabled()   # open once saved
 
 
+def test_the_mask_share_and_sentence_examples_reach_the_trainer_where_the_objective_uses_them(qtbot, page):
+    view = page("bert-tiny")
+    pretrain = view.pretrain
+    assert pretrain.mask_box.value() == 15 and pretrain.mask_box.isEnabled() and pretrain.sentences_box.isEnabled()
+    pretrain.mask_box.setValue(40)
+    pretrain.sentences_box.setChecked(True)
+    train(qtbot, pretrain, 2)
+    assert pretrain.trainer.mask_rate == pytest.approx(0.4) and pretrain.trainer.unit == "sentences"
+    assert pretrain.trainer.summary()["examples"] == "sentences"
+    gpt = page("gpt2-tiny").pretrain               # CLM masks nothing and reads running text
+    assert not gpt.mask_box.isEnabled() and not gpt.sentences_box.isEnabled()
+
+
 def test_a_run_pauses_resumes_and_stops(qtbot, page):
     view = page("gpt2-tiny")
     pretrain = view.pretrain
