@@ -2,6 +2,7 @@
 colours map, token labels on both axes (thinned when long), zoom/pan, and the exact value under the cursor."""
 from __future__ import annotations
 
+import math
 import warnings
 
 import numpy as np
@@ -100,6 +101,17 @@ def reduced_image(data: np.ndarray, limit: tuple[int, int], boolean: bool = Fals
     return out, (fr, fc)
 
 
+_NICE = (1.0, 1.2, 1.5, 2.0, 2.5, 3.0, 4.0, 5.0, 6.0, 8.0, 10.0)
+
+
+def nice_ceiling(value: float) -> float:
+    """The smallest of 1, 1.2, 1.5, 2, 2.5, 3, 4, 5, 6, 8 times a power of ten that is at least `value` (> 0): a
+    colour range that reads well and stays the same across heads of similar size (the colour bar's axis, redrawn
+    on every new range, is a good part of a head change)."""
+    scale = 10.0 ** math.floor(math.log10(value))
+    return next(step * scale for step in _NICE if step * scale >= value * (1 - 1e-9))
+
+
 def _levels(shown: np.ndarray, mode: str) -> tuple[np.ndarray, float, float, int]:
     """(the image with masked cells blank, colour range low, high, how many cells are blank)."""
     blank = 0
@@ -113,7 +125,7 @@ def _levels(shown: np.ndarray, mode: str) -> tuple[np.ndarray, float, float, int
             shown = np.where(masked, np.nan, shown)
         lo, hi = finite_range(shown)
     if mode == "signed":
-        bound = max(abs(lo), abs(hi), 1e-12)
+        bound = nice_ceiling(max(abs(lo), abs(hi), 1e-12))
         lo, hi = -bound, bound
     elif mode == "prob":
         lo, hi = 0.0, max(hi, 1e-12) if hi <= 1.0 else hi
@@ -276,7 +288,8 @@ class Heatmap(QWidget):
             self._shown_mode = mode
         self.mode = mode
         self.image.setImage(shown, autoLevels=False)
-        self.bar.setLevels((lo, hi))
+        if self.bar.levels() != (lo, hi):
+            self.bar.setLevels((lo, hi))
         self.image.setRect(0, 0, rect_cols, rect_rows)
         item = self.plot.getPlotItem()
         layout = (rows, cols, tuple(self.row_labels), col_labels is None or tuple(self.col_labels), row_name,
@@ -346,7 +359,8 @@ class Heatmap(QWidget):
         rows, cols = data.shape
         shown, lo, hi, blank = _levels(shown, mode)
         self.image.setImage(shown, autoLevels=False)
-        self.bar.setLevels((lo, hi))
+        if self.bar.levels() != (lo, hi):
+            self.bar.setLevels((lo, hi))
         self.image.setRect(0, 0, cols, rows)
         self._caption = (rows, cols, mode, lo, hi, blank, factors, False)
         self.caption.setText(self._caption_text(*self._caption))

@@ -121,3 +121,18 @@ def test_graph_views_names_match_the_graph_page():
     from explorer.views import graph
 
     assert app.GRAPH_VIEWS == graph.VIEW_NAMES
+
+
+def test_a_signed_colour_range_is_a_round_bound_that_covers_the_values_and_stays_across_similar_heads(qtbot):
+    from explorer.widgets.heatmap import Heatmap, nice_ceiling
+
+    assert [nice_ceiling(v) for v in (0.93, 1.0, 1.01, 3.7, 0.0042, 71)] == [1.0, 1.0, 1.2, 4.0, 0.005, 80]
+    heatmap = Heatmap()
+    qtbot.addWidget(heatmap)
+    rng = np.random.default_rng(0)
+    heatmap.set_matrix(rng.uniform(-3.3, 3.1, (20, 16)), mode="signed")
+    assert heatmap.bar.levels() == (-4.0, 4.0)                      # symmetric, every value inside, zero in the middle
+    heatmap.set_matrix(rng.uniform(-3.6, 2.9, (20, 16)), mode="signed")
+    assert heatmap.bar.levels() == (-4.0, 4.0)                      # another head of the same size: the same scale
+    heatmap.set_matrix(rng.uniform(-0.2, 0.11, (20, 16)), mode="signed")
+    assert heatmap.bar.levels() == (-0.2, 0.2)
