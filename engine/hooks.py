@@ -24,6 +24,7 @@ from torch import nn
 from torch.overrides import TorchFunctionMode
 
 from engine.cache import PORTABLE, ActivationCache, Derived, _storage_ptr
+from engine.memory import keep_freed_memory
 
 _active: contextvars.ContextVar["Recorder | None"] = contextvars.ContextVar("plm_recorder", default=None)
 
@@ -195,6 +196,7 @@ def record(names: set[str] | None = None, device: torch.device | str | None = "c
     protected by copy-on-write inside the block: change a tensor the cache holds in place after the block and
     the cache sees it (outputs returned by the model included).
     """
+    keep_freed_memory()       # the last trace's memory serves this one without a page fault per page
     recorder = Recorder(names, device)
     token = _active.set(recorder)
     mode = _CopyOnWrite(recorder)

@@ -252,11 +252,12 @@ def write_index(folder: str | Path | None = None) -> Path:
 
 Toy checkpoints, one per family line of the chapter (GLM's line by ChatGLM2), that PLM Explorer trained itself on its
 bundled corpus (assets/corpus: about 41,000 characters of short English and Chinese paragraphs, every
-{HELD_OUT_EVERY}th document held out). They know only that corpus. The decoders (GPT-2, LLaMA, ChatGLM2) have
-memorised it in their few CPU minutes: they complete its own sentences ("The cat sat on the" -> " mat."), and on text
-they never saw they do worse than token frequencies. The encoders (MLM) and T5 (span corruption), which learn from
-15% of the tokens only, got no further than the corpus's frequent tokens: their [MASK] and sentinel answers are
-mostly "the", "," and "."; their loss is below the unigram entropy, their words are not yet sensible.
+{HELD_OUT_EVERY}th document held out). They know only that corpus, and they have memorised it in their few CPU
+minutes: on text they never saw they do worse than token frequencies (held-out loss above the unigram entropy).
+The decoders (GPT-2, LLaMA, ChatGLM2) complete the corpus's own sentences ("The cat sat on the" -> " mat."). The
+encoders (BERT, RoBERTa, ALBERT: masked language modelling) and T5 (span corruption) read one sentence of the
+corpus per example, framed as a typed sentence is, and fill a blank in the corpus's own sentences ("The library
+closes at six, so do not be [MASK]." -> late); in a sentence they never saw their guesses are poor.
 
 Each folder is a Hugging Face checkpoint (float16) with its card (README.md: numbers and example outputs); open one
 with `engine.load("gpt2-trained")` or pick it in the window ("trained by this app"). The recipes are the table in
@@ -304,14 +305,15 @@ def _verdict(record: dict) -> str:
                 + (" It has also memorised much of its training text." if trained < held - 1.5 else ""))
     if held < entropy:
         return "On text it never saw it does barely better than token frequencies alone."
-    return ("It has memorised its training text (so it completes the corpus's own sentences) at the price of "
+    work = "completes" if record["objective"] == "clm" else "fills the blanks of"
+    return (f"It has memorised its training text (so it {work} the corpus's own sentences) at the price of "
             "text it never saw, where it does worse than token frequencies alone: a small model on a tiny corpus.")
 
 
-def _batch(record: dict) -> str:
-    if record.get("unit", "windows") == "sentences":
-        return f"{record['batch_size']} sentences (each at most {record['seq_len']} tokens)"
-    return f"{record['batch_size']} sequences x {record['seq_len']} tokens"
+def describe_batch(batch_size: int, seq_len: int, unit: str = "windows") -> str:
+    if unit == "sentences":
+        return f"{batch_size} sentences (each at most {seq_len} tokens)"
+    return f"{batch_size} sequences x {seq_len} tokens"
 
 
 def model_card(record: dict) -> str:
@@ -328,7 +330,8 @@ def model_card(record: dict) -> str:
         f"Architecture: the `{record['preset']}` preset{overrides}; a vocabulary of {record['vocab_size']:,} tokens "
         f"(this app's `{record['tokenizer']}` tokenizer recipe, trained on the whole corpus).",
         f"Objective: {_WHAT.get(record['objective'], record['objective']).format(rate=record.get('mask_rate', 0.15))}.",
-        f"Training: {record['steps']:,} steps of {_batch(record)}, "
+        f"Training: {record['steps']:,} steps of "
+        f"{describe_batch(record['batch_size'], record['seq_len'], record.get('unit', 'windows'))}, "
         f"AdamW, peak learning rate {record['lr']:g} (warm-up, then cosine decay to a tenth), seed {record['seed']}, "
         f"{record['train_seconds']:.0f} s on {record['device']} (one thread, on a shared machine). Every "
         f"{HELD_OUT_EVERY}th document of the corpus is held out; "

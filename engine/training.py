@@ -123,6 +123,9 @@ def _windows(stream: list[int], length: int, stride: int) -> list[list[int]]:
     return [stream[start:start + length] for start in range(0, len(stream) - length + 1, stride)]
 
 
+QUOTES = "\"“”「」『』"
+
+
 class Items:
     """The corpus as numbered items for one objective; `example(i, epoch)` builds item i's example."""
 
@@ -137,8 +140,10 @@ class Items:
         self.documents = [list(e.ids) for e in encoded]          # content ids of each document
         self.content = [i for ids in self.documents for i in ids]
         if unit == "sentences" and kind in ("mlm", "span"):
-            # one sentence per example, framed as a typed prompt is ([CLS] sentence [SEP]); long ones in pieces
-            flat = [s for document in corpus.documents for s in split_sentences(document)]
+            # one sentence per example, framed as a typed prompt is ([CLS] sentence [SEP]) and without the quotation
+            # marks of the dialogue it came from (a typed sentence has none); long ones in pieces
+            flat = [s.strip(QUOTES) for document in corpus.documents for s in split_sentences(document)]
+            flat = [s for s in flat if s]
             ids = [list(e.ids) for e in vocab.tokenizer.encode_batch(flat, add_special_tokens=False)] if flat else []
             size = seq_len - frame
             self.windows = [s[start:start + size] for s in ids for start in range(0, len(s), size)]

@@ -22,7 +22,7 @@ def add_arguments(parser) -> None:
 def run(args) -> int:
     from engine.errors import InputError
     from engine.shipped import SHIPPED, TRAINED_DIR, get_shipped
-    from engine.shipping import describe, ship, write_index
+    from engine.shipping import describe, describe_batch, ship, write_index
 
     names = args.names or list(SHIPPED)
     for name in names:
@@ -49,7 +49,8 @@ def run(args) -> int:
         steps = args.steps or model.steps
         every = max(1, steps // 10)
         print(f"{name}: {model.preset} + {model.config or 'no changes'}, vocabulary {model.vocab_size}, "
-              f"{model.objective}, {steps} steps of {model.batch_size} x {model.seq_len}, lr {model.lr:g}, "
+              f"{model.objective}, {steps} steps of "
+              f"{describe_batch(model.batch_size, model.seq_len, model.unit)}, lr {model.lr:g}, "
               f"seed {model.seed}", flush=True)
 
         def progress(record, every=every):
@@ -58,7 +59,7 @@ def run(args) -> int:
 
         result = ship(name, args.out, args.steps, args.device, progress)
         gap = result["unigram_entropy"] - result["held_out_loss"]
-        print(f"  held-out loss {result['held_out_loss']:.3f} nats, {gap:.2f} {'below' if gap >= 0 else 'above'} "
+        print(f"  held-out loss {result['held_out_loss']:.3f} nats, {abs(gap):.2f} {'below' if gap >= 0 else 'above'} "
               f"the unigram entropy {result['unigram_entropy']:.3f}; {result['parameters']:,} parameters, "
               f"{result['bytes'] / 1e6:.2f} MB, {result['train_seconds']:.0f} s")
         for prompt, answer in result["examples"]:

@@ -62,6 +62,7 @@ def test_a_shipped_model_loads_by_name_and_its_files_agree_with_the_table(name, 
         (entry.preset, entry.objective, entry.steps, entry.seed, entry.lr)
     assert (record["batch_size"], record["seq_len"], record["config_overrides"]) == \
         (entry.batch_size, entry.seq_len, entry.config)
+    assert (record["mask_rate"], record["unit"], record["rotations"]) == (entry.mask_rate, entry.unit, entry.rotations)
     assert model.config.vocab_size == model.tokenizer.vocab_size == record["vocab_size"]
     assert abs(record["vocab_size"] - entry.vocab_size) <= entry.vocab_size // 20   # a recipe may stop a bit short
     for field, value in {**get_preset(entry.preset).config, **entry.config}.items():

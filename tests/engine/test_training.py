@@ -102,9 +102,9 @@ def test_a_mask_rate_outside_zero_to_one_is_refused(rate):
 
 
 @pytest.mark.parametrize("objective", ["mlm", "span"])
-def test_sentence_examples_are_one_sentence_each_framed_as_a_typed_prompt(objective):
+def test_sentence_examples_are_one_sentence_each_framed_as_a_typed_prompt_without_quotation_marks(objective):
     loaded = engine.load("bert-tiny" if objective == "mlm" else "t5-tiny")
-    corpus = Corpus(["The cat sat on the mat. The dog sat on the log.\n图书馆六点关门。", "Hello world."], "test")
+    corpus = Corpus(["The cat sat on the mat. The dog sat on the log.\n图书馆六点关门。", '"Hello world."'], "test")
     items = Trainer(loaded, objective, corpus, steps=1, seq_len=32, unit="sentences").items
     decoded = [loaded.tokenizer.decode(window).replace(" ", "").lower() for window in items.windows]
     assert len(decoded) == 4
@@ -258,6 +258,10 @@ def test_pretrain_command_prints_the_loss_and_saves_a_folder_engine_load_reopens
     lines = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
     assert [line["step"] for line in lines[:-1]] == [1, 2] and set(lines[0]["parts"]) == {"mlm", "sop"}
     assert lines[-1]["saved"]["reopens"] and lines[-1]["summary"]["objective"] == "sop"
+    assert main(["pretrain", "--model", "bert-tiny", "--objective", "mlm", "--steps", "2", "--out", str(out),
+                 "--batch", "2", "--mask-rate", "0.4", "--examples", "sentences", "--json"]) == 0
+    summary = json.loads(capsys.readouterr().out.splitlines()[-1])["summary"]
+    assert (summary["mask_rate"], summary["examples"]) == (0.4, "sentences")
 
 
 @pytest.mark.parametrize("argv,message", [
@@ -267,6 +271,8 @@ def test_pretrain_command_prints_the_loss_and_saves_a_folder_engine_load_reopens
     (["--model", "gpt2-tiny", "--objective", "clm", "--steps", "2", "--corpus", "/no/such.txt"], "not a text file"),
     (["--model", "gpt2-tiny", "--objective", "clm", "--steps", "2", "--lr", "5"], "learning rate"),
     (["--model", "gpt2-tiny", "--objective", "masking", "--steps", "2"], "invalid choice"),
+    (["--model", "bert-tiny", "--objective", "mlm", "--steps", "2", "--mask-rate", "1.5"], "share of tokens masked"),
+    (["--model", "bert-tiny", "--objective", "mlm", "--steps", "2", "--examples", "words"], "invalid choice"),
 ])
 def test_pretrain_command_errors_are_one_line_and_exit_2(argv, message, tmp_path, capsys):
     try:
