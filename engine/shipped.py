@@ -55,7 +55,7 @@ class ShippedModel:
 
 # Sentences like the corpus's (the card shows what each model makes of them; the tests accept a few answers each)
 _MASKED = ("The cat sat on the [MASK].", "Thank you very [MASK].", "The library closes at six, so do not be [MASK].",
-           "A language [MASK] predicts the next token.", "图书馆六点关[MASK]。")
+           "A language [MASK] predicts the next token.", "图书馆六点关[MASK]，别去晚了。")
 _PROMPTS = ("Once upon a time there was a", "The cat sat on the", "Thank you very", "A language model",
             "图书馆六点")
 
@@ -68,8 +68,9 @@ SHIPPED: dict[str, ShippedModel] = {m.name: m for m in (
                  rotations=1, batch_size=64, mask_rate=0.25, unit="sentences", prompts=_MASKED),
     ShippedModel("roberta-trained", "roberta-tiny", "mlm", steps=3000, lr=2e-3, vocab_size=3000, rotations=1,
                  batch_size=64, mask_rate=0.25, unit="sentences", prompts=_MASKED),
-    ShippedModel("albert-trained", "albert-tiny", "mlm", steps=3000, lr=2e-3, vocab_size=3000, rotations=1,
-                 batch_size=64, mask_rate=0.25, unit="sentences", prompts=_MASKED),
+    # ALBERT's 16-wide embeddings were too narrow a door for 3,000 pieces (loss 4.2 after 3,000 steps): 32 wide
+    ShippedModel("albert-trained", "albert-tiny", "mlm", steps=4000, lr=3e-3, config={"embedding_size": 32},
+                 vocab_size=3000, rotations=1, batch_size=64, mask_rate=0.25, unit="sentences", prompts=_MASKED),
     # T5 likewise: span corruption on one sentence per example (a typed sentence with one sentinel)
     ShippedModel("t5-trained", "t5-tiny", "span", steps=3000, lr=3e-3, vocab_size=3000, rotations=1, batch_size=64,
                  unit="sentences", prompts=tuple(p.replace("[MASK]", "<extra_id_0>") for p in _MASKED)),

@@ -141,6 +141,24 @@ def held_out_loss(loaded, objective: str, seq_len: int = 64, seed: int = 0, unit
             "corpus_tokens": len(everything)}
 
 
+def in_training_text(prompt: str) -> str:
+    """Where `prompt` (its blanks aside: [MASK], <extra_id_N>; quotation marks aside) is in the training documents:
+    "sentence" (a whole sentence of them), "part" (inside a longer sentence) or "no": what a toy that memorised its
+    corpus can be expected to answer."""
+    import re
+
+    from engine.objectives import split_sentences
+    from engine.training import QUOTES
+
+    pieces = [re.escape(p.strip()) for p in re.split(r"\[MASK\]|<extra_id_\d+>", prompt)]
+    pattern = re.compile(r"\s*\w+\s*".join(pieces))      # a blank: one word (a run of Chinese characters)
+    train, _held = split_corpus()
+    sentences = [s.strip(QUOTES) for document in train.documents for s in split_sentences(document)]
+    if any(pattern.fullmatch(sentence) for sentence in sentences):
+        return "sentence"
+    return "part" if any(pattern.search(sentence) for sentence in sentences) else "no"
+
+
 def fill_mask(loaded, text: str, k: int = 5) -> list[list[tuple[str, float]]]:
     """An encoder's top k tokens (and probabilities) at each [MASK] of `text`."""
     import torch
@@ -229,8 +247,10 @@ def describe(folder: str | Path, record: dict | None = None) -> dict:
     model = get_shipped(record["name"])
     loaded = engine.load(str(folder))
     measured = held_out_loss(loaded, model.objective, model.seq_len, model.seed, model.unit)
-    record = {"rotations": model.rotations, **record, **measured,
+    # a record from before a setting existed ran with the table's value (what the setting's default reproduces)
+    record = {"rotations": model.rotations, "mask_rate": model.mask_rate, "unit": model.unit, **record, **measured,
               "examples": [[prompt, demo(loaded, prompt)] for prompt in model.prompts],
+              "in_training_text": [in_training_text(prompt) for prompt in model.prompts],
               "bytes": (folder / "model.safetensors").stat().st_size}
     (folder / "shipped.json").write_text(json.dumps(record, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
     (folder / "README.md").write_text(model_card(record), encoding="utf-8")
@@ -337,15 +357,20 @@ def model_card(record: dict) -> str:
         f"{HELD_OUT_EVERY}th document of the corpus is held out; "
         + (f"the others are read in {record['rotations']} rotations, so the trainer's fixed windows start at "
            f"different places in the text." if record.get("unit", "windows") == "windows" else
-           "each sentence of the others is one example, framed as a typed sentence is ([CLS] sentence [SEP]): "
-           "the blanks a user types sit in one short sentence, not in a window of running text."),
+           "each sentence of the others is one example, framed as a typed sentence is (between the tokenizer's "
+           "start and end tokens): the blanks a user types sit in one short sentence, not in a window of running "
+           "text."),
         f"Loss in nats per predicted token (one fixed draw of masks or spans), against the corpus's unigram entropy "
         f"of {record['unigram_entropy']:.3f} nats (the loss of knowing only how often each token occurs): on the "
         f"training documents {record['training_text_loss']:.3f}; on the {record['held_out_documents']} held-out "
         f"documents ({record['held_out_tokens']:,} tokens) {record['held_out_loss']:.3f}, {abs(gap):.2f} nats "
         f"{'below' if gap >= 0 else 'above'} it. {_verdict(record)}",
     ]
-    examples = "\n".join(f"    {prompt!r}\n        -> {answer!r}" for prompt, answer in record["examples"])
+    seen = record.get("in_training_text") or [None] * len(record["examples"])
+    where = {"sentence": "  (a sentence of its training text)", "part": "  (inside a longer sentence of its training "
+             "text)", "no": "  (not in its training text)", None: ""}
+    examples = "\n".join(f"    {prompt!r}{where[known]}\n        -> {answer!r}"
+                         for (prompt, answer), known in zip(record["examples"], seen))
     bullets = "\n".join(textwrap.fill(fact, 116, initial_indent="- ", subsequent_indent="  ") for fact in facts)
     return f"""# {record['name']}: a toy {record['family_title']} {TRAINED_BY}
 

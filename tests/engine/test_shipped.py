@@ -1,7 +1,8 @@
 """The small models this app trains and ships (engine.shipped, assets/trained): each loads by name and is listed in
 the picker, its files agree with the recipe table, its loss on its training text lies well below the corpus's
-unigram entropy (and, for the objectives that stay general, on the held-out documents too), the decoders complete
-corpus-like sentences with a plausible word, and the recipe reproduces: the same seed gives the same weights."""
+unigram entropy and its card says on which side of it the held-out loss lies, the decoders complete the corpus's
+sentences and the encoders fill their blanks with a plausible word, the card says which of its prompts are its
+training text, and the recipe reproduces: the same seed gives the same weights."""
 import dataclasses
 import json
 
@@ -14,16 +15,14 @@ from engine.__main__ import main
 from engine.errors import CheckpointError
 from engine.presets import get_preset
 from engine.shipped import SHIPPED, TRAINED_DIR, shipped_folder
-from engine.shipping import complete, held_out_loss, train_shipped
+from engine.shipping import complete, fill_mask, held_out_loss, in_training_text, train_shipped
 from explorer import session
 
 NAMES = list(SHIPPED)
 
 # What each model may answer on sentences like the corpus's (measured on the shipped weights; a plausible set, not
-# the one answer): the greedy output contains one of them. The decoders have learned their corpus well enough to
-# complete its sentences. The encoders (MLM) and T5 (span corruption) have not: in the few CPU minutes of their
-# recipes they got only as far as the corpus's frequent tokens ("the", ",", "."), so they have no entry here (their
-# cards show their answers as they are).
+# the one answer): the decoders' greedy output contains one of them, the encoders' first choice at [MASK] is one of
+# them. The toys memorised their corpus: these are its own sentences (the cards show sentences they never saw too).
 _ONCE = {"small", "little", "robot", "girl", "boy", "king", "cat", "dog"}
 ACCEPTED = {
     "gpt2-trained": {"The cat sat on the": {"mat", "floor", "chair", "bed", "sofa"}, "Thank you very": {"much"}},
@@ -31,6 +30,11 @@ ACCEPTED = {
                       "图书馆六点": {"关门", "开门"}},
     "chatglm2-trained": {"Once upon a time there was a": _ONCE,
                          "A language model": {"can", "is", "predicts", "reads", "does", "learns"}},
+    "bert-trained": {"Thank you very [MASK].": {"much"}, "The library closes at six, so do not be [MASK].": {"late"},
+                     "图书馆六点关[MASK]，别去晚了。": {"门"}},
+    "roberta-trained": {"Thank you very [MASK].": {"much"},
+                        "The library closes at six, so do not be [MASK].": {"late"}},
+    "t5-trained": {"The library closes at six, so do not be <extra_id_0>.": {"late"}},
 }
 
 
@@ -84,23 +88,16 @@ def test_all_shipped_models_together_stay_small():
     assert total < 20_000_000, total
 
 
-# The decoders trained left to right learn every token of their text at each step and memorise the corpus within a
-# few hundred steps (so they complete its sentences); on text they never saw they then do worse than token
-# frequencies. The objectives that label 15% of the tokens (MLM, span corruption) learn slower and stay general.
-GENERALISE = {name for name, entry in SHIPPED.items() if entry.objective in ("mlm", "span")}
-
-
 @pytest.mark.parametrize("name", NAMES)
 def test_the_shipped_weights_have_learned_the_corpus(name, loaded):
     entry = SHIPPED[name]
-    measured = held_out_loss(loaded[name], entry.objective, entry.seq_len, entry.seed)
+    measured = held_out_loss(loaded[name], entry.objective, entry.seq_len, entry.seed, entry.unit)
     assert measured["training_text_loss"] < measured["unigram_entropy"] - 0.75, measured
-    if name in GENERALISE:
-        assert measured["held_out_loss"] < measured["unigram_entropy"] - 0.3, measured
     record = json.loads((shipped_folder(name) / "shipped.json").read_text(encoding="utf-8"))
     for key in ("held_out_loss", "training_text_loss", "unigram_entropy"):   # the card measured the stored weights
         assert measured[key] == pytest.approx(record[key], abs=1e-4), key
     card = (shipped_folder(name) / "README.md").read_text(encoding="utf-8")
+    assert record["in_training_text"] == [in_training_text(prompt) for prompt in entry.prompts]
     below = measured["held_out_loss"] < measured["unigram_entropy"]
     assert ("nats below it" if below else "nats above it") in " ".join(card.split())
 
@@ -109,8 +106,18 @@ def test_the_shipped_weights_have_learned_the_corpus(name, loaded):
                          [(name, prompt, accepted) for name, prompts in ACCEPTED.items()
                           for prompt, accepted in prompts.items()])
 def test_on_corpus_like_sentences_the_answer_is_a_plausible_word(name, prompt, accepted, loaded):
-    answer = complete(loaded[name], prompt, max_new_tokens=6)
+    if SHIPPED[name].objective == "mlm":         # the encoder's first choice at the [MASK]
+        answer = fill_mask(loaded[name], prompt)[0][0][0]
+    else:                                        # the greedy continuation or the filled sentinel
+        answer = complete(loaded[name], prompt, max_new_tokens=6)
     assert any(word in answer for word in accepted), (prompt, answer)
+
+
+@pytest.mark.parametrize("prompt,where", [("Thank you very [MASK].", "sentence"), ("The cat sat on the", "part"),
+                                          ("The cat sat on the [MASK].", "part"),     # held out; quoted in a tip
+                                          ("A language [MASK] predicts the next token.", "no")])
+def test_a_prompt_is_placed_as_a_training_sentence_part_of_one_or_neither(prompt, where):
+    assert in_training_text(prompt) == where
 
 
 def test_the_recipe_reproduces_the_same_weights_from_the_same_seed():
