@@ -124,14 +124,18 @@ def _byte_bpe(recipe: Recipe, lines: list[str]) -> Backend:
 
 # --- SentencePiece Unigram (T5, ALBERT, GLM) ------------------------------------------------------
 
-def _unigram(extra_normalizers: list) -> Callable[[Recipe, list[str]], Backend]:
+def _unigram(extra_normalizers: list, prepend: str = "always",
+             lstrip: tuple[str, ...] = ()) -> Callable[[Recipe, list[str]], Backend]:
+    """prepend: Metaspace's prepend_scheme ("always": every piece between added tokens starts with "▁", as the fast
+    T5 tokenizer does; "first": only the text's start, as SentencePiece's add_dummy_prefix does). lstrip: added
+    tokens that swallow the space before them."""
     def build(recipe: Recipe, lines: list[str]) -> Backend:
         backend = Backend(models.Unigram())
         backend.normalizer = normalizers.Sequence(
             [*extra_normalizers, normalizers.NFKC(), normalizers.Replace(Regex(" {2,}"), " ")]
         )
-        backend.pre_tokenizer = pre_tokenizers.Metaspace(replacement=SPACE_MARK, prepend_scheme="always")
-        backend.decoder = decoders.Metaspace(replacement=SPACE_MARK, prepend_scheme="always")
+        backend.pre_tokenizer = pre_tokenizers.Metaspace(replacement=SPACE_MARK, prepend_scheme=prepend)
+        backend.decoder = decoders.Metaspace(replacement=SPACE_MARK, prepend_scheme=prepend)
         trainer = trainers.UnigramTrainer(
             vocab_size=recipe.vocab_size - len(recipe.tail_specials),
             special_tokens=list(recipe.head_specials),
@@ -141,6 +145,8 @@ def _unigram(extra_normalizers: list) -> Callable[[Recipe, list[str]], Backend]:
         backend.train_from_iterator(lines, trainer)
         _make_unigram_deterministic(backend, recipe)
         backend.add_special_tokens(list(recipe.tail_specials))
+        if lstrip:
+            backend.add_special_tokens([AddedToken(token, lstrip=True, special=True) for token in lstrip])
         return backend
 
     return build
@@ -234,8 +240,11 @@ _BUILDERS: dict[str, Callable[[Recipe, list[str]], Backend]] = {
     "gpt1": _char_bpe_gpt1,
     "t5": _unigram([]),
     # ALBERT: `` and '' become ", accents stripped, lower-cased (albert-base-v2 settings).
+    # A typed "very [MASK]." reads "▁very", "[MASK]", "." as "very much." reads "▁very", "▁much", ".": [MASK] swallows
+    # the space before it (as albert-base-v2's [MASK] does) and no "▁" is put after it.
     "albert": _unigram([normalizers.Replace("``", '"'), normalizers.Replace("''", '"'),
-                        normalizers.NFKD(), normalizers.StripAccents(), normalizers.Lowercase()]),
+                        normalizers.NFKD(), normalizers.StripAccents(), normalizers.Lowercase()],
+                       prepend="first", lstrip=("[MASK]",)),
     "glm": _unigram([]),
     "llama": _sentencepiece_bpe,
     "chatglm": _sentencepiece_bpe,
