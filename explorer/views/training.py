@@ -368,7 +368,7 @@ class PretrainPanel(QWidget):
             "size), the cost of guessing uniformly. The dashed line is the <b>unigram entropy</b> of the corpus, "
             "the loss of a model that knows only how often each token occurs and ignores the context. A curve "
             "below it means the model uses the words around each position.<br><br>"
-            "MLM (BERT, RoBERTa, ALBERT) predicts the 15% chosen tokens; NSP/SOP add a sentence-pair loss (ln 2 = "
+            "MLM (BERT, RoBERTa, ALBERT) predicts the chosen tokens (15% by default); NSP/SOP add a sentence-pair loss (ln 2 = "
             "0.69 is a coin toss); CLM (GPT, LLaMA, ChatGLM) predicts every next token; span corruption (T5) "
             "the masked spans; blank infilling (GLM) Part B.<br><br>"
             "Save writes a Hugging Face folder (config.json, model.safetensors, tokenizer.json) that the "
