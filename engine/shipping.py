@@ -273,8 +273,8 @@ def write_index(folder: str | Path | None = None) -> Path:
 Toy checkpoints, one per family line of the chapter (GLM's line by ChatGLM2), that PLM Explorer trained itself on its
 bundled corpus (assets/corpus: about 41,000 characters of short English and Chinese paragraphs, every
 {HELD_OUT_EVERY}th document held out). They know only that corpus, and they have memorised it in their few CPU
-minutes: on text they never saw they do worse than token frequencies (held-out loss above the unigram entropy).
-The decoders (GPT-2, LLaMA, ChatGLM2) complete the corpus's own sentences ("The cat sat on the" -> " mat."). The
+minutes: on text they never saw they do worse than token frequencies (held-out loss above the unigram entropy;
+T5's stays below because its targets are mostly sentinels and end tokens, which any span teaches). The decoders (GPT-2, LLaMA, ChatGLM2) complete the corpus's own sentences ("The cat sat on the" -> " mat."). The
 encoders (BERT, RoBERTa, ALBERT: masked language modelling) and T5 (span corruption) read one sentence of the
 corpus per example, framed as a typed sentence is, and fill a blank in the corpus's own sentences ("The library
 closes at six, so do not be [MASK]." -> late); in a sentence they never saw their guesses are poor.

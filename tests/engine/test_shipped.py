@@ -34,6 +34,7 @@ ACCEPTED = {
                      "图书馆六点关[MASK]，别去晚了。": {"门"}},
     "roberta-trained": {"Thank you very [MASK].": {"much"},
                         "The library closes at six, so do not be [MASK].": {"late"}},
+    "albert-trained": {"Thank you very [MASK].": {"much"}, "图书馆六点关[MASK]，别去晚了。": {"门"}},
     "t5-trained": {"The library closes at six, so do not be <extra_id_0>.": {"late"}},
 }
 
