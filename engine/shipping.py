@@ -274,7 +274,7 @@ Toy checkpoints, one per family line of the chapter (GLM's line by ChatGLM2), th
 bundled corpus (assets/corpus: about 41,000 characters of short English and Chinese paragraphs, every
 {HELD_OUT_EVERY}th document held out). They know only that corpus, and they have memorised it in their few CPU
 minutes: on text they never saw they do worse than token frequencies (held-out loss above the unigram entropy;
-T5's stays below because its targets are mostly sentinels and end tokens, which any span teaches). The decoders (GPT-2, LLaMA, ChatGLM2) complete the corpus's own sentences ("The cat sat on the" -> " mat."). The
+T5's stays below: about half of its targets are sentinels and the end token, which every example teaches). The decoders (GPT-2, LLaMA, ChatGLM2) complete the corpus's own sentences ("The cat sat on the" -> " mat."). The
 encoders (BERT, RoBERTa, ALBERT: masked language modelling) and T5 (span corruption) read one sentence of the
 corpus per example, framed as a typed sentence is, and fill a blank in the corpus's own sentences ("The library
 closes at six, so do not be [MASK]." -> late); in a sentence they never saw their guesses are poor.
