@@ -171,6 +171,18 @@ def memory(length: int = 512, device: str = "cpu") -> dict:
     def used() -> int:
         return torch.cuda.memory_allocated(device) if gpu else rss_bytes()
 
+    def in_use() -> int | None:
+        """RSS once malloc has handed its free pages back (glibc's malloc_trim): what the process's live data
+        takes, without the freed temporaries a heap keeps resident. None where there is no malloc_trim."""
+        if gpu:
+            return used()
+        try:
+            import ctypes
+            ctypes.CDLL("libc.so.6").malloc_trim(0)
+        except (OSError, AttributeError):
+            return None
+        return rss_bytes()
+
     with torch.no_grad():
         ours(**inputs)            # first-use allocations (thread pools, kernels) happen before the baseline
         gc.collect()
@@ -178,15 +190,18 @@ def memory(length: int = 512, device: str = "cpu") -> dict:
             torch.cuda.synchronize()
             torch.cuda.reset_peak_memory_stats(device)
         before = used()
+        before_in_use = in_use()
         peak_before = peak_rss_bytes()
         with record(device=None if gpu else "cpu") as cache:
             outputs = ours(**inputs)
         del outputs
         gc.collect()
         after = used()
+        after_in_use = in_use()
     held, nominal = held_bytes(cache)
     peak = torch.cuda.max_memory_allocated(device) if gpu else peak_rss_bytes()
     return {"length": length, "rss_growth": after - before, "held": held, "nominal": nominal,
+            "in_use_growth": None if before_in_use is None else after_in_use - before_in_use,
             "steps": len(cache), "peak_rss": peak, "peak_before_trace": peak_before, "baseline_rss": before,
             "device": device.type}
 
