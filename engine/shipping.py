@@ -3,6 +3,7 @@ the table so that the loader, which lists the shipped names, never imports the t
 engine.api, which imports the loader)."""
 from __future__ import annotations
 
+import functools
 import json
 import textwrap
 from pathlib import Path
@@ -141,19 +142,22 @@ def held_out_loss(loaded, objective: str, seq_len: int = 64, seed: int = 0, unit
             "corpus_tokens": len(everything)}
 
 
+@functools.lru_cache(maxsize=1)
+def _training_sentences() -> tuple[str, ...]:
+    from engine.training import typed_sentences
+
+    return tuple(typed_sentences(split_corpus()[0].documents))
+
+
 def in_training_text(prompt: str) -> str:
     """Where `prompt` (its blanks aside: [MASK], <extra_id_N>; quotation marks aside) is in the training documents:
     "sentence" (a whole sentence of them), "part" (inside a longer sentence) or "no": what a toy that memorised its
     corpus can be expected to answer."""
     import re
 
-    from engine.objectives import split_sentences
-    from engine.training import QUOTES
-
     pieces = [re.escape(p.strip()) for p in re.split(r"\[MASK\]|<extra_id_\d+>", prompt)]
     pattern = re.compile(r"\s*\w+\s*".join(pieces))      # a blank: one word (a run of Chinese characters)
-    train, _held = split_corpus()
-    sentences = [s.strip(QUOTES) for document in train.documents for s in split_sentences(document)]
+    sentences = _training_sentences()
     if any(pattern.fullmatch(sentence) for sentence in sentences):
         return "sentence"
     return "part" if any(pattern.search(sentence) for sentence in sentences) else "no"
@@ -274,7 +278,8 @@ Toy checkpoints, one per family line of the chapter (GLM's line by ChatGLM2), th
 bundled corpus (assets/corpus: about 41,000 characters of short English and Chinese paragraphs, every
 {HELD_OUT_EVERY}th document held out). They know only that corpus, and they have memorised it in their few CPU
 minutes: on text they never saw they do worse than token frequencies (held-out loss above the unigram entropy;
-T5's stays below: about half of its targets are sentinels and the end token, which every example teaches). The decoders (GPT-2, LLaMA, ChatGLM2) complete the corpus's own sentences ("The cat sat on the" -> " mat."). The
+T5's stays below: about half of its targets are sentinels and the end token, which every example teaches). The
+decoders (GPT-2, LLaMA, ChatGLM2) complete the corpus's own sentences ("The cat sat on the" -> " mat."). The
 encoders (BERT, RoBERTa, ALBERT: masked language modelling) and T5 (span corruption) read one sentence of the
 corpus per example, framed as a typed sentence is, and fill a blank in the corpus's own sentences ("The library
 closes at six, so do not be [MASK]." -> late); in a sentence they never saw their guesses are poor.

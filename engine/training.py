@@ -126,6 +126,13 @@ def _windows(stream: list[int], length: int, stride: int) -> list[list[int]]:
 QUOTES = "\"“”「」『』"
 
 
+def typed_sentences(documents: list[str]) -> list[str]:
+    """The documents' sentences as a user would type them: without the quotation marks of the dialogue they came
+    from (a typed sentence has none), empty ones dropped."""
+    stripped = (s.strip(QUOTES) for document in documents for s in split_sentences(document))
+    return [s for s in stripped if s]
+
+
 class Items:
     """The corpus as numbered items for one objective; `example(i, epoch)` builds item i's example."""
 
@@ -133,17 +140,18 @@ class Items:
                  mask_rate: float = MASK_RATE, unit: str = "windows"):
         if unit not in UNITS:
             raise InputError(f"Examples are cut as {' or '.join(UNITS)}, not {unit!r}.")
+        if unit == "sentences" and kind not in ("mlm", "span"):
+            raise InputError(f"One sentence per example applies to MLM and span corruption; {TITLES[kind]} reads "
+                             f"the corpus as it is.")
         self.kind, self.vocab, self.seed, self.dynamic, self.seq_len = kind, vocab, seed, dynamic, seq_len
         self.mask_rate, self.unit = mask_rate, unit
         frame = len(vocab.prefix) + len(vocab.suffix)
         encoded = vocab.tokenizer.encode_batch(corpus.documents, add_special_tokens=False)
         self.documents = [list(e.ids) for e in encoded]          # content ids of each document
         self.content = [i for ids in self.documents for i in ids]
-        if unit == "sentences" and kind in ("mlm", "span"):
-            # one sentence per example, framed as a typed prompt is ([CLS] sentence [SEP]) and without the quotation
-            # marks of the dialogue it came from (a typed sentence has none); long ones in pieces
-            flat = [s.strip(QUOTES) for document in corpus.documents for s in split_sentences(document)]
-            flat = [s for s in flat if s]
+        if unit == "sentences":
+            # one sentence per example, framed as a typed prompt is ([CLS] sentence [SEP]); long ones in pieces
+            flat = typed_sentences(corpus.documents)
             ids = [list(e.ids) for e in vocab.tokenizer.encode_batch(flat, add_special_tokens=False)] if flat else []
             size = seq_len - frame
             self.windows = [s[start:start + size] for s in ids for start in range(0, len(s), size)]

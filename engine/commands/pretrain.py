@@ -1,5 +1,6 @@
 """python -m engine pretrain --model M --objective KIND --steps N --out DIR [--corpus FILE] [--seed S] [--lr LR]
-[--batch B] [--seq-len T] [--static] [--mask-rate R] [--examples windows|sentences] [--device D] [--threads N] [--log-every K] [--json]"""
+[--batch B] [--seq-len T] [--static] [--mask-rate R] [--examples windows|sentences] [--device D] [--threads N]
+[--log-every K] [--json]"""
 from __future__ import annotations
 
 import json

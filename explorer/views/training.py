@@ -643,7 +643,8 @@ class PretrainPanel(QWidget):
         settings = dict(steps=self.steps_box.value(), seed=self.seed_box.value(), batch_size=self.batch_box.value(),
                         seq_len=self.seq_box.value(), dynamic=self.dynamic_box.isChecked(),
                         mask_rate=self.mask_box.value() / 100,
-                        unit="sentences" if self.sentences_box.isChecked() else "windows")
+                        unit="sentences" if self.sentences_box.isChecked() and kind in ("mlm", "span")
+                        else "windows")
         self.feed = feed = _Feed()
         self.trainer, self.saved_folder, self.paused = None, None, False
         self.begun = None

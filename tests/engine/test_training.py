@@ -128,6 +128,11 @@ def test_an_unknown_way_of_cutting_examples_is_refused():
         Trainer(engine.load("bert-tiny"), "mlm", steps=1, unit="paragraphs")
 
 
+def test_sentence_examples_are_refused_for_an_objective_that_reads_running_text():
+    with pytest.raises(InputError, match="applies to MLM and span corruption"):
+        Trainer(engine.load("gpt2-tiny"), "clm", steps=1, unit="sentences")
+
+
 def test_a_run_pauses_resumes_and_stops_from_another_thread():
     trainer = Trainer(engine.load("gpt2-tiny"), "clm", steps=50, batch_size=2, seq_len=16)
     run = trainer.run()
@@ -273,6 +278,7 @@ def test_pretrain_command_prints_the_loss_and_saves_a_folder_engine_load_reopens
     (["--model", "gpt2-tiny", "--objective", "masking", "--steps", "2"], "invalid choice"),
     (["--model", "bert-tiny", "--objective", "mlm", "--steps", "2", "--mask-rate", "1.5"], "share of tokens masked"),
     (["--model", "bert-tiny", "--objective", "mlm", "--steps", "2", "--examples", "words"], "invalid choice"),
+    (["--model", "gpt2-tiny", "--objective", "clm", "--steps", "2", "--examples", "sentences"], "applies to MLM"),
 ])
 def test_pretrain_command_errors_are_one_line_and_exit_2(argv, message, tmp_path, capsys):
     try:

@@ -65,6 +65,9 @@ def test_the_mask_share_and_sentence_examples_reach_the_trainer_where_the_object
     assert pretrain.trainer.summary()["examples"] == "sentences"
     gpt = page("gpt2-tiny").pretrain               # CLM masks nothing and reads running text
     assert not gpt.mask_box.isEnabled() and not gpt.sentences_box.isEnabled()
+    gpt.sentences_box.setChecked(True)             # ticked for MLM earlier: a CLM run still reads running text
+    train(qtbot, gpt, 1)
+    assert gpt.trainer.unit == "windows"
 
 
 def test_a_run_pauses_resumes_and_stops(qtbot, page):
