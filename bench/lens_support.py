@@ -1,15 +1,19 @@
-"""TransformerLens for the comparison, where it can be had offline.
+"""TransformerLens for the comparison, where it is installed (the app and its tests never need it).
 
-TransformerLens 4 (TransformerBridge) wraps a transformers model; it imports a few heavy packages it does not
-use to run a model (datasets, wandb, pandas...). The benchmark looks for it in the environment, then in
-bench/.tl, a folder filled with
+TransformerLens 4 (TransformerBridge) wraps a transformers model. Either install it whole beside the project, in a
+copy of the environment so that nothing the tests see changes:
+
+    cp -a .venv /tmp/tl-venv && /tmp/tl-venv/bin/pip install transformer-lens && /tmp/tl-venv/bin/python -m bench
+
+or put just what it imports to run a model into bench/.tl (--no-deps: nothing in .venv changes):
 
     .venv/bin/pip install --no-deps --target bench/.tl transformer-lens einops fancy-einsum jaxtyping \
         wadler-lindig beartype typeguard accelerate psutil
 
-(--no-deps: nothing in .venv changes). Packages it imports but does not need to run are stood in for by empty
-modules, in this process only. The bridge is built around our own transformers model object, from a folder
-holding its config and a word-level tokenizer made here: nothing is downloaded.
+The benchmark looks in the environment, then in bench/.tl. In the second case the packages it imports but does not
+need to run (datasets, wandb, pandas...) are stood in for by empty modules, in this process only. The bridge is
+built around our own transformers model object, from a folder holding its config and a word-level tokenizer made
+here: nothing is downloaded.
 """
 from __future__ import annotations
 
@@ -56,8 +60,7 @@ def load():
     if importlib.util.find_spec("transformer_lens") is None and LOCAL.is_dir():
         sys.path.append(str(LOCAL))
     if importlib.util.find_spec("transformer_lens") is None:
-        return None, ("TransformerLens is not installed (no network here for its dependencies); see "
-                      "bench/lens_support.py to install it into bench/.tl")
+        return None, "TransformerLens is not installed; bench/lens_support.py says how to install it for the bench"
     missing = [name for name in STAND_INS if importlib.util.find_spec(name) is None]
     if missing:
         sys.meta_path.insert(0, _StandIns(missing))

@@ -6,11 +6,15 @@ needs). Everywhere else a value passes through a HookPoint, which returns it unt
 is active, hands it to the recorder.
 
 The recorder keeps the tensor itself, not a copy: the forward pass made it anyway, and copying every step costs
-as much memory traffic as the layers. Values are copy-on-write instead: while recording, an in-place operation
-(`x += 1`, `x.add_()`, `x[i] = v`, `out=x`, `inplace=True`) on a tensor whose memory the cache holds first gives
-the cache its own copy, so what was recorded never changes. A hook may also pass `derive=(fn, *inputs)`: a recipe
-that recomputes the value exactly from tensors the cache keeps anyway; the cache then stores the recipe instead
-of the tensor (attention's scaled and masked scores, residual sums, see engine.cache.Derived).
+as much memory traffic as the layers. The models never write in place into a value they have handed to a hook, so
+by default the recorder only checks, when the block ends, that nothing it keeps was changed (each tensor's version
+counter, which every in-place operation through any view raises): were it changed, `record` raises instead of
+returning a wrong value. `record(copy_on_write=True)` is for code that does write in place: every torch call is
+seen, and an in-place operation (`x += 1`, `x.add_()`, `x[i] = v`, `out=x`, `inplace=True`) on a tensor whose
+memory the cache holds first gives the cache its own copy (seeing every call costs about 2.5% of a recorded forward
+at 128 tokens). A hook may also pass `derive=(fn, *inputs)`: a recipe that recomputes the value exactly from
+tensors the cache keeps anyway; the cache then stores the recipe instead of the tensor (attention's scaled and
+masked scores, residual sums, see engine.cache.Derived).
 """
 from __future__ import annotations
 
@@ -104,13 +108,17 @@ class _CopyOnWrite(TorchFunctionMode):
 class Recorder:
     """Collects hook values in computation order. Prefix renames let one shared module run as many steps."""
 
-    def __init__(self, names: set[str] | None = None, device: torch.device | str | None = "cpu"):
+    def __init__(self, names: set[str] | None = None, device: torch.device | str | None = "cpu",
+                 copy_on_write: bool = False):
         self.cache = ActivationCache()
         self.names = names
         self.device = torch.device(device) if device is not None else None
+        self.copy_on_write = copy_on_write
         self._renames: list[tuple[str, str]] = []
         # storage address -> the steps / derived values holding a tensor that lives there (copy-on-write)
         self._shared: dict[int, list] = {}
+        # without copy-on-write: (live tensor kept, its version when recorded, the step's name), checked at the end
+        self._watched: list[tuple[torch.Tensor, int, str]] = []
         # id(live tensor) -> (weak reference to it, the copy on the recording device): a derived step reads the
         # copy the cache already holds instead of copying its inputs again (GPU run, CPU recording)
         self._copies: dict[int, tuple[weakref.ref, torch.Tensor]] = {}
@@ -141,6 +149,9 @@ class Recorder:
             stored = self._keep(value, remember=True)
         self.cache.add(name, stored, hook.dims, hook.key)
         holders = stored.tensors() if isinstance(stored, Derived) else [stored]
+        if not self.copy_on_write:
+            self._watched.extend((t, t._version, name) for t in holders if t is not None and self._is_live(t))
+            return
         step = self.cache.step(name)
         for tensor in holders:
             if tensor is not None and self._is_live(tensor):
@@ -167,6 +178,14 @@ class Recorder:
         """A tensor that may share memory with the running model's (not a copy made for the cache)."""
         return not tensor.is_meta and _storage_ptr(tensor) != 0
 
+    def check_unchanged(self) -> None:
+        """Raise if a tensor the cache keeps was written in place since it was recorded (without copy-on-write)."""
+        changed = [name for tensor, version, name in self._watched if tensor._version != version]
+        if changed:
+            more = f" (and {len(changed) - 1} more)" if len(changed) > 1 else ""
+            raise RuntimeError(f"recorded step {changed[0]}{more} was changed in place during the recording, so "
+                               f"the cache no longer holds its value; record with copy_on_write=True")
+
     def before_write(self, tensor: torch.Tensor) -> None:
         """An in-place op is about to write into `tensor`: every step holding that memory takes its own copy."""
         if not isinstance(tensor, torch.Tensor) or tensor.is_meta:
@@ -188,25 +207,28 @@ def recorder() -> Recorder | None:
 
 
 @contextlib.contextmanager
-def record(names: set[str] | None = None, device: torch.device | str | None = "cpu") -> Iterator[ActivationCache]:
+def record(names: set[str] | None = None, device: torch.device | str | None = "cpu",
+           copy_on_write: bool = False) -> Iterator[ActivationCache]:
     """Record every hook point reached inside the block; the hooks are always released on exit.
 
     device: where recorded tensors are kept ("cpu" by default so a GPU run does not fill GPU memory with
-    copies; None keeps them where they were computed). Recorded values are the forward pass's own tensors,
-    protected by copy-on-write inside the block: change a tensor the cache holds in place after the block and
-    the cache sees it (outputs returned by the model included).
+    copies; None keeps them where they were computed). Recorded values are the forward pass's own tensors: an
+    in-place change to one inside the block makes the block raise, unless copy_on_write, which gives the cache its
+    own copy first. Change a tensor the cache holds in place after the block and the cache sees it (outputs returned
+    by the model included).
     """
     keep_freed_memory()       # the last trace's memory serves this one without a page fault per page
-    recorder = Recorder(names, device)
+    recorder = Recorder(names, device, copy_on_write)
     token = _active.set(recorder)
-    mode = _CopyOnWrite(recorder)
     try:
-        with mode:
+        with _CopyOnWrite(recorder) if copy_on_write else contextlib.nullcontext():
             yield recorder.cache
+        recorder.check_unchanged()
     finally:
         _active.reset(token)
         recorder._shared.clear()
         recorder._copies.clear()
+        recorder._watched.clear()
 
 
 @contextlib.contextmanager

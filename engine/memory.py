@@ -5,7 +5,11 @@ MiB). glibc's malloc hands blocks over 128 KiB to the kernel and back one by one
 heap's free top; every page of the next trace is then a new page fault the kernel must zero, about a sixth of the
 recorded forward's time. With the thresholds raised, the memory of the trace just dropped is reused as it is: the
 resident size stays at its peak (what the app needs again at the next text) instead of falling between traces.
-Blocks above glibc's 32 MiB limit (a T x 30522 logits matrix) still come and go through the kernel.
+
+Blocks above 32 MiB (glibc's ceiling for the mmap threshold: a T x 50257 logits matrix is 103 MB at 512 tokens)
+would still be mapped afresh whenever the heap has no free block that large, which is every time while a trace
+fills it: mapping is switched off for the main thread's heap, which grows instead and keeps them too. A worker
+thread's heap cannot hold a block above 64 MiB; glibc maps those whatever the setting, as before.
 """
 from __future__ import annotations
 
@@ -13,7 +17,7 @@ import ctypes
 import ctypes.util
 import sys
 
-M_TRIM_THRESHOLD, M_MMAP_THRESHOLD = -1, -3     # mallopt's parameters (malloc.h)
+M_TRIM_THRESHOLD, M_MMAP_THRESHOLD, M_MMAP_MAX = -1, -3, -4   # mallopt's parameters (malloc.h)
 MMAP_THRESHOLD_MAX = 32 * 2 ** 20                 # glibc's ceiling for M_MMAP_THRESHOLD on 64-bit systems
 TRIM_THRESHOLD = 2 ** 31 - 1                      # give the heap's free top back only past 2 GiB
 
@@ -21,8 +25,9 @@ _kept: bool | None = None
 
 
 def keep_freed_memory() -> bool:
-    """Raise glibc's mmap and trim thresholds, once per process. True where it took effect (Linux with glibc);
-    False elsewhere (macOS, Windows, musl), where the allocator is left as it is."""
+    """Raise glibc's mmap and trim thresholds and keep the main heap's blocks off mmap, once per process. True
+    where it took effect (Linux with glibc); False elsewhere (macOS, Windows, musl), where the allocator is left as
+    it is."""
     global _kept
     if _kept is None:
         _kept = False
@@ -33,6 +38,6 @@ def keep_freed_memory() -> bool:
             except (OSError, AttributeError):
                 return _kept
             mallopt.argtypes, mallopt.restype = [ctypes.c_int, ctypes.c_int], ctypes.c_int
-            _kept = bool(mallopt(M_MMAP_THRESHOLD, MMAP_THRESHOLD_MAX)) and bool(
-                mallopt(M_TRIM_THRESHOLD, TRIM_THRESHOLD))
+            _kept = all([mallopt(M_MMAP_THRESHOLD, MMAP_THRESHOLD_MAX), mallopt(M_TRIM_THRESHOLD, TRIM_THRESHOLD),
+                         mallopt(M_MMAP_MAX, 0)])
     return _kept

@@ -93,7 +93,7 @@ class Attention(nn.Module):
             self.hook_mask(allowed.expand(attn_scores.shape[0], -1, attn_scores.shape[2], attn_scores.shape[3]))
             if not _all_true(allowed):
                 blocking = allowed
-                attn_scores = _add(attn_scores, to_additive(allowed, attn_scores.dtype), attn_scores is not stored)
+                attn_scores = _add(attn_scores, _additive(allowed, attn_scores.dtype), attn_scores is not stored)
         attn_scores = self.hook_attn_scores(attn_scores, derive=(_masked, stored, left, bias, blocking))
         pattern = torch.softmax(attn_scores.float(), dim=-1).to(value_states.dtype)
         pattern = self.hook_pattern(pattern)
@@ -115,7 +115,7 @@ class Attention(nn.Module):
             key_states, value_states = repeat_kv(key_states, n_rep), repeat_kv(value_states, n_rep)
         additive = bias
         if allowed is not None:
-            mask = to_additive(allowed, query_states.dtype)
+            mask = _additive(allowed, query_states.dtype)
             additive = mask if additive is None else additive + mask
         return F.scaled_dot_product_attention(query_states, key_states, value_states, attn_mask=additive, scale=scale)
 
@@ -152,21 +152,29 @@ def _masked(scores: torch.Tensor, scale: float | None, bias: torch.Tensor | None
     return x
 
 
-# What was last learnt about a mask: (weak reference to it, its version, {question: answer}). Every layer of a
-# forward pass gets the same mask tensor; reading it again (T x T booleans, and a sync on a GPU) in each layer
-# cost LLaMA about 1% of its fused forward at 512 tokens.
-_last_mask: tuple = (None, -1, {})
+# What was last learnt about the two latest masks (GPT-3 alternates a dense and a banded one): [(weak reference to
+# the mask, its version, {question: answer})], the latest first. Every layer of a forward pass gets the same mask
+# tensor; reading it again (T x T booleans, and a sync on a GPU) in each layer cost LLaMA about 1% of its fused
+# forward at 512 tokens, and making its additive form again in each layer another 0.5%.
+_known_masks: list[tuple] = []
 
 
-def _known(allowed: torch.Tensor, question: tuple, answer) -> bool:
-    global _last_mask
-    ref, version, answers = _last_mask
-    if ref is None or ref() is not allowed or version != allowed._version:
+def _known(allowed: torch.Tensor, question: tuple, answer):
+    for ref, version, answers in _known_masks:
+        if ref() is allowed and version == allowed._version:
+            break
+    else:
         answers = {}
-        _last_mask = (weakref.ref(allowed), allowed._version, answers)
+        _known_masks.insert(0, (weakref.ref(allowed), allowed._version, answers))
+        del _known_masks[2:]
     if question not in answers:
         answers[question] = answer()
     return answers[question]
+
+
+def _additive(allowed: torch.Tensor, dtype: torch.dtype) -> torch.Tensor:
+    """The mask as an additive bias, made once for all the layers that share it (read only: never added into)."""
+    return _known(allowed, ("additive", dtype), lambda: to_additive(allowed, dtype))
 
 
 def _all_true(allowed: torch.Tensor) -> bool:

@@ -239,6 +239,10 @@ class GPT2(nn.Module):
         """Which keys each query may see in this layer: everything up to itself (the causal mask)."""
         return causal_mask(q_len, k_len, device)
 
+    def mask_kind(self, layer_idx: int) -> str:
+        """Layers of one kind see through the same mask."""
+        return "causal"
+
     def forward(self, input_ids, attention_mask=None, past_key_values=None, use_cache=False, position_ids=None):
         batch, length = input_ids.shape
         past_length = 0 if past_key_values is None else past_key_values[0][0].shape[2]
@@ -253,8 +257,12 @@ class GPT2(nn.Module):
         position = self.hook_pos_embed(self.embeddings.wpe(position_ids))    # (1, T, H)
         hidden_states = self.hook_embed_sum(token + position)                 # (B, T, H)
         presents = []
+        masks = {}   # one per kind of layer (GPT-3: dense and banded), so layers share it and what is known of it
         for i, block in enumerate(self.blocks):
-            allowed = combine(self.layer_mask(i, length, total, input_ids.device), padding)  # (B or 1, 1, T, T_total)
+            kind = self.mask_kind(i)
+            if kind not in masks:
+                masks[kind] = combine(self.layer_mask(i, length, total, input_ids.device), padding)
+            allowed = masks[kind]                                                # (B or 1, 1, T, T_total)
             layer_past = None if past_key_values is None else past_key_values[i]
             hidden_states, present = block(hidden_states, allowed, layer_past)
             presents.append(present)
@@ -280,6 +288,9 @@ class GPT3(GPT2):
 
     def make_block(self, config, layer_idx: int) -> nn.Module:
         return GPT2Block(config, layer_idx, banded=config.is_sparse(layer_idx))
+
+    def mask_kind(self, layer_idx: int) -> str:
+        return "banded" if self.config.is_sparse(layer_idx) else "causal"
 
     def layer_mask(self, layer_idx: int, q_len: int, k_len: int, device) -> torch.Tensor:
         if self.config.is_sparse(layer_idx):

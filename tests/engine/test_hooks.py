@@ -1,4 +1,4 @@
-"""The recorder: ordered, cloned, scoped, and invisible when not recording."""
+"""The recorder: ordered, protected from in-place changes, scoped, and invisible when not recording."""
 import pytest
 import torch
 from torch import nn
@@ -7,8 +7,9 @@ from engine.hooks import HookPoint, name_hook_points, record, is_recording, rena
 
 
 class Doubler(nn.Module):
-    def __init__(self):
+    def __init__(self, in_place: bool = False):
         super().__init__()
+        self.in_place = in_place
         self.hook_in = HookPoint(("batch", "hidden"), "test.in")
         self.hook_out = HookPoint(("batch", "hidden"), "test.out")
 
@@ -16,12 +17,15 @@ class Doubler(nn.Module):
         x = self.hook_in(x)
         y = x * 2
         self.hook_out(y)
-        y += 100            # an in-place change after recording must not reach the cache
+        if self.in_place:
+            y += 100        # an in-place change after recording: it must not reach the cache
+        else:
+            y = y + 100
         return y
 
 
-def make():
-    model = nn.Sequential(Doubler(), Doubler())
+def make(in_place: bool = False):
+    model = nn.Sequential(Doubler(in_place), Doubler(in_place))
     name_hook_points(model)
     return model
 
@@ -34,9 +38,9 @@ def test_steps_come_in_computation_order_with_module_path_names():
     assert cache.step("0.hook_out").key == "test.out"
 
 
-def test_recorded_tensors_are_clones_untouched_by_later_in_place_ops():
-    with record() as cache:
-        make()(torch.ones(1, 3))
+def test_with_copy_on_write_recorded_tensors_are_untouched_by_later_in_place_ops():
+    with record(copy_on_write=True) as cache:
+        make(in_place=True)(torch.ones(1, 3))
     assert torch.equal(cache["0.hook_out"], torch.full((1, 3), 2.0))
     assert torch.equal(cache["1.hook_in"], torch.full((1, 3), 102.0))
 

@@ -41,15 +41,37 @@ class Writer(nn.Module):
         return y
 
 
-@pytest.mark.parametrize("how", ["iadd", "method", "setitem", "view", "out", "inplace_kwarg"])
-def test_an_in_place_change_after_recording_never_reaches_the_cache(how):
+WAYS_TO_WRITE_IN_PLACE = ["iadd", "method", "setitem", "view", "out", "inplace_kwarg"]
+
+
+@pytest.mark.parametrize("how", WAYS_TO_WRITE_IN_PLACE)
+def test_with_copy_on_write_an_in_place_change_after_recording_never_reaches_the_cache(how):
     model = Writer(how)
     name_hook_points(model)
     x = torch.arange(6.0).reshape(2, 3)
-    with record() as cache:
+    with record(copy_on_write=True) as cache:
         y = model(x)
     assert torch.equal(cache["hook"], x * 2)
     assert not torch.equal(y, x * 2)
+
+
+@pytest.mark.parametrize("how", WAYS_TO_WRITE_IN_PLACE)
+def test_without_copy_on_write_an_in_place_change_during_recording_is_an_error_not_a_wrong_value(how):
+    model = Writer(how)
+    name_hook_points(model)
+    with pytest.raises(RuntimeError, match="recorded step hook was changed in place"):
+        with record():
+            model(torch.arange(6.0).reshape(2, 3))
+
+
+def test_a_change_after_the_block_is_seen_by_the_cache_and_raises_nothing():
+    hook = HookPoint(("batch", "hidden"), "test.value")
+    hook.name = "hook"
+    x = torch.zeros(2, 3)
+    with record() as cache:
+        hook(x)
+    x += 1
+    assert torch.equal(cache["hook"], torch.ones(2, 3))
 
 
 def test_a_value_nobody_changes_is_kept_without_a_copy():
