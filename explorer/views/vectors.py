@@ -11,7 +11,7 @@ from PySide6.QtWidgets import QHBoxLayout, QSpinBox, QSplitter, QVBoxLayout
 from explorer.i18n import translate
 from explorer.session import as_matrix
 from explorer.views.base import StepContext, View
-from explorer.widgets.heatmap import Heatmap, finite_range, quiet_axes
+from explorer.widgets.heatmap import Heatmap, finite_range, nice_ceiling, quiet_axes
 from explorer.widgets.plots import follow_language, plot_widget, style_plot_item
 from explorer.widgets.text_lines import TextLines
 from explorer.widgets.token_axis import TokenAxis
@@ -67,6 +67,7 @@ class VectorsView(View):
             quiet_axes(plot.getPlotItem())
         self.line.getPlotItem().disableAutoRange()   # set by _fit_line: unchanged axes are not redrawn
         self._line_range = None   # (feature count, low, high) the vector plot shows
+        self._step_extent = None  # (step, (min, max) over all its heads)
         self._line_title = None
         top = QHBoxLayout()
         top.addWidget(self.info, 1)
@@ -199,22 +200,33 @@ class VectorsView(View):
         self.info.setText(info.format(name=ctx.name, shape=tuple(ctx.step.shape), dims=ctx.step.dims, moments=moments))
 
     def _fit_line(self, n: int, low: float, high: float) -> None:
-        """The vector plot's range: kept while the values fit in it and fill at least half of it (a head or a row
-        change on similar values redraws the curve only, not the axes)."""
-        kept = self._line_range
-        if kept is not None and kept[0] == n and kept[1] <= low and high <= kept[2] and \
-                (high - low) * 2 >= kept[2] - kept[1]:
+        """The vector plot's range: zero to a round bound on each side the values reach (nice_ceiling), so that
+        heads and rows of similar size share it and a change redraws the curve only, not the axis."""
+        bound = nice_ceiling(max(abs(low), abs(high), 1e-6))
+        shown = (n, -bound if low < 0 else 0.0, bound if high > 0 or low >= 0 else 0.0)
+        if shown == self._line_range:
             return
-        pad = max((high - low) * 0.05, 1e-6)
-        self._line_range = (n, low - pad, high + pad)
-        self.line.getPlotItem().setRange(xRange=(0, max(n - 1, 1)), yRange=(low - pad, high + pad), padding=0)
+        self._line_range = shown
+        self.line.getPlotItem().setRange(xRange=(0, max(n - 1, 1)), yRange=shown[1:], padding=0)
+
+    def _line_extent(self, values: np.ndarray) -> tuple[float, float]:
+        """What the vector plot must reach: for a step split into heads, every head's values (one scale to compare
+        heads on, and no axis redrawn on a head change); otherwise the row's own."""
+        step = self.ctx.step
+        if "head" not in step.dims:
+            return finite_range(values)
+        if self._step_extent is None or self._step_extent[0] is not step:
+            tensor = step.tensor
+            self._step_extent = (step, finite_range(tensor.float().numpy() if tensor.is_floating_point()
+                                                    else tensor.numpy()))
+        return self._step_extent[1]
 
     def _show_row(self, row: int) -> None:
         mat, _ = self.matrix()
         self.row = row
         values = mat[row].astype(np.float64)
         self.curve.setData(np.arange(mat.shape[1]), values)
-        self._fit_line(len(values), *finite_range(values))
+        self._fit_line(len(values), *self._line_extent(values))
         labels = self.heatmap.row_labels
         token = html.escape(labels[row]) if row < len(labels) else ""   # titles are HTML: "<s>" would strike out
         title = translate("vectors", "vector of token {row} [{token}]").format(row=row, token=token)

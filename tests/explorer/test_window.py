@@ -511,3 +511,16 @@ def test_a_closed_window_is_freed_at_once_not_by_the_cyclic_gc(qtbot):
         assert ref() is None
     finally:
         gc.enable()
+
+
+def test_a_head_change_in_vectors_keeps_the_vector_plots_axis_one_scale_for_every_head(qtbot, open_window):
+    window = open_window("bert-tiny", "The cat sat on the mat.")
+    run_and_wait(qtbot, window)
+    window.go_to("blocks.0.attn.hook_q", "vectors")
+    view = window.views["vectors"]
+    shown = view.line.getPlotItem().getViewBox().viewRange()[1]
+    q = window.state.trace.cache["blocks.0.attn.hook_q"]
+    assert shown[0] <= float(q.min()) and float(q.max()) <= shown[1]   # every head's values fit
+    for head in range(4):
+        window.state.set_head(head)
+        assert view.line.getPlotItem().getViewBox().viewRange()[1] == shown
