@@ -64,9 +64,14 @@ def test_without_copy_on_write_an_in_place_change_during_recording_is_an_error_n
             model(torch.arange(6.0).reshape(2, 3))
 
 
-def test_a_change_after_the_block_is_seen_by_the_cache_and_raises_nothing():
+def named_hook() -> HookPoint:
     hook = HookPoint(("batch", "hidden"), "test.value")
     hook.name = "hook"
+    return hook
+
+
+def test_a_change_after_the_block_is_seen_by_the_cache_and_raises_nothing():
+    hook = named_hook()
     x = torch.zeros(2, 3)
     with record() as cache:
         hook(x)
@@ -75,8 +80,7 @@ def test_a_change_after_the_block_is_seen_by_the_cache_and_raises_nothing():
 
 
 def test_a_value_nobody_changes_is_kept_without_a_copy():
-    hook = HookPoint(("batch", "hidden"), "test.value")
-    hook.name = "hook"
+    hook = named_hook()
     x = torch.randn(2, 3)
     with record() as cache:
         hook(x)
