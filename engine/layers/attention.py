@@ -160,6 +160,7 @@ _known_masks: list[tuple] = []
 
 
 def _known(allowed: torch.Tensor, question: tuple, answer):
+    _known_masks[:] = [entry for entry in _known_masks if entry[0]() is not None]   # a mask gone: its answers too
     for ref, version, answers in _known_masks:
         if ref() is allowed and version == allowed._version:
             break

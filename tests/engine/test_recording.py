@@ -231,3 +231,20 @@ def test_a_recipe_only_portable_arithmetic_makes_is_derived_on_another_device_th
     with torch.no_grad(), record(device="meta") as cache:
         core(*(torch.randn(1, 2, 3, 4) for _ in range(3)), causal_mask(3, 3), 0.125)
     assert cache.step("hook_scores").derived and cache.step("hook_attn_scores").derived
+
+
+def test_what_is_known_of_a_mask_goes_with_the_mask():
+    from engine.layers import attention
+
+    core = Core()
+    name_hook_points(core)
+    allowed = causal_mask(6, 6)
+    with torch.no_grad():
+        core(*(torch.randn(1, 2, 6, 4) for _ in range(3)), allowed, 0.5)
+        with record():
+            core(*(torch.randn(1, 2, 6, 4) for _ in range(3)), allowed, 0.5)
+    assert any(ref() is allowed and ("additive", torch.float32) in answers
+               for ref, _, answers in attention._known_masks)
+    del allowed
+    attention._known(causal_mask(2, 2), ("all",), lambda: False)
+    assert len(attention._known_masks) == 1   # the first mask is gone, and with it its additive form
