@@ -73,7 +73,7 @@ class Derived:
         for t, version in zip(self.inputs, self._versions):
             if isinstance(t, torch.Tensor) and t._version != version:
                 raise RuntimeError("a tensor this recorded step is computed from was changed in place after "
-                                   "recording (outside the record() scope that protects it)")
+                                   "its record() block ended")
         with torch.no_grad():
             value = self.fn(*self.inputs)
         self._weak = weakref.ref(value)
