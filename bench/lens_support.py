@@ -60,7 +60,7 @@ def load():
     if importlib.util.find_spec("transformer_lens") is None and LOCAL.is_dir():
         sys.path.append(str(LOCAL))
     if importlib.util.find_spec("transformer_lens") is None:
-        return None, "TransformerLens is not installed; bench/lens_support.py says how to install it for the bench"
+        return None, "TransformerLens is not installed (bench/lens_support.py: how to install it)"
     missing = [name for name in STAND_INS if importlib.util.find_spec(name) is None]
     if missing:
         sys.meta_path.insert(0, _StandIns(missing))
