@@ -181,40 +181,8 @@ def masking(steps: int = 150, seed: int = 0, eval_every: int = 10, batch_size: i
                       "static_train": side[0].tail(), "dynamic_train": side[1].tail()}
     if not progress.stopped:
         result.numbers["epochs"] = epochs
-    result.reading = _masking_reading(result)
+    result.reading = reading(result)
     return result
-
-
-def _masking_reading(result: Result) -> str:
-    if result.stopped:
-        return "Stopped before both models were trained: nothing to compare yet."
-    n = result.numbers
-    static, dynamic = n["static_held_out"], n["dynamic_held_out"]
-    gap_static, gap_dynamic = static - n["static_train"], dynamic - n["dynamic_train"]
-    noise = _wobble(result.curves)
-    difference = static - dynamic
-    if abs(difference) <= noise:
-        verdict = (f"the two held-out losses end within {abs(difference):.3f} nats of each other, inside the "
-                   f"step-to-step wobble of the curves ({noise:.3f}): at this size and length, re-drawing the masks "
-                   f"made no measurable difference")
-    elif difference > 0:
-        verdict = (f"dynamic masking ends {difference:.3f} nats lower on held-out text ({dynamic:.3f} against "
-                   f"{static:.3f}), more than the curves' wobble ({noise:.3f}): fresh masks each epoch gave the model "
-                   f"more different questions to learn from")
-    else:
-        verdict = (f"static masking ends {-difference:.3f} nats lower on held-out text ({static:.3f} against "
-                   f"{dynamic:.3f}), more than the curves' wobble ({noise:.3f}): here the repeated masks did not hurt, "
-                   f"the opposite of what the RoBERTa paper measured at full scale (where the two were close, dynamic "
-                   f"slightly better)")
-    memorised = (f" The static model's training loss sits {gap_static - gap_dynamic:.3f} nats further below its "
-                 f"held-out loss than the dynamic one's: it has begun to memorise the answers to its fixed masks."
-                 if gap_static - gap_dynamic > noise else "")
-    below = [name for name, value in (("static", static), ("dynamic", dynamic)) if value < result.reference]
-    where = {0: "Neither ends below", 1: f"Only the {below[0] if below else ''} model ends below", 2: "Both end below"}
-    return (f"Both copies of bert-tiny started from the same weights and saw the same text for {n['steps']} steps "
-            f"({n.get('epochs', '?')} passes over the training part); {verdict}.{memorised} {where[len(below)]} "
-            f"the corpus's unigram entropy ({result.reference:.3f}), the loss of guessing from word frequencies "
-            f"alone.")
 
 
 def _wobble(curves: list[Curve]) -> float:
@@ -295,49 +263,8 @@ def sentence(steps: int = 120, seed: int = 0, eval_every: int = 10, batch_size: 
     result.numbers = {"steps": steps, "seed": seed, "held_out_pairs": held_sizes, "losses_at_end": losses_at_end,
                       "nsp_model_on_nsp": result.curves[0].tail(), "nsp_model_on_sop": result.side_curves[0].tail(),
                       "sop_model_on_sop": result.curves[1].tail(), "sop_model_on_nsp": result.side_curves[1].tail()}
-    result.reading = _sentence_reading(result)
+    result.reading = reading(result)
     return result
-
-
-def _sentence_reading(result: Result) -> str:
-    if result.stopped:
-        return "Stopped before both models were trained: nothing to compare yet."
-    n = result.numbers
-    pairs = n["held_out_pairs"].get("nsp", 0)
-    # a share of `pairs` coin tosses strays from 0.5 by about 0.5 / sqrt(pairs) (one standard deviation)
-    chance = 2 * 0.5 / math.sqrt(max(pairs, 1))
-
-    def level(value: float) -> str:
-        return (f"{value:.0%} (no better than a coin toss)" if abs(value - 0.5) <= chance else
-                f"{value:.0%} (above chance)" if value > 0.5 else f"{value:.0%} (below chance)")
-
-    nsp_learned, sop_learned = n["nsp_model_on_nsp"] - 0.5 > chance, n["sop_model_on_sop"] - 0.5 > chance
-    transfer = []
-    if nsp_learned:
-        transfer.append("the NSP-trained model's skill does not carry over to ordering" if
-                        abs(n["nsp_model_on_sop"] - 0.5) <= chance else
-                        "the NSP-trained model also tells the order apart somewhat")
-    if sop_learned:
-        transfer.append("the SOP-trained model tells unrelated sentences apart too" if
-                        n["sop_model_on_nsp"] - 0.5 > chance else
-                        "the SOP-trained model's skill does not carry over to NSP pairs")
-    if not nsp_learned and not sop_learned:
-        ends = n["losses_at_end"]
-        parts = "; ".join(f"{kind.upper()} {ends[kind][0]:.3f} while MLM went from {ends[kind][1]:.2f} to "
-                          f"{ends[kind][2]:.2f}" for kind in ("nsp", "sop") if kind in ends)
-        transfer.append(f"neither model learned its own task in these steps, so the comparison the ALBERT paper made "
-                        f"cannot be read from these curves. The sentence part of the training loss ended at {parts} "
-                        f"(ln 2 = 0.693 is a coin toss): the MLM part is learned first, and the pooled [CLS] vector "
-                        f"of a tiny model starts almost the same for every text")
-    elif not sop_learned:
-        transfer.append("SOP is the harder task: this tiny ALBERT did not learn it in these steps, so the paper's "
-                        "comparison cannot be made at this size (try more steps)")
-    return (f"After {n['steps']} steps each, on {pairs} held-out pairs per task (chance wobble about "
-            f"±{chance:.0%}): BERT-tiny trained with NSP scores {level(n['nsp_model_on_nsp'])} on NSP pairs and "
-            f"{level(n['nsp_model_on_sop'])} on SOP pairs; ALBERT-tiny trained with SOP scores "
-            f"{level(n['sop_model_on_sop'])} on SOP pairs and {level(n['sop_model_on_nsp'])} on NSP pairs. So here "
-            f"{'; '.join(transfer)}. NSP can be solved by noticing that the second sentence is about another "
-            f"topic; SOP keeps the topic the same and asks only for the order.")
 
 
 # --- (c) pre-norm vs post-norm at depth ---------------------------------------------------------------------------
@@ -377,7 +304,7 @@ def norm(steps: int = 60, seed: int = 0, layers: int = 24, hidden_size: int = 64
                            "post_final": result.curves[1].tail(10),
                            "pre_first": result.curves[0].values[0] if result.curves[0].values else math.nan,
                            "post_first": result.curves[1].values[0] if result.curves[1].values else math.nan})
-    result.reading = _norm_reading(result)
+    result.reading = reading(result)
     return result
 
 
@@ -398,63 +325,216 @@ def _gradient_by_layer(trainer: Trainer) -> list[float]:
     return [math.sqrt(squares[layer]) for layer in sorted(squares)]
 
 
-def _norm_reading(result: Result) -> str:
+def _spread(values: list[float]) -> float:
+    return max(values) - min(values) if values else 0.0
+
+
+# --- what a result says, in words ------------------------------------------------------------------------------------
+# Each reading is composed from the result's numbers with `translate(context, template)`: the engine's own English
+# as written (result.reading), or the window's translator, which finds these literal templates in the .ts files
+# (explorer/i18n_build.py reads this module too) and gives the reading in the interface's language.
+
+Translate = Callable[[str, str], str]
+Join = Callable[[list[str]], str]
+
+
+def as_written(_context: str, text: str) -> str:
+    return text
+
+
+def reading(result: Result, translate: Translate = as_written, join: Join = " ".join) -> str:
+    """What `result` shows, in words. join: puts sentences one after the other (in Chinese, with no space)."""
+    compose = {"masking": _masking_reading, "sentence": _sentence_reading, "norm": _norm_reading}[result.key]
+    return compose(result, translate, join)
+
+
+def _joined(join: Join, *sentences: str) -> str:
+    return join([s for s in sentences if s])
+
+
+def _stopped(translate: Translate) -> str:
+    return translate("training", "Stopped before both models were trained: nothing to compare yet.")
+
+
+def _masking_reading(result: Result, translate: Translate, join: Join) -> str:
     if result.stopped:
-        return "Stopped before both models were trained: nothing to compare yet."
+        return _stopped(translate)
     n = result.numbers
-    warmup = f"{n['warmup']} warm-up steps" if n["warmup"] else "no warm-up"
-    setting = (f"Two {n['layers']}-layer GLMs of width {n['hidden_size']}, the same weights' seed, the same batches "
-               f"and the same learning rate ({n['lr']:g}, {warmup}, no gradient clipping), {n['steps']} steps each")
+    static, dynamic = n["static_held_out"], n["dynamic_held_out"]
+    gap_static, gap_dynamic = static - n["static_train"], dynamic - n["dynamic_train"]
+    noise = _wobble(result.curves)
+    difference = static - dynamic
+    if abs(difference) <= noise:
+        verdict = translate("training", "the two held-out losses end within {difference} nats of each other, inside "
+                                        "the step-to-step wobble of the curves ({noise}): at this size and length, "
+                                        "re-drawing the masks made no measurable difference")
+    elif difference > 0:
+        verdict = translate("training", "dynamic masking ends {difference} nats lower on held-out text ({dynamic} "
+                                        "against {static}), more than the curves' wobble ({noise}): fresh masks each "
+                                        "epoch gave the model more different questions to learn from")
+    else:
+        verdict = translate("training", "static masking ends {difference} nats lower on held-out text ({static} "
+                                        "against {dynamic}), more than the curves' wobble ({noise}): here the "
+                                        "repeated masks did not hurt, the opposite of what the RoBERTa paper "
+                                        "measured at full scale (where the two were close, dynamic slightly better)")
+    verdict = verdict.format(difference=f"{abs(difference):.3f}", noise=f"{noise:.3f}", static=f"{static:.3f}",
+                             dynamic=f"{dynamic:.3f}")
+    memorised = (translate("training", "The static model's training loss sits {gap} nats further below its held-out "
+                                       "loss than the dynamic one's: it has begun to memorise the answers to its "
+                                       "fixed masks.").format(gap=f"{gap_static - gap_dynamic:.3f}")
+                 if gap_static - gap_dynamic > noise else "")
+    below = [name for name, value in (("static", static), ("dynamic", dynamic)) if value < result.reference]
+    if not below:
+        where = translate("training", "Neither ends below the corpus's unigram entropy ({entropy}), the loss of "
+                                      "guessing from word frequencies alone.")
+    elif len(below) == 2:
+        where = translate("training", "Both end below the corpus's unigram entropy ({entropy}), the loss of guessing "
+                                      "from word frequencies alone.")
+    elif below[0] == "static":
+        where = translate("training", "Only the static model ends below the corpus's unigram entropy ({entropy}), "
+                                      "the loss of guessing from word frequencies alone.")
+    else:
+        where = translate("training", "Only the dynamic model ends below the corpus's unigram entropy ({entropy}), "
+                                      "the loss of guessing from word frequencies alone.")
+    first = translate("training", "Both copies of bert-tiny started from the same weights and saw the same text for "
+                                  "{steps} steps ({epochs} passes over the training part); {verdict}.").format(
+        steps=n["steps"], epochs=n.get("epochs", "?"), verdict=verdict)
+    return _joined(join, first, memorised, where.format(entropy=f"{result.reference:.3f}"))
+
+
+def _sentence_reading(result: Result, translate: Translate, join: Join) -> str:
+    if result.stopped:
+        return _stopped(translate)
+    n = result.numbers
+    pairs = n["held_out_pairs"].get("nsp", 0)
+    chance = 2 * 0.5 / math.sqrt(max(pairs, 1))
+
+    def level(value: float) -> str:
+        if abs(value - 0.5) <= chance:
+            text = translate("training", "{value} (no better than a coin toss)")
+        elif value > 0.5:
+            text = translate("training", "{value} (above chance)")
+        else:
+            text = translate("training", "{value} (below chance)")
+        return text.format(value=f"{value:.0%}")
+
+    nsp_learned, sop_learned = n["nsp_model_on_nsp"] - 0.5 > chance, n["sop_model_on_sop"] - 0.5 > chance
+    transfer = []
+    if nsp_learned:
+        transfer.append(translate("training", "the NSP-trained model's skill does not carry over to ordering") if
+                        abs(n["nsp_model_on_sop"] - 0.5) <= chance else
+                        translate("training", "the NSP-trained model also tells the order apart somewhat"))
+    if sop_learned:
+        transfer.append(translate("training", "the SOP-trained model tells unrelated sentences apart too") if
+                        n["sop_model_on_nsp"] - 0.5 > chance else
+                        translate("training", "the SOP-trained model's skill does not carry over to NSP pairs"))
+    if not nsp_learned and not sop_learned:
+        ends = n["losses_at_end"]
+        parts = translate("training", "; ").join(
+            translate("training", "{kind} {loss} while MLM went from {start} to {end}").format(
+                kind=kind.upper(), loss=f"{ends[kind][0]:.3f}", start=f"{ends[kind][1]:.2f}",
+                end=f"{ends[kind][2]:.2f}") for kind in ("nsp", "sop") if kind in ends)
+        transfer.append(translate(
+            "training", "neither model learned its own task in these steps, so the comparison the ALBERT paper made "
+                        "cannot be read from these curves. The sentence part of the training loss ended at {parts} "
+                        "(ln 2 = 0.693 is a coin toss): the MLM part is learned first, and the pooled [CLS] vector "
+                        "of a tiny model starts almost the same for every text").format(parts=parts))
+    elif not sop_learned:
+        transfer.append(translate("training", "SOP is the harder task: this tiny ALBERT did not learn it in these "
+                                              "steps, so the paper's comparison cannot be made at this size (try "
+                                              "more steps)"))
+    return translate(
+        "training", "After {steps} steps each, on {pairs} held-out pairs per task (chance wobble about ±{chance}): "
+                    "BERT-tiny trained with NSP scores {nsp_on_nsp} on NSP pairs and {nsp_on_sop} on SOP pairs; "
+                    "ALBERT-tiny trained with SOP scores {sop_on_sop} on SOP pairs and {sop_on_nsp} on NSP pairs. So "
+                    "here {transfer}. NSP can be solved by noticing that the second sentence is about another topic; "
+                    "SOP keeps the topic the same and asks only for the order.").format(
+        steps=n["steps"], pairs=pairs, chance=f"{chance:.0%}", nsp_on_nsp=level(n["nsp_model_on_nsp"]),
+        nsp_on_sop=level(n["nsp_model_on_sop"]), sop_on_sop=level(n["sop_model_on_sop"]),
+        sop_on_nsp=level(n["sop_model_on_nsp"]), transfer=translate("training", "; ").join(transfer))
+
+
+def _norm_reading(result: Result, translate: Translate, join: Join) -> str:
+    if result.stopped:
+        return _stopped(translate)
+    n = result.numbers
+    warmup = (translate("training", "{count} warm-up steps").format(count=n["warmup"]) if n["warmup"] else
+              translate("training", "no warm-up"))
+    setting = translate("training", "Two {layers}-layer GLMs of width {width}, the same weights' seed, the same "
+                                    "batches and the same learning rate ({lr}, {warmup}, no gradient clipping), "
+                                    "{steps} steps each").format(layers=n["layers"], width=n["hidden_size"],
+                                                                 lr=f"{n['lr']:g}", warmup=warmup, steps=n["steps"])
     said = []
     for style in ("pre", "post"):
         if f"{style}_diverged_at" in n:
-            said.append(f"the {style}-norm stack diverged at step {n[f'{style}_diverged_at']} (its loss became "
-                        f"infinite)")
+            text = (translate("training", "the pre-norm stack diverged at step {step} (its loss became infinite)")
+                    if style == "pre" else
+                    translate("training", "the post-norm stack diverged at step {step} (its loss became infinite)"))
+            said.append(text.format(step=n[f"{style}_diverged_at"]))
         else:
-            said.append(f"the {style}-norm stack went from {n[f'{style}_first']:.2f} to {n[f'{style}_final']:.2f}")
+            text = (translate("training", "the pre-norm stack went from {first} to {final}") if style == "pre" else
+                    translate("training", "the post-norm stack went from {first} to {final}"))
+            said.append(text.format(first=f"{n[f'{style}_first']:.2f}", final=f"{n[f'{style}_final']:.2f}"))
     pre, post = n["pre_final"], n["post_final"]
-    wobble = max(_spread(c.values[-10:]) for c in result.curves)
+    wobble = max((max(c.values[-10:]) - min(c.values[-10:])) if c.values[-10:] else 0.0 for c in result.curves)
     if "post_diverged_at" in n and "pre_diverged_at" not in n:
-        verdict = ("Post-norm's trouble showed plainly: without warm-up its deep stack could not be trained at this "
-                   "rate.")
+        verdict = translate("training", "Post-norm's trouble showed plainly: without warm-up its deep stack could not "
+                                        "be trained at this rate.")
     elif post - pre > wobble:
-        verdict = (f"Post-norm ends {post - pre:.2f} nats behind (more than the last steps' spread of "
-                   f"{wobble:.2f}): with every residual sum normalised, the gradients reaching the lower layers of a "
-                   f"deep stack are uneven at the start, and without warm-up the first large steps set it back.")
+        verdict = translate("training", "Post-norm ends {difference} nats behind (more than the last steps' spread "
+                                        "of {wobble}): with every residual sum normalised, the gradients reaching the "
+                                        "lower layers of a deep stack are uneven at the start, and without warm-up "
+                                        "the first large steps set it back.").format(
+            difference=f"{post - pre:.2f}", wobble=f"{wobble:.2f}")
     elif pre - post > wobble:
-        verdict = (f"Here post-norm ends {pre - post:.2f} nats ahead (more than the spread of {wobble:.2f}): at this "
-                   f"size and rate the trouble the papers report did not show.")
+        verdict = translate("training", "Here post-norm ends {difference} nats ahead (more than the spread of "
+                                        "{wobble}): at this size and rate the trouble the papers report did not "
+                                        "show.").format(difference=f"{pre - post:.2f}", wobble=f"{wobble:.2f}")
     else:
-        verdict = (f"The two end within {abs(post - pre):.2f} nats, inside the last steps' spread ({wobble:.2f}): at "
-                   f"this size and rate no difference showed in the loss. The paper that reports post-norm's trouble "
-                   f"without warm-up (Xiong et al. 2020) trained far wider models for far longer.")
-    early = max(3, n["steps"] // 5)      # the first steps, where a missing warm-up shows
+        verdict = translate("training", "The two end within {difference} nats, inside the last steps' spread "
+                                        "({wobble}): at this size and rate no difference showed in the loss. The "
+                                        "paper that reports post-norm's trouble without warm-up (Xiong et al. 2020) "
+                                        "trained far wider models for far longer.").format(
+            difference=f"{abs(post - pre):.2f}", wobble=f"{wobble:.2f}")
+    early = max(3, n["steps"] // 5)
     peaks = {style: max(curve.values[:early]) for style, curve in zip(("pre", "post"), result.curves)
              if curve.values}
     rises = {style: peak - n[f"{style}_first"] for style, peak in peaks.items()}
     if len(rises) == 2:
         overshoot = [style for style, rise in rises.items() if rise > 0.25]
-        verdict += (f" In the first {early} steps the loss peaked at {peaks['pre']:.2f} (pre-norm) and "
-                    f"{peaks['post']:.2f} (post-norm), against starts of {n['pre_first']:.2f} and "
-                    f"{n['post_first']:.2f}: ")
-        verdict += ("neither overshot its start much." if not overshoot else
-                    f"the {' and the '.join(overshoot)}-norm stack{'s' if len(overshoot) > 1 else ''} jumped above "
-                    f"where {'they' if len(overshoot) > 1 else 'it'} began, the rough start a warm-up is there to "
-                    f"smooth.")
-    gradients = []
+        if not overshoot:
+            outcome = translate("training", "neither overshot its start much.")
+        elif len(overshoot) == 2:
+            outcome = translate("training", "the pre and the post-norm stacks jumped above where they began, the "
+                                            "rough start a warm-up is there to smooth.")
+        elif overshoot[0] == "pre":
+            outcome = translate("training", "the pre-norm stack jumped above where it began, the rough start a "
+                                            "warm-up is there to smooth.")
+        else:
+            outcome = translate("training", "the post-norm stack jumped above where it began, the rough start a "
+                                            "warm-up is there to smooth.")
+        verdict = _joined(join, verdict, translate(
+            "training", "In the first {early} steps the loss peaked at {pre_peak} (pre-norm) and {post_peak} "
+                        "(post-norm), against starts of {pre_first} and {post_first}: {outcome}").format(
+            early=early, pre_peak=f"{peaks['pre']:.2f}", post_peak=f"{peaks['post']:.2f}",
+            pre_first=f"{n['pre_first']:.2f}", post_first=f"{n['post_first']:.2f}", outcome=outcome))
+    gradients = {}
     for style in ("pre", "post"):
         norms = n.get(f"{style}_gradient_by_layer") or []
         if len(norms) > 1:
-            gradients.append(f"{style}-norm from {norms[0]:.3f} at layer 1 to {norms[-1]:.3f} at layer {len(norms)} "
-                             f"(median {sorted(norms)[len(norms) // 2]:.3f})")
-    measured = (f" Before the first step, the gradient reaching each layer's weights went {' and '.join(gradients)}: "
-                f"where the norm sits decides how the learning signal is shared out over the depth; Adam rescales "
-                f"each weight's update, one reason the loss curves can still agree." if len(gradients) == 2 else "")
-    return f"{setting}: {said[0]}, {said[1]} (unigram entropy {result.reference:.2f}). {verdict}{measured}"
-
-
-def _spread(values: list[float]) -> float:
-    return max(values) - min(values) if values else 0.0
+            text = (translate("training", "pre-norm from {first} at layer 1 to {last} at layer {layers} (median "
+                                          "{median})") if style == "pre" else
+                    translate("training", "post-norm from {first} at layer 1 to {last} at layer {layers} (median "
+                                          "{median})"))
+            gradients[style] = text.format(first=f"{norms[0]:.3f}", last=f"{norms[-1]:.3f}", layers=len(norms),
+                                           median=f"{sorted(norms)[len(norms) // 2]:.3f}")
+    measured = (translate("training", "Before the first step, the gradient reaching each layer's weights went {pre} "
+                                      "and {post}: where the norm sits decides how the learning signal is shared out "
+                                      "over the depth; Adam rescales each weight's update, one reason the loss "
+                                      "curves can still agree.").format(**gradients) if len(gradients) == 2 else "")
+    first = translate("training", "{setting}: {pre}, {post} (unigram entropy {entropy}).").format(
+        setting=setting, pre=said[0], post=said[1], entropy=f"{result.reference:.2f}")
+    return _joined(join, first, verdict, measured)
 
 
 # --- the list the window shows --------------------------------------------------------------------------------------

@@ -24,7 +24,8 @@ from explorer.i18n import QM_FILE, TS_DIR
 ROOT = Path(__file__).resolve().parent.parent
 EXPLORER = ROOT / "explorer"
 
-# part -> its modules (relative to explorer/); every module that calls translate belongs to exactly one part
+# part -> its modules (relative to explorer/; an engine module that composes words for the window from templates
+# is named as ../engine/...); every module that calls translate belongs to exactly one part
 PARTS: dict[str, tuple[str, ...]] = {
     "window": ("app.py", "presenting.py", "tour_player.py", "remember.py", "session.py", "workers.py",
                "model_cache.py", "state.py", "error_texts.py", "views/base.py", "fonts.py", "tours.py",
@@ -35,7 +36,8 @@ PARTS: dict[str, tuple[str, ...]] = {
     "params": ("views/params.py", "params_model.py", "widgets/param_table.py"),
     "graph": ("views/graph.py", "widgets/arch_scene.py", "widgets/arch_layout.py", "views/tokenizers.py"),
     "generate": ("views/generate.py", "stepping.py", "widgets/generation.py"),
-    "train": ("views/training.py", "views/lab_finetune.py", "views/lab_induction.py", "widgets/curves.py"),
+    "train": ("views/training.py", "views/lab_finetune.py", "views/lab_induction.py", "widgets/curves.py",
+              "../engine/experiments.py"),   # the experiments' readings: composed by the engine, translated here
     "inspect": ("views/inspect.py", "views/inspect_demos.py", "widgets/inspect_parts.py"),
 }
 

@@ -24,7 +24,6 @@ from __future__ import annotations
 import argparse
 import html
 import inspect
-import math
 import re
 import weakref
 from collections import deque
@@ -850,207 +849,15 @@ class PretrainPanel(QWidget):
 
 
 # ----------------------------------------------------------------------------------------------- experiments
-# The reading of an experiment, composed here from its numbers (engine.experiments writes the same words in English
-# in result.reading; these mirror its _masking_reading, _sentence_reading and _norm_reading, sentence by sentence).
 def experiment_reading(result) -> str:
-    """The result's reading in the interface's language (the engine's own when it is not one of the three)."""
-    compose = {"masking": _masking_reading, "sentence": _sentence_reading, "norm": _norm_reading}.get(result.key)
-    if compose is None:
-        return result.reading
+    """The result's reading in the interface's language: the engine composes it with this window's translator (the
+    engine's own English when the result is not shaped as one of its experiments')."""
+    from engine import experiments
+
     try:
-        return compose(result)
+        return experiments.reading(result, translate, lambda sentences: _sentences(*sentences))
     except (KeyError, ValueError, TypeError, IndexError, ZeroDivisionError):   # a result shaped otherwise
         return result.reading
-
-
-def _stopped_reading() -> str:
-    return translate("training", "Stopped before both models were trained: nothing to compare yet.")
-
-
-def _wobble(curves) -> float:
-    moves = [abs(a - b) for c in curves for a, b in zip(c.values[-4:], c.values[-3:])]
-    return max(moves) if moves else 0.0
-
-
-def _masking_reading(result) -> str:
-    if result.stopped:
-        return _stopped_reading()
-    n = result.numbers
-    static, dynamic = n["static_held_out"], n["dynamic_held_out"]
-    gap_static, gap_dynamic = static - n["static_train"], dynamic - n["dynamic_train"]
-    noise = _wobble(result.curves)
-    difference = static - dynamic
-    if abs(difference) <= noise:
-        verdict = translate("training", "the two held-out losses end within {difference} nats of each other, inside "
-                                        "the step-to-step wobble of the curves ({noise}): at this size and length, "
-                                        "re-drawing the masks made no measurable difference")
-    elif difference > 0:
-        verdict = translate("training", "dynamic masking ends {difference} nats lower on held-out text ({dynamic} "
-                                        "against {static}), more than the curves' wobble ({noise}): fresh masks each "
-                                        "epoch gave the model more different questions to learn from")
-    else:
-        verdict = translate("training", "static masking ends {difference} nats lower on held-out text ({static} "
-                                        "against {dynamic}), more than the curves' wobble ({noise}): here the "
-                                        "repeated masks did not hurt, the opposite of what the RoBERTa paper "
-                                        "measured at full scale (where the two were close, dynamic slightly better)")
-    verdict = verdict.format(difference=f"{abs(difference):.3f}", noise=f"{noise:.3f}", static=f"{static:.3f}",
-                             dynamic=f"{dynamic:.3f}")
-    memorised = (translate("training", "The static model's training loss sits {gap} nats further below its held-out "
-                                       "loss than the dynamic one's: it has begun to memorise the answers to its "
-                                       "fixed masks.").format(gap=f"{gap_static - gap_dynamic:.3f}")
-                 if gap_static - gap_dynamic > noise else "")
-    below = [name for name, value in (("static", static), ("dynamic", dynamic)) if value < result.reference]
-    if not below:
-        where = translate("training", "Neither ends below the corpus's unigram entropy ({entropy}), the loss of "
-                                      "guessing from word frequencies alone.")
-    elif len(below) == 2:
-        where = translate("training", "Both end below the corpus's unigram entropy ({entropy}), the loss of guessing "
-                                      "from word frequencies alone.")
-    elif below[0] == "static":
-        where = translate("training", "Only the static model ends below the corpus's unigram entropy ({entropy}), "
-                                      "the loss of guessing from word frequencies alone.")
-    else:
-        where = translate("training", "Only the dynamic model ends below the corpus's unigram entropy ({entropy}), "
-                                      "the loss of guessing from word frequencies alone.")
-    first = translate("training", "Both copies of bert-tiny started from the same weights and saw the same text for "
-                                  "{steps} steps ({epochs} passes over the training part); {verdict}.").format(
-        steps=n["steps"], epochs=n.get("epochs", "?"), verdict=verdict)
-    return _sentences(first, memorised, where.format(entropy=f"{result.reference:.3f}"))
-
-
-def _sentence_reading(result) -> str:
-    if result.stopped:
-        return _stopped_reading()
-    n = result.numbers
-    pairs = n["held_out_pairs"].get("nsp", 0)
-    chance = 2 * 0.5 / math.sqrt(max(pairs, 1))
-
-    def level(value: float) -> str:
-        if abs(value - 0.5) <= chance:
-            text = translate("training", "{value} (no better than a coin toss)")
-        elif value > 0.5:
-            text = translate("training", "{value} (above chance)")
-        else:
-            text = translate("training", "{value} (below chance)")
-        return text.format(value=f"{value:.0%}")
-
-    nsp_learned, sop_learned = n["nsp_model_on_nsp"] - 0.5 > chance, n["sop_model_on_sop"] - 0.5 > chance
-    transfer = []
-    if nsp_learned:
-        transfer.append(translate("training", "the NSP-trained model's skill does not carry over to ordering") if
-                        abs(n["nsp_model_on_sop"] - 0.5) <= chance else
-                        translate("training", "the NSP-trained model also tells the order apart somewhat"))
-    if sop_learned:
-        transfer.append(translate("training", "the SOP-trained model tells unrelated sentences apart too") if
-                        n["sop_model_on_nsp"] - 0.5 > chance else
-                        translate("training", "the SOP-trained model's skill does not carry over to NSP pairs"))
-    if not nsp_learned and not sop_learned:
-        ends = n["losses_at_end"]
-        parts = translate("training", "; ").join(
-            translate("training", "{kind} {loss} while MLM went from {start} to {end}").format(
-                kind=kind.upper(), loss=f"{ends[kind][0]:.3f}", start=f"{ends[kind][1]:.2f}",
-                end=f"{ends[kind][2]:.2f}") for kind in ("nsp", "sop") if kind in ends)
-        transfer.append(translate(
-            "training", "neither model learned its own task in these steps, so the comparison the ALBERT paper made "
-                        "cannot be read from these curves. The sentence part of the training loss ended at {parts} "
-                        "(ln 2 = 0.693 is a coin toss): the MLM part is learned first, and the pooled [CLS] vector "
-                        "of a tiny model starts almost the same for every text").format(parts=parts))
-    elif not sop_learned:
-        transfer.append(translate("training", "SOP is the harder task: this tiny ALBERT did not learn it in these "
-                                              "steps, so the paper's comparison cannot be made at this size (try "
-                                              "more steps)"))
-    return translate(
-        "training", "After {steps} steps each, on {pairs} held-out pairs per task (chance wobble about ±{chance}): "
-                    "BERT-tiny trained with NSP scores {nsp_on_nsp} on NSP pairs and {nsp_on_sop} on SOP pairs; "
-                    "ALBERT-tiny trained with SOP scores {sop_on_sop} on SOP pairs and {sop_on_nsp} on NSP pairs. So "
-                    "here {transfer}. NSP can be solved by noticing that the second sentence is about another topic; "
-                    "SOP keeps the topic the same and asks only for the order.").format(
-        steps=n["steps"], pairs=pairs, chance=f"{chance:.0%}", nsp_on_nsp=level(n["nsp_model_on_nsp"]),
-        nsp_on_sop=level(n["nsp_model_on_sop"]), sop_on_sop=level(n["sop_model_on_sop"]),
-        sop_on_nsp=level(n["sop_model_on_nsp"]), transfer=translate("training", "; ").join(transfer))
-
-
-def _norm_reading(result) -> str:
-    if result.stopped:
-        return _stopped_reading()
-    n = result.numbers
-    warmup = (translate("training", "{count} warm-up steps").format(count=n["warmup"]) if n["warmup"] else
-              translate("training", "no warm-up"))
-    setting = translate("training", "Two {layers}-layer GLMs of width {width}, the same weights' seed, the same "
-                                    "batches and the same learning rate ({lr}, {warmup}, no gradient clipping), "
-                                    "{steps} steps each").format(layers=n["layers"], width=n["hidden_size"],
-                                                                 lr=f"{n['lr']:g}", warmup=warmup, steps=n["steps"])
-    said = []
-    for style in ("pre", "post"):
-        if f"{style}_diverged_at" in n:
-            text = (translate("training", "the pre-norm stack diverged at step {step} (its loss became infinite)")
-                    if style == "pre" else
-                    translate("training", "the post-norm stack diverged at step {step} (its loss became infinite)"))
-            said.append(text.format(step=n[f"{style}_diverged_at"]))
-        else:
-            text = (translate("training", "the pre-norm stack went from {first} to {final}") if style == "pre" else
-                    translate("training", "the post-norm stack went from {first} to {final}"))
-            said.append(text.format(first=f"{n[f'{style}_first']:.2f}", final=f"{n[f'{style}_final']:.2f}"))
-    pre, post = n["pre_final"], n["post_final"]
-    wobble = max((max(c.values[-10:]) - min(c.values[-10:])) if c.values[-10:] else 0.0 for c in result.curves)
-    if "post_diverged_at" in n and "pre_diverged_at" not in n:
-        verdict = translate("training", "Post-norm's trouble showed plainly: without warm-up its deep stack could not "
-                                        "be trained at this rate.")
-    elif post - pre > wobble:
-        verdict = translate("training", "Post-norm ends {difference} nats behind (more than the last steps' spread "
-                                        "of {wobble}): with every residual sum normalised, the gradients reaching the "
-                                        "lower layers of a deep stack are uneven at the start, and without warm-up "
-                                        "the first large steps set it back.").format(
-            difference=f"{post - pre:.2f}", wobble=f"{wobble:.2f}")
-    elif pre - post > wobble:
-        verdict = translate("training", "Here post-norm ends {difference} nats ahead (more than the spread of "
-                                        "{wobble}): at this size and rate the trouble the papers report did not "
-                                        "show.").format(difference=f"{pre - post:.2f}", wobble=f"{wobble:.2f}")
-    else:
-        verdict = translate("training", "The two end within {difference} nats, inside the last steps' spread "
-                                        "({wobble}): at this size and rate no difference showed in the loss. The "
-                                        "paper that reports post-norm's trouble without warm-up (Xiong et al. 2020) "
-                                        "trained far wider models for far longer.").format(
-            difference=f"{abs(post - pre):.2f}", wobble=f"{wobble:.2f}")
-    early = max(3, n["steps"] // 5)
-    peaks = {style: max(curve.values[:early]) for style, curve in zip(("pre", "post"), result.curves)
-             if curve.values}
-    rises = {style: peak - n[f"{style}_first"] for style, peak in peaks.items()}
-    if len(rises) == 2:
-        overshoot = [style for style, rise in rises.items() if rise > 0.25]
-        if not overshoot:
-            outcome = translate("training", "neither overshot its start much.")
-        elif len(overshoot) == 2:
-            outcome = translate("training", "the pre and the post-norm stacks jumped above where they began, the "
-                                            "rough start a warm-up is there to smooth.")
-        elif overshoot[0] == "pre":
-            outcome = translate("training", "the pre-norm stack jumped above where it began, the rough start a "
-                                            "warm-up is there to smooth.")
-        else:
-            outcome = translate("training", "the post-norm stack jumped above where it began, the rough start a "
-                                            "warm-up is there to smooth.")
-        verdict = _sentences(verdict, translate(
-            "training", "In the first {early} steps the loss peaked at {pre_peak} (pre-norm) and {post_peak} "
-                        "(post-norm), against starts of {pre_first} and {post_first}: {outcome}").format(
-            early=early, pre_peak=f"{peaks['pre']:.2f}", post_peak=f"{peaks['post']:.2f}",
-            pre_first=f"{n['pre_first']:.2f}", post_first=f"{n['post_first']:.2f}", outcome=outcome))
-    gradients = {}
-    for style in ("pre", "post"):
-        norms = n.get(f"{style}_gradient_by_layer") or []
-        if len(norms) > 1:
-            text = (translate("training", "pre-norm from {first} at layer 1 to {last} at layer {layers} (median "
-                                          "{median})") if style == "pre" else
-                    translate("training", "post-norm from {first} at layer 1 to {last} at layer {layers} (median "
-                                          "{median})"))
-            gradients[style] = text.format(first=f"{norms[0]:.3f}", last=f"{norms[-1]:.3f}", layers=len(norms),
-                                           median=f"{sorted(norms)[len(norms) // 2]:.3f}")
-    measured = (translate("training", "Before the first step, the gradient reaching each layer's weights went {pre} "
-                                      "and {post}: where the norm sits decides how the learning signal is shared out "
-                                      "over the depth; Adam rescales each weight's update, one reason the loss "
-                                      "curves can still agree.").format(**gradients) if len(gradients) == 2 else "")
-    first = translate("training", "{setting}: {pre}, {post} (unigram entropy {entropy}).").format(
-        setting=setting, pre=said[0], post=said[1], entropy=f"{result.reference:.2f}")
-    return _sentences(first, verdict, measured)
 
 
 class ExperimentsPanel(QWidget):

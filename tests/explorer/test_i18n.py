@@ -4,6 +4,7 @@ finished Chinese translation in its part's .ts file that keeps its {fields} and 
 from __future__ import annotations
 
 import ast
+import os
 import re
 import xml.etree.ElementTree as ET
 from pathlib import Path
@@ -35,7 +36,9 @@ def _calls(path: Path):
 
 
 def _modules():
-    return sorted(p for p in EXPLORER.rglob("*.py") if p.name not in ("i18n.py", "i18n_build.py"))
+    """explorer/'s modules, and the engine modules a part names (../engine/...: words composed there from templates)."""
+    engine_side = {(EXPLORER / name).resolve() for names in PARTS.values() for name in names if name.startswith("../")}
+    return sorted({p for p in EXPLORER.rglob("*.py") if p.name not in ("i18n.py", "i18n_build.py")} | engine_side)
 
 
 def _literal_strings() -> dict[Path, set[tuple[str, str]]]:
@@ -80,8 +83,7 @@ def test_every_module_that_translates_belongs_to_one_part():
         for name in names:
             owners.setdefault(name, []).append(part)
     assert not {n: p for n, p in owners.items() if len(p) > 1}
-    orphans = [str(p.relative_to(EXPLORER)) for p in _literal_strings()
-               if str(p.relative_to(EXPLORER)) not in owners]
+    orphans = [os.path.relpath(p, EXPLORER) for p in _literal_strings() if os.path.relpath(p, EXPLORER) not in owners]
     assert not orphans, f"modules with interface strings but no part in explorer/i18n_build.PARTS: {orphans}"
 
 
@@ -90,7 +92,7 @@ def test_every_interface_string_has_a_chinese_translation():
     for part, names in PARTS.items():
         known = _ts_messages(part) if ts_file(part).exists() else {}
         for name in names:
-            for context, source in sorted(_literal_strings().get(EXPLORER / name, ())):
+            for context, source in sorted(_literal_strings().get((EXPLORER / name).resolve(), ())):
                 if not known.get((context, source)):
                     missing.append(f"{part}.ts [{context}] {source[:90]!r}")
     assert not missing, (f"{len(missing)} strings without a translation (python -m explorer.i18n_build --todo PART):\n"
