@@ -122,6 +122,7 @@ def main(argv: list[str] | None = None) -> int:
     if args[:1] == ["--fill"] and len(args) == 3 and args[1] in PARTS:
         update(args[1])
         count = fill(args[1], json.loads(Path(args[2]).read_text(encoding="utf-8")))
+        update(args[1])   # lupdate writes the file back in its own layout: a later update changes no line of it
         release()
         print(f"{count} translations written to {ts_file(args[1]).relative_to(ROOT)}; compiled")
         return 0
