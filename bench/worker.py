@@ -174,14 +174,11 @@ def memory(length: int = 512, device: str = "cpu") -> dict:
     def in_use() -> int | None:
         """RSS once malloc has handed its free pages back (glibc's malloc_trim): what the process's live data
         takes, without the freed temporaries a heap keeps resident. None where there is no malloc_trim."""
+        from engine.memory import release_free_memory
+
         if gpu:
             return used()
-        try:
-            import ctypes
-            ctypes.CDLL("libc.so.6").malloc_trim(0)
-        except (OSError, AttributeError):
-            return None
-        return rss_bytes()
+        return rss_bytes() if release_free_memory() else None
 
     with torch.no_grad():
         ours(**inputs)            # first-use allocations (thread pools, kernels) happen before the baseline

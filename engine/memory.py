@@ -24,20 +24,35 @@ TRIM_THRESHOLD = 2 ** 31 - 1                      # give the heap's free top bac
 _kept: bool | None = None
 
 
+def _glibc_function(name: str):
+    """libc's `name` where the C library is glibc on Linux; None elsewhere (macOS, Windows, musl)."""
+    if not sys.platform.startswith("linux"):
+        return None
+    try:
+        return getattr(ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6"), name)
+    except (OSError, AttributeError):
+        return None
+
+
 def keep_freed_memory() -> bool:
     """Raise glibc's mmap and trim thresholds and keep the main heap's blocks off mmap, once per process. True
-    where it took effect (Linux with glibc); False elsewhere (macOS, Windows, musl), where the allocator is left as
-    it is."""
+    where it took effect (Linux with glibc); False elsewhere, where the allocator is left as it is."""
     global _kept
     if _kept is None:
+        mallopt = _glibc_function("mallopt")
         _kept = False
-        if sys.platform.startswith("linux"):
-            try:
-                libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6")
-                mallopt = libc.mallopt
-            except (OSError, AttributeError):
-                return _kept
+        if mallopt is not None:
             mallopt.argtypes, mallopt.restype = [ctypes.c_int, ctypes.c_int], ctypes.c_int
             _kept = all([mallopt(M_MMAP_THRESHOLD, MMAP_THRESHOLD_MAX), mallopt(M_TRIM_THRESHOLD, TRIM_THRESHOLD),
                          mallopt(M_MMAP_MAX, 0)])
     return _kept
+
+
+def release_free_memory() -> bool:
+    """Hand the heap's free pages back to the system now (glibc's malloc_trim), as if the thresholds were never
+    raised: what the process then holds is its live data. False where there is no malloc_trim."""
+    malloc_trim = _glibc_function("malloc_trim")
+    if malloc_trim is None:
+        return False
+    malloc_trim(0)
+    return True
