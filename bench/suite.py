@@ -276,6 +276,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--markdown", default=None, help="also write the table to this file (bench/RESULTS.md)")
     args = parser.parse_args(argv)
     args.repeats = args.repeats or (2 if args.quick else 5)
+    wanted = args.only.split(",") if args.only else list(SECTIONS)
+    unknown = [name for name in wanted if name not in SECTIONS]
+    if unknown:
+        print(f"--only: no section {unknown[0]!r}; sections: {', '.join(SECTIONS)}", file=sys.stderr)
+        return 2
     if args.device.startswith("cuda"):
         import torch
         if not torch.cuda.is_available():
@@ -286,7 +291,6 @@ def main(argv: list[str] | None = None) -> int:
                           MKL_NUM_THREADS=str(args.threads))
     env = dict(os.environ, PYTHONPATH=os.pathsep.join([str(REPO)] + [p for p in
                                                                        [os.environ.get("PYTHONPATH")] if p]))
-    wanted = args.only.split(",") if args.only else list(SECTIONS)
     started = time.perf_counter()
 
     def log(message: str) -> None:
